@@ -1,0 +1,111 @@
+# fluxacdc — GNU make. `make` builds ./fluxacdc; `make check` runs every test.
+# Knobs: DEVELOPER=1 (-Werror), SANITIZE=address,undefined, CC, PREFIX, DESTDIR.
+
+CC       ?= cc
+PKGS     := libcurl jansson yaml-0.1 rdkafka libmariadb libcrypto
+WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wwrite-strings -Wvla
+CFLAGS   ?= -O2 -g
+CSTD     := -std=c11 -D_GNU_SOURCE
+PREFIX   ?= /usr/local
+
+ifeq ($(DEVELOPER),1)
+WARN     += -Werror
+endif
+
+BUILD    := build
+ifneq ($(SANITIZE),)
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+BUILD    := build/san
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS  = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS        = $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC  := $(sort $(wildcard src/*.c src/util/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(LIB_SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/main.o
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+
+BIN      := fluxacdc
+UNIT_BIN := $(BUILD)/run_unit
+
+.PHONY: all deps check unit integration fuzz fuzz-check demo stack-up stack-down \
+        lint-man schema-check clean install uninstall bench
+
+all: $(BIN)
+
+$(BIN): $(MAIN_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
+
+deps:
+	@scripts/deps.sh
+
+unit: $(UNIT_BIN) $(BIN)
+	FLUXACDC_TEST_ROOT=$(CURDIR) $(UNIT_BIN) --jobs 2
+
+lint-man:
+	@scripts/lint-man.sh
+
+schema-check: $(BIN)
+	@python3 tests/schema/check_schemas.py
+
+# Every test: unit tests, offline CLI tests, schemas, man pages, fuzz smoke,
+# then integration tests against the real local stack (brought up once,
+# always brought down).
+check: deps
+	@$(MAKE) --no-print-directory all unit
+	@tests/cli/run.sh ./$(BIN)
+	@$(MAKE) --no-print-directory schema-check lint-man
+	@$(MAKE) --no-print-directory fuzz-check
+	@$(MAKE) --no-print-directory integration
+
+integration: $(BIN)
+	@tests/integration/run.sh
+
+FUZZ_SECONDS ?= 30
+fuzz fuzz-check:
+	@FUZZ_SECONDS=$(if $(filter fuzz-check,$@),$(FUZZ_SECONDS),$(or $(FUZZ_TIME),300)) scripts/fuzz.sh
+
+stack-up:
+	@tests/stack/stack.sh up
+
+stack-down:
+	@tests/stack/stack.sh down
+
+demo: deps all
+	@scripts/demo.sh
+
+bench: all
+	@tests/bench/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/fluxacdc/schemas
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/fluxacdc.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/fluxacdc.yaml.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 schemas/*.json $(DESTDIR)$(PREFIX)/share/fluxacdc/schemas/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/$(BIN) $(DESTDIR)$(PREFIX)/share/man/man1/fluxacdc.1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5/fluxacdc.yaml.5
+	rm -rf $(DESTDIR)$(PREFIX)/share/fluxacdc
+
+clean:
+	rm -rf build $(BIN)
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -1,0 +1,287 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/alloc.h"
+#include "util/str.h"
+
+const struct fx_optdef fx_global_optdefs[] = {
+	{ FX_GOPT_MANIFEST, "manifest", 'f', 1, "FILE", "manifest file (default $FLUXACDC_MANIFEST, else ./fluxacdc.yaml)" },
+	{ FX_GOPT_FORMAT, "format", 0, 1, "FORMAT", "output format: text, json (plan and show: also markdown)" },
+	{ FX_GOPT_COLOR, "color", 0, 1, "WHEN", "colors: auto, always or never (default auto)" },
+	{ FX_GOPT_VERBOSE, "verbose", 'v', 0, NULL, "say more on stderr (repeatable)" },
+	{ FX_GOPT_QUIET, "quiet", 'q', 0, NULL, "print only errors and data" },
+	{ FX_GOPT_TIMEOUT, "timeout", 0, 1, "SECONDS", "timeout of each network operation (default 10)" },
+	{ FX_GOPT_HELP, "help", 'h', 0, NULL, "show help and exit" },
+	{ FX_GOPT_VERSION, "version", 0, 0, NULL, "show the version and exit" },
+	{ 0, NULL, 0, 0, NULL, NULL },
+};
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+	fputs("fluxacdc: ", stderr);
+	if (kind)
+		fputs(kind, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void fx_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void fx_warnf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void fx_notef(const struct fx_opts *opts, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (opts && opts->quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(NULL, fmt, ap);
+	va_end(ap);
+}
+
+int fx_cli_apply_global(int id, const char *arg, struct fx_opts *opts, struct fx_err *err)
+{
+	uint64_t v;
+
+	switch (id) {
+	case FX_GOPT_MANIFEST:
+		opts->manifest = arg;
+		return 0;
+	case FX_GOPT_FORMAT:
+		opts->format = arg;
+		return 0;
+	case FX_GOPT_COLOR:
+		if (!strcmp(arg, "auto"))
+			opts->color_mode = FX_COLOR_AUTO;
+		else if (!strcmp(arg, "always"))
+			opts->color_mode = FX_COLOR_ALWAYS;
+		else if (!strcmp(arg, "never"))
+			opts->color_mode = FX_COLOR_NEVER;
+		else
+			return fx_err_set(err, FX_EXIT_USAGE,
+					  "--color takes auto, always or never, not '%s'", arg);
+		return 0;
+	case FX_GOPT_VERBOSE:
+		opts->verbose++;
+		return 0;
+	case FX_GOPT_QUIET:
+		opts->quiet = 1;
+		return 0;
+	case FX_GOPT_TIMEOUT:
+		if (fx_str_to_u64(arg, 1, 86400, &v) < 0)
+			return fx_err_set(err, FX_EXIT_USAGE,
+					  "--timeout takes whole seconds from 1 to 86400, not '%s'", arg);
+		opts->timeout_s = (int)v;
+		return 0;
+	case FX_GOPT_HELP:
+		opts->help = 1;
+		return 0;
+	case FX_GOPT_VERSION:
+		opts->version = 1;
+		return 0;
+	default:
+		return fx_err_set(err, FX_EXIT_USAGE, "internal: unknown option id %d", id);
+	}
+}
+
+static size_t count_defs(const struct fx_optdef *d)
+{
+	size_t n = 0;
+
+	while (d && d[n].id)
+		n++;
+	return n;
+}
+
+/* Builds the getopt tables of a command's options plus the global ones. */
+static int cli_tables(const struct fx_optdef *cmd_defs, struct option **longopts,
+		      char **shortopts, const struct fx_optdef ***by_index)
+{
+	size_t nc = count_defs(cmd_defs), ng = count_defs(fx_global_optdefs), i, k = 0;
+	char *sp;
+
+	*longopts = fx_calloc(nc + ng + 1, sizeof(**longopts));
+	*shortopts = fx_calloc(2 * (nc + ng) + 3, 1);
+	*by_index = fx_calloc(nc + ng + 1, sizeof(**by_index));
+	if (!*longopts || !*shortopts || !*by_index)
+		return -1;
+	sp = *shortopts;
+	*sp++ = ':';
+	for (i = 0; i < nc + ng; i++) {
+		const struct fx_optdef *d = i < nc ? &cmd_defs[i] : &fx_global_optdefs[i - nc];
+
+		(*longopts)[k].name = d->lname;
+		(*longopts)[k].has_arg = d->has_arg ? required_argument : no_argument;
+		(*longopts)[k].flag = NULL;
+		(*longopts)[k].val = 256 + (int)k;
+		(*by_index)[k] = d;
+		k++;
+		if (d->sname) {
+			*sp++ = (char)d->sname;
+			if (d->has_arg)
+				*sp++ = ':';
+		}
+	}
+	return 0;
+}
+
+int fx_cli_parse(int argc, char **argv, const struct fx_cmd *cmd, fx_opt_fn fn, void *ctx,
+		 struct fx_opts *opts, int *first_arg, struct fx_err *err)
+{
+	struct option *longopts = NULL;
+	char *shortopts = NULL;
+	const struct fx_optdef **by_index = NULL;
+	int c, ret = 0, longind;
+
+	if (cli_tables(cmd ? cmd->optdefs : NULL, &longopts, &shortopts, &by_index) < 0) {
+		ret = fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+		goto cleanup;
+	}
+	optind = 0; /* GNU: reinitialise, argv[0] is the command */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, &longind)) != -1) {
+		const struct fx_optdef *d = NULL;
+		size_t i;
+
+		if (c == '?' || c == ':') {
+			const char *bad = argv[optind - 1];
+
+			if (optopt && optopt < 256)
+				ret = fx_err_set(err, FX_EXIT_USAGE, c == ':' ?
+						 "option '-%c' needs a value" : "unknown option '-%c'",
+						 optopt);
+			else
+				ret = fx_err_set(err, FX_EXIT_USAGE, c == ':' ?
+						 "option '%s' needs a value" : "unknown option '%s'",
+						 bad ? bad : "?");
+			goto cleanup;
+		}
+		if (c >= 256) {
+			d = by_index[c - 256];
+		} else {
+			for (i = 0; by_index[i]; i++)
+				if (by_index[i]->sname == c)
+					d = by_index[i];
+		}
+		if (!d) {
+			ret = fx_err_set(err, FX_EXIT_USAGE, "unknown option '-%c'", c);
+			goto cleanup;
+		}
+		if (d->id >= 1000)
+			ret = fx_cli_apply_global(d->id, optarg, opts, err);
+		else if (fn)
+			ret = fn(d->id, optarg, ctx, err);
+		else
+			ret = fx_err_set(err, FX_EXIT_USAGE, "unknown option '--%s'", d->lname);
+		if (ret < 0)
+			goto cleanup;
+	}
+	*first_arg = optind;
+cleanup:
+	if (ret < 0 && cmd)
+		fx_err_prefix(err, "%s", cmd->name);
+	free(longopts);
+	free(shortopts);
+	free(by_index);
+	return ret;
+}
+
+static void help_defs(FILE *out, const struct fx_optdef *d)
+{
+	for (; d && d->id; d++) {
+		char left[64];
+
+		if (d->sname)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->sname, d->lname,
+				 d->has_arg ? " " : "", d->has_arg ? d->argname : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", d->lname, d->has_arg ? " " : "",
+				 d->has_arg ? d->argname : "");
+		fprintf(out, "  %-28s %s\n", left, d->help);
+	}
+}
+
+void fx_cli_help(FILE *out, const struct fx_cmd *cmd)
+{
+	fprintf(out, "usage: fluxacdc %s [options]%s%s\n\n%s\n", cmd->name, cmd->args[0] ? " " : "",
+		cmd->args, cmd->summary);
+	if (cmd->optdefs && cmd->optdefs[0].id) {
+		fputs("\noptions:\n", out);
+		help_defs(out, cmd->optdefs);
+	}
+	fputs("\nglobal options:\n", out);
+	help_defs(out, fx_global_optdefs);
+	fputs("\nSee fluxacdc(1) and fluxacdc.yaml(5).\n", out);
+}
+
+void fx_cli_help_main(FILE *out)
+{
+	const struct fx_cmd *c;
+
+	fputs("usage: fluxacdc [global options] COMMAND [options]\n\n"
+	      "Keeps Debezium CDC connectors for MySQL/MariaDB in line with fluxacdc.yaml.\n\n"
+	      "commands:\n", out);
+	for (c = fx_commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fputs("\nglobal options:\n", out);
+	help_defs(out, fx_global_optdefs);
+	fputs("\n'fluxacdc COMMAND --help' shows a command's options. See fluxacdc(1).\n", out);
+}
+
+int fx_cli_use_color(const struct fx_opts *opts, FILE *stream)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (opts->color_mode == FX_COLOR_ALWAYS)
+		return 1;
+	if (opts->color_mode == FX_COLOR_NEVER)
+		return 0;
+	if (!isatty(fileno(stream)))
+		return 0;
+	if (nc && *nc)
+		return 0;
+	if (term && !strcmp(term, "dumb"))
+		return 0;
+	return 1;
+}
+
+int fx_cli_format(const struct fx_opts *opts, const char *const *allowed, const char *dflt,
+		  const char **out, struct fx_err *err)
+{
+	size_t i;
+	char list[256] = "";
+
+	if (!opts->format) {
+		*out = dflt;
+		return 0;
+	}
+	for (i = 0; allowed[i]; i++) {
+		if (!strcmp(allowed[i], opts->format)) {
+			*out = allowed[i];
+			return 0;
+		}
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i ? (allowed[i + 1] ? ", " : " or ") : "", allowed[i]);
+	}
+	return fx_err_set(err, FX_EXIT_USAGE, "--format takes %s, not '%s'", list, opts->format);
+}

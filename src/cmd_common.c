@@ -1,0 +1,32 @@
+#include "cmd_common.h"
+
+#include <stdio.h>
+
+int fx_cmd_fail(const struct fx_err *err)
+{
+	fx_errorf("%s", err->msg[0] ? err->msg : "failed");
+	return err->code ? err->code : FX_EXIT_FAILURE;
+}
+
+int fx_cmd_load_manifest(const struct fx_opts *opts, struct fx_manifest *m)
+{
+	struct fx_diags diags = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	const char *path = fx_manifest_default_path(opts->manifest);
+	size_t i;
+
+	if (fx_manifest_load(path, m, &diags, &err) < 0) {
+		for (i = 0; i < diags.n; i++)
+			fx_errorf("%s", diags.items[i]);
+		if (!diags.n || opts->verbose)
+			fx_errorf("%s", err.msg);
+		fx_diags_release(&diags);
+		fx_manifest_release(m);
+		return err.code ? err.code : FX_EXIT_MANIFEST;
+	}
+	fx_diags_release(&diags);
+	if (m->world_readable_secret && !opts->quiet)
+		fx_warnf("%s: holds a literal password and other users can read it; use ${VAR} or a config provider (${file:...}), or chmod o-r",
+			 path);
+	return 0;
+}

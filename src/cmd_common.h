@@ -1,0 +1,16 @@
+/* Glue shared by the cmd_*.c files: loading the manifest and printing its problems. */
+#ifndef FX_CMD_COMMON_H
+#define FX_CMD_COMMON_H
+
+#include "cli.h"
+#include "manifest.h"
+
+/*
+ * Loads the manifest named by opts, prints every problem (and the literal
+ * secret warning) on stderr.  Returns 0, or the exit status to use (65 or 1).
+ */
+int fx_cmd_load_manifest(const struct fx_opts *opts, struct fx_manifest *m);
+/* Prints err on stderr and returns its code (1 when unset). */
+int fx_cmd_fail(const struct fx_err *err);
+
+#endif

@@ -1,0 +1,106 @@
+/* fluxacdc render: the desired connectors as Kafka Connect JSON, secrets masked. */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd_common.h"
+#include "desired.h"
+#include "secret.h"
+
+int fx_cmd_render(int argc, char **argv, struct fx_opts *opts);
+
+enum { RENDER_SHOW_SECRETS = 1, RENDER_CONNECTOR };
+
+const struct fx_optdef fx_render_optdefs[] = {
+	{ RENDER_SHOW_SECRETS, "show-secrets", 0, 0, NULL, "print sensitive values instead of masking them" },
+	{ RENDER_CONNECTOR, "connector", 0, 1, "NAME", "render only this connector" },
+	{ 0, NULL, 0, 0, NULL, NULL },
+};
+
+struct render_args {
+	int show_secrets;
+	const char *connector;
+};
+
+static int render_opt(int id, const char *arg, void *ctx, struct fx_err *err)
+{
+	struct render_args *a = ctx;
+
+	(void)err;
+	if (id == RENDER_SHOW_SECRETS)
+		a->show_secrets = 1;
+	else if (id == RENDER_CONNECTOR)
+		a->connector = arg;
+	return 0;
+}
+
+int fx_cmd_render(int argc, char **argv, struct fx_opts *opts)
+{
+	static const char *const formats[] = { "json", "text", NULL };
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	struct render_args a = { 0, NULL };
+	const char *format;
+	json_t *arr;
+	size_t i, j, shown = 0;
+	int first, ret;
+
+	if (fx_cli_parse(argc, argv, &fx_commands[2], render_opt, &a, opts, &first, &err) < 0 ||
+	    fx_cli_format(opts, formats, "json", &format, &err) < 0)
+		return fx_cmd_fail(&err);
+	if (first < argc) {
+		fx_err_set(&err, FX_EXIT_USAGE, "render: unexpected argument '%s'", argv[first]);
+		return fx_cmd_fail(&err);
+	}
+	ret = fx_cmd_load_manifest(opts, &m);
+	if (ret)
+		return ret;
+	if (fx_desired_build(&m, NULL, &d, &err) < 0) {
+		fx_manifest_release(&m);
+		return fx_cmd_fail(&err);
+	}
+	arr = json_array();
+	for (i = 0; i < d.n; i++) {
+		const struct fx_connector *c = &d.connectors[i];
+		json_t *cfg = json_object();
+
+		if (a.connector && strcmp(a.connector, c->name))
+			continue;
+		shown++;
+		for (j = 0; j < c->config.n; j++) {
+			const char *k = c->config.items[j].key, *v = c->config.items[j].value;
+
+			json_object_set_new(cfg, k, json_string(a.show_secrets ? v :
+								fx_secret_display(k, v)));
+		}
+		if (format[0] == 'j') {
+			json_array_append_new(arr, json_pack("{s:s, s:o}", "name", c->name, "config", cfg));
+			continue;
+		}
+		printf("%s# connector %s on kafka pool '%s' (%s), mysql pool '%s'\n", i ? "\n" : "",
+		       c->name, c->kafka->code, c->kafka->connect_url ? c->kafka->connect_url : "-",
+		       c->mysql->code);
+		for (j = 0; j < c->config.n; j++) {
+			const char *k = c->config.items[j].key, *v = c->config.items[j].value;
+
+			printf("%s = %s\n", k, a.show_secrets ? v : fx_secret_display(k, v));
+		}
+		json_decref(cfg);
+	}
+	if (format[0] == 'j') {
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	}
+	json_decref(arr);
+	if (a.connector && !shown) {
+		fx_errorf("render: no connector named '%s' in %s", a.connector, m.path);
+		ret = FX_EXIT_USAGE;
+	}
+	fx_desired_release(&d);
+	fx_manifest_release(&m);
+	if (fflush(stdout) != 0)
+		ret = FX_EXIT_FAILURE;
+	return ret;
+}

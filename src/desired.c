@@ -1,0 +1,222 @@
+#include "desired.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+uint32_t fx_desired_server_id(const char *kafka_pool, const char *mysql_pool)
+{
+	char key[1024];
+	uint64_t h;
+
+	snprintf(key, sizeof(key), "%s/%s", kafka_pool, mysql_pool);
+	h = fx_fnv1a32(key);
+	return (uint32_t)(1000000u + h % 4293967295u);
+}
+
+char *fx_desired_regex_escape(const char *s)
+{
+	struct fx_buf b = FX_BUF_INIT;
+
+	fx_buf_adds(&b, "");
+	for (; *s; s++) {
+		if (strchr("\\.^$|?*+()[]{}", *s))
+			fx_buf_addc(&b, '\\');
+		fx_buf_addc(&b, *s);
+	}
+	return fx_buf_detach(&b);
+}
+
+const char *fx_desired_class(enum fx_flavor f)
+{
+	return f == FX_FLAVOR_MARIADB ? FX_CLASS_MARIADB : FX_CLASS_MYSQL;
+}
+
+static void connector_release(struct fx_connector *c)
+{
+	size_t i;
+
+	free(c->name);
+	for (i = 0; i < c->n_tables; i++)
+		free(c->tables[i]);
+	free(c->tables);
+	fx_config_release(&c->config);
+}
+
+void fx_desired_release(struct fx_desired *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		connector_release(&d->connectors[i]);
+	free(d->connectors);
+	d->connectors = NULL;
+	d->n = 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_connector(const void *a, const void *b)
+{
+	const struct fx_connector *x = a, *y = b;
+	int c = strcmp(x->kafka->connect_url ? x->kafka->connect_url : "",
+		       y->kafka->connect_url ? y->kafka->connect_url : "");
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/* Fills c's config from its pools and tables (SPEC §3 table, then overrides). */
+static int desired_config(struct fx_connector *c, struct fx_err *err)
+{
+	const struct fx_mysql_pool *mp = c->mysql;
+	const struct fx_kafka_pool *kp = c->kafka;
+	struct fx_buf tables = FX_BUF_INIT, brokers = FX_BUF_INIT;
+	char port[16], sid[16], *s;
+	size_t i;
+	int bad = 0;
+	struct fx_config *cfg = &c->config;
+
+	for (i = 0; i < c->n_tables; i++) {
+		char *db = fx_desired_regex_escape(mp->database);
+		char *tb = fx_desired_regex_escape(c->tables[i]);
+
+		if (!db || !tb)
+			bad = 1;
+		else
+			fx_buf_addf(&tables, "%s%s\\.%s", i ? "," : "", db, tb);
+		free(db);
+		free(tb);
+	}
+	for (i = 0; i < kp->n_brokers; i++)
+		fx_buf_addf(&brokers, "%s%s", i ? "," : "", kp->brokers[i]);
+	snprintf(port, sizeof(port), "%u", mp->connect_port ? mp->connect_port : mp->port);
+	snprintf(sid, sizeof(sid), "%u",
+		 mp->has_server_id ? mp->server_id : fx_desired_server_id(kp->code, mp->code));
+
+	bad |= fx_config_set(cfg, "connector.class", fx_desired_class(c->flavor));
+	bad |= fx_config_set(cfg, "tasks.max", "1");
+	bad |= fx_config_set(cfg, "database.hostname", mp->connect_host ? mp->connect_host :
+				     mp->host ? mp->host : "");
+	bad |= fx_config_set(cfg, "database.port", port);
+	bad |= fx_config_set(cfg, "database.user", mp->user ? mp->user : "");
+	bad |= fx_config_set(cfg, "database.password", mp->password ? mp->password : "");
+	bad |= fx_config_set(cfg, "database.server.id", sid);
+	bad |= fx_config_set(cfg, "topic.prefix", c->name);
+	bad |= fx_config_set(cfg, "database.include.list", mp->database);
+	bad |= fx_config_set(cfg, "table.include.list", fx_buf_str(&tables));
+	bad |= fx_config_set(cfg, "schema.history.internal.kafka.bootstrap.servers",
+			     kp->connect_bootstrap_servers ? kp->connect_bootstrap_servers :
+							     fx_buf_str(&brokers));
+	s = fx_asprintf("%s.schema-history", c->name);
+	bad |= !s || fx_config_set(cfg, "schema.history.internal.kafka.topic", s);
+	free(s);
+	bad |= fx_config_set(cfg, "include.schema.changes", "false");
+	bad |= fx_config_set(cfg, "tombstones.on.delete", "true");
+	bad |= fx_config_set(cfg, "decimal.handling.mode", "string");
+	bad |= fx_config_set(cfg, "key.converter", "org.apache.kafka.connect.json.JsonConverter");
+	bad |= fx_config_set(cfg, "value.converter", "org.apache.kafka.connect.json.JsonConverter");
+	bad |= fx_config_set(cfg, "key.converter.schemas.enable", "false");
+	bad |= fx_config_set(cfg, "value.converter.schemas.enable", "false");
+	for (i = 0; i < mp->n_connector; i++)
+		bad |= fx_config_set(cfg, mp->connector[i].key, mp->connector[i].value);
+	bad |= !fx_buf_ok(&tables) || !fx_buf_ok(&brokers);
+	fx_buf_release(&tables);
+	fx_buf_release(&brokers);
+	return bad ? fx_err_set(err, 1, "out of memory building connector '%s'", c->name) : 0;
+}
+
+static struct fx_connector *desired_find(struct fx_desired *d, const char *kafka,
+					 const char *mysql)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (!strcmp(d->connectors[i].kafka->code, kafka) &&
+		    !strcmp(d->connectors[i].mysql->code, mysql))
+			return &d->connectors[i];
+	return NULL;
+}
+
+int fx_desired_build(const struct fx_manifest *m, const enum fx_flavor *flavors,
+		     struct fx_desired *out, struct fx_err *err)
+{
+	size_t i, alloc_tables;
+
+	out->connectors = fx_calloc(m->n_entities ? m->n_entities : 1, sizeof(*out->connectors));
+	out->n = 0;
+	if (!out->connectors)
+		return fx_err_set(err, 1, "out of memory");
+	for (i = 0; i < m->n_entities; i++) {
+		const struct fx_entity *e = &m->entities[i];
+		const struct fx_kafka_pool *kp;
+		const struct fx_mysql_pool *mp;
+		struct fx_connector *c;
+		char **grown;
+
+		if (!e->kafka_pool)
+			continue;
+		kp = fx_manifest_kafka(m, e->kafka_pool);
+		mp = fx_manifest_mysql(m, e->mysql_pool);
+		if (!kp || !mp) {
+			fx_desired_release(out);
+			return fx_err_set(err, 65, "entity '%s': unknown pool", e->name);
+		}
+		c = desired_find(out, kp->code, mp->code);
+		if (!c) {
+			c = &out->connectors[out->n++];
+			c->kafka = kp;
+			c->mysql = mp;
+			c->name = fx_asprintf("fluxa_%s", mp->code);
+			c->flavor = mp->flavor;
+			if (c->flavor == FX_FLAVOR_AUTO && flavors)
+				c->flavor = flavors[mp - m->mysql];
+			if (c->flavor == FX_FLAVOR_AUTO)
+				c->flavor = FX_FLAVOR_MYSQL;
+			if (!c->name)
+				goto oom;
+		}
+		alloc_tables = c->n_tables + 1;
+		grown = fx_realloc(c->tables, alloc_tables * sizeof(*c->tables));
+		if (!grown)
+			goto oom;
+		c->tables = grown;
+		c->tables[c->n_tables] = fx_strdup(e->table);
+		if (!c->tables[c->n_tables])
+			goto oom;
+		c->n_tables++;
+	}
+	for (i = 0; i < out->n; i++) {
+		struct fx_connector *c = &out->connectors[i];
+		size_t j;
+
+		qsort(c->tables, c->n_tables, sizeof(*c->tables), cmp_str);
+		/* one MySQL pool on two Kafka pools would give two connectors of one name */
+		for (j = 0; j < i; j++)
+			if (!strcmp(out->connectors[j].name, c->name) &&
+			    !strcmp(out->connectors[j].kafka->connect_url ? out->connectors[j].kafka->connect_url : "",
+				    c->kafka->connect_url ? c->kafka->connect_url : "")) {
+				fx_err_set(err, 65,
+					   "mysql pool '%s' is captured on kafka pools '%s' and '%s' that share Connect cluster '%s': connector '%s' would be defined twice",
+					   c->mysql->code, out->connectors[j].kafka->code, c->kafka->code,
+					   c->kafka->connect_url ? c->kafka->connect_url : "", c->name);
+				fx_desired_release(out);
+				return -1;
+			}
+		if (desired_config(c, err) < 0) {
+			fx_desired_release(out);
+			return -1;
+		}
+	}
+	qsort(out->connectors, out->n, sizeof(*out->connectors), cmp_connector);
+	return 0;
+oom:
+	fx_desired_release(out);
+	return fx_err_set(err, 1, "out of memory");
+}

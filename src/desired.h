@@ -1,0 +1,49 @@
+/*
+ * The desired state (SPEC §3): manifest -> one connector per (Kafka pool,
+ * MySQL pool) with at least one captured entity.  Pure: no I/O.
+ * struct fx_desired owns its connectors; fx_desired_release frees them.
+ */
+#ifndef FX_DESIRED_H
+#define FX_DESIRED_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "manifest.h"
+#include "util/err.h"
+
+struct fx_connector {
+	char *name;       /* fluxa_{mysqlPool} */
+	const struct fx_kafka_pool *kafka;  /* lent from the manifest */
+	const struct fx_mysql_pool *mysql;  /* lent from the manifest */
+	enum fx_flavor flavor;              /* resolved: mysql or mariadb */
+	char **tables;    /* captured table names, sorted */
+	size_t n_tables;
+	struct fx_config config;
+};
+
+struct fx_desired {
+	struct fx_connector *connectors; /* sorted by (connect_url, name) */
+	size_t n;
+};
+
+#define FX_DESIRED_INIT { NULL, 0 }
+
+#define FX_CLASS_MYSQL "io.debezium.connector.mysql.MySqlConnector"
+#define FX_CLASS_MARIADB "io.debezium.connector.mariadb.MariaDbConnector"
+
+/*
+ * Builds the desired connectors.  flavors, when not NULL, has one entry per
+ * manifest MySQL pool (same index) giving the flavor detected for auto pools;
+ * FX_FLAVOR_AUTO there (or flavors NULL) means mysql, as render does offline.
+ */
+int fx_desired_build(const struct fx_manifest *m, const enum fx_flavor *flavors,
+		     struct fx_desired *out, struct fx_err *err);
+void fx_desired_release(struct fx_desired *d);
+/* database.server.id default: 1000000 + FNV-1a-32("{kafka}/{mysql}") mod 4293967295. */
+uint32_t fx_desired_server_id(const char *kafka_pool, const char *mysql_pool);
+/* Appends s with regex metacharacters escaped to a new string (caller frees). */
+char *fx_desired_regex_escape(const char *s);
+const char *fx_desired_class(enum fx_flavor f);
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * fluxacdc: the command table, global options and the exit status.
+ * Every command lives in its own cmd_<name>.c and is one row here.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int fx_cmd_validate(int argc, char **argv, struct fx_opts *opts);
+int fx_cmd_topics(int argc, char **argv, struct fx_opts *opts);
+int fx_cmd_render(int argc, char **argv, struct fx_opts *opts);
+int fx_cmd_version(int argc, char **argv, struct fx_opts *opts);
+
+extern const struct fx_optdef fx_render_optdefs[];
+
+/* Indexes are relied on by the commands (fx_commands[i] for their own --help). */
+const struct fx_cmd fx_commands[] = {
+	{ "validate", fx_cmd_validate, "", "Parse and check the manifest (offline); print a one-line summary.", NULL },
+	{ "topics", fx_cmd_topics, "", "List each captured entity with its topic (offline).", NULL },
+	{ "render", fx_cmd_render, "", "Print the desired connector configs as Kafka Connect JSON (offline).", fx_render_optdefs },
+	{ "version", fx_cmd_version, "", "Print the version of fluxacdc and of its libraries.", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct fx_cmd *main_find(const char *name)
+{
+	const struct fx_cmd *c;
+
+	for (c = fx_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct fx_opts opts = FX_OPTS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	const struct fx_cmd *cmd;
+	int i, ret;
+
+	setlocale(LC_CTYPE, "");
+	/* Global options before the command: scan up to the first non-option. */
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const struct fx_optdef *d;
+		const char *a = argv[i], *val = NULL;
+		size_t nlen;
+
+		if (!strcmp(a, "--"))
+			break;
+		for (d = fx_global_optdefs; d->id; d++) {
+			if (a[1] == '-') {
+				nlen = strcspn(a + 2, "=");
+				if (strlen(d->lname) != nlen || strncmp(d->lname, a + 2, nlen))
+					continue;
+				if (d->has_arg)
+					val = a[2 + nlen] == '=' ? a + 3 + nlen : (i + 1 < argc ? argv[++i] : NULL);
+				else if (a[2 + nlen] == '=')
+					d = NULL;
+				break;
+			}
+			if (d->sname && a[1] == d->sname) {
+				if (d->has_arg)
+					val = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+				else if (a[2]) {
+					/* -vv: count each v */
+					size_t k;
+
+					for (k = 1; a[k] == d->sname; k++)
+						if (fx_cli_apply_global(d->id, NULL, &opts, &err) < 0)
+							goto usage;
+					if (a[k])
+						d = NULL;
+					else
+						goto next;
+				}
+				break;
+			}
+		}
+		if (!d || !d->id) {
+			fx_err_set(&err, FX_EXIT_USAGE, "unknown option '%s'", a);
+			goto usage;
+		}
+		if (d->has_arg && !val) {
+			fx_err_set(&err, FX_EXIT_USAGE, "option '%s' needs a value", a);
+			goto usage;
+		}
+		if (fx_cli_apply_global(d->id, val, &opts, &err) < 0)
+			goto usage;
+next:
+		;
+	}
+	if (i >= argc) {
+		if (opts.version)
+			return fx_commands[3].run(0, NULL, &opts);
+		fx_cli_help_main(opts.help ? stdout : stderr);
+		return opts.help ? 0 : FX_EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		cmd = i + 1 < argc ? main_find(argv[i + 1]) : NULL;
+		if (cmd)
+			fx_cli_help(stdout, cmd);
+		else
+			fx_cli_help_main(stdout);
+		return 0;
+	}
+	cmd = main_find(argv[i]);
+	if (!cmd) {
+		fx_err_set(&err, FX_EXIT_USAGE, "unknown command '%s' (see 'fluxacdc --help')", argv[i]);
+		goto usage;
+	}
+	/* --help anywhere after the command shows that command's help. */
+	{
+		int k;
+
+		for (k = i + 1; k < argc && strcmp(argv[k], "--"); k++)
+			if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+				fx_cli_help(stdout, cmd);
+				return 0;
+			}
+	}
+	if (opts.help) {
+		fx_cli_help(stdout, cmd);
+		return 0;
+	}
+	ret = cmd->run(argc - i, argv + i, &opts);
+	if (fflush(stdout) != 0 && ret == 0) {
+		fx_errorf("cannot write output");
+		ret = FX_EXIT_FAILURE;
+	}
+	return ret;
+usage:
+	fx_errorf("%s", err.msg);
+	return FX_EXIT_USAGE;
+}

@@ -1,0 +1,1218 @@
+#include "manifest.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <yaml.h>
+
+#include "dsn.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+#define MANIFEST_MAX_BYTES (16u * 1024 * 1024)
+
+/* Loader state: one per load, lives on the stack of fx_manifest_load_bytes. */
+struct ld {
+	const char *path;
+	yaml_document_t *doc;
+	struct fx_diags *diags;
+	fx_getenv_fn getenv_fn;
+	void *env_ctx;
+	struct fx_manifest *m;
+	int literal_secret;
+	int oom;
+};
+
+static const char *const top_keys[] = {
+	"version", "defaults", "mysql", "kafka", "entities", "consumer_groups",
+};
+static const char *const defaults_keys[] = { "mysql_pool", "kafka_pool" };
+static const char *const mysql_keys[] = {
+	"dsn", "host", "port", "user", "password", "database", "connect_host",
+	"connect_port", "server_id", "flavor", "connector",
+};
+static const char *const kafka_keys[] = {
+	"brokers", "connect_url", "connect_bootstrap_servers", "connect_auth",
+	"connect_tls", "config",
+};
+static const char *const auth_keys[] = { "username", "password" };
+static const char *const tls_keys[] = { "ca_file", "cert_file", "key_file", "insecure" };
+static const char *const entity_keys[] = { "debezium", "mysql", "table", "orm" };
+static const char *const group_keys[] = { "kafka", "debezium_entities", "topics" };
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- diagnostics ---- */
+
+void fx_diags_release(struct fx_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->items[i]);
+	free(d->items);
+	d->items = NULL;
+	d->n = d->alloc = 0;
+}
+
+static void diags_vadd(struct fx_diags *d, int *oom, const char *path, int line, int col,
+		       const char *fmt, va_list ap)
+{
+	struct fx_buf b = FX_BUF_INIT;
+	char *s;
+
+	if (line > 0)
+		fx_buf_addf(&b, "%s:%d:%d: ", path, line, col);
+	else
+		fx_buf_addf(&b, "%s: ", path);
+	fx_buf_vaddf(&b, fmt, ap);
+	s = fx_buf_detach(&b);
+	if (!s || fx_grow(&d->items, &d->alloc, d->n + 1, sizeof(*d->items)) < 0) {
+		free(s);
+		*oom = 1;
+		return;
+	}
+	d->items[d->n++] = s;
+}
+
+static struct fx_pos ld_pos(const yaml_node_t *n)
+{
+	struct fx_pos p = { 0, 0 };
+
+	if (n) {
+		p.line = (int)n->start_mark.line + 1;
+		p.col = (int)n->start_mark.column + 1;
+	}
+	return p;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void ld_diag_at(struct ld *ld, struct fx_pos pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diags_vadd(ld->diags, &ld->oom, ld->path, pos.line, pos.col, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- node helpers ---- */
+
+static yaml_node_t *ld_node(struct ld *ld, int id)
+{
+	return yaml_document_get_node(ld->doc, id);
+}
+
+static const char *node_type_name(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return "a scalar";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "empty";
+	}
+}
+
+static int scalar_is_null(const yaml_node_t *n)
+{
+	const char *v;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	v = (const char *)n->data.scalar.value;
+	return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
+	       !strcmp(v, "NULL");
+}
+
+static const char *scalar_raw(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int scalar_has_nul(const yaml_node_t *n)
+{
+	return strlen(scalar_raw(n)) != n->data.scalar.length;
+}
+
+/*
+ * Checks a mapping's keys: each a scalar, none twice, each one of allowed
+ * (when allowed is not NULL).  ctx names the mapping in messages.
+ */
+static void ld_check_keys(struct ld *ld, yaml_node_t *map, const char *ctx,
+			  const char *const *allowed, size_t n_allowed)
+{
+	yaml_node_pair_t *p, *q;
+
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = ld_node(ld, p->key);
+		const char *key;
+		size_t i;
+		int ok = 0;
+
+		if (!k || k->type != YAML_SCALAR_NODE) {
+			ld_diag_at(ld, ld_pos(k), "%s: keys must be scalars, not %s", ctx,
+				   k ? node_type_name(k) : "empty");
+			continue;
+		}
+		key = scalar_raw(k);
+		for (q = map->data.mapping.pairs.start; q < p; q++) {
+			yaml_node_t *k2 = ld_node(ld, q->key);
+
+			if (k2 && k2->type == YAML_SCALAR_NODE && !strcmp(scalar_raw(k2), key)) {
+				ld_diag_at(ld, ld_pos(k), "%s: duplicate key '%s' (first at line %d)",
+					   ctx, key, ld_pos(k2).line);
+				break;
+			}
+		}
+		if (!allowed)
+			continue;
+		for (i = 0; i < n_allowed; i++)
+			if (!strcmp(allowed[i], key))
+				ok = 1;
+		if (!ok) {
+			const char *hint = fx_str_suggest(key, allowed, n_allowed);
+
+			if (!strcmp(key, "<<"))
+				ld_diag_at(ld, ld_pos(k), "%s: YAML merge keys ('<<') are not supported",
+					   ctx);
+			else if (hint)
+				ld_diag_at(ld, ld_pos(k), "%s: unknown key '%s' (did you mean '%s'?)",
+					   ctx, key, hint);
+			else
+				ld_diag_at(ld, ld_pos(k), "%s: unknown key '%s'", ctx, key);
+		}
+	}
+}
+
+/* The value node of key in map (first occurrence), or NULL. */
+static yaml_node_t *ld_get(struct ld *ld, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *p;
+
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = ld_node(ld, p->key);
+
+		if (k && k->type == YAML_SCALAR_NODE && !strcmp(scalar_raw(k), key))
+			return ld_node(ld, p->value);
+	}
+	return NULL;
+}
+
+static int ld_expect(struct ld *ld, yaml_node_t *n, yaml_node_type_t type, const char *ctx,
+		     const char *key)
+{
+	static const char *const want[] = { "", "a scalar", "a list", "a mapping" };
+
+	if (n->type == type)
+		return 0;
+	ld_diag_at(ld, ld_pos(n), "%s: '%s' must be %s, not %s", ctx, key, want[type],
+		   node_type_name(n));
+	return -1;
+}
+
+/*
+ * Reads a scalar value, interpolated, into *out (owned).  Returns 1 when a
+ * value was set, 0 when the node is null, -1 on a reported problem.
+ */
+static int ld_string(struct ld *ld, yaml_node_t *n, const char *ctx, const char *key,
+		     char **out)
+{
+	struct fx_err err = FX_ERR_INIT;
+
+	*out = NULL;
+	if (!n || scalar_is_null(n))
+		return 0;
+	if (ld_expect(ld, n, YAML_SCALAR_NODE, ctx, key) < 0)
+		return -1;
+	if (scalar_has_nul(n)) {
+		ld_diag_at(ld, ld_pos(n), "%s: '%s' holds a NUL character", ctx, key);
+		return -1;
+	}
+	if (fx_interp_expand(scalar_raw(n), ld->getenv_fn, ld->env_ctx, out, &err) < 0) {
+		if (err.code == 1)
+			ld->oom = 1;
+		else
+			ld_diag_at(ld, ld_pos(n), "%s: '%s': %s", ctx, key, err.msg);
+		return -1;
+	}
+	return 1;
+}
+
+static int ld_uint(struct ld *ld, yaml_node_t *n, const char *ctx, const char *key,
+		   uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *s = NULL;
+	int r = ld_string(ld, n, ctx, key, &s);
+
+	if (r <= 0)
+		return r;
+	if (fx_str_to_u64(s, min, max, out) < 0) {
+		ld_diag_at(ld, ld_pos(n), "%s: '%s' must be a whole number from %llu to %llu, not '%s'",
+			   ctx, key, (unsigned long long)min, (unsigned long long)max, s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 1;
+}
+
+/* Booleans: plain true/false (any case), after interpolation. */
+static int ld_bool(struct ld *ld, yaml_node_t *n, const char *ctx, const char *key, int *out)
+{
+	char *s = NULL;
+	int r = ld_string(ld, n, ctx, key, &s);
+
+	if (r <= 0)
+		return r;
+	if (!strcasecmp(s, "true")) {
+		*out = 1;
+	} else if (!strcasecmp(s, "false")) {
+		*out = 0;
+	} else {
+		ld_diag_at(ld, ld_pos(n), "%s: '%s' must be true or false, not '%s'", ctx, key, s);
+		r = -1;
+	}
+	free(s);
+	return r;
+}
+
+static int name_is_code(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+static void ld_check_code(struct ld *ld, yaml_node_t *k, const char *what)
+{
+	if (!name_is_code(scalar_raw(k)))
+		ld_diag_at(ld, ld_pos(k), "%s '%s': name must match [A-Za-z0-9_]+", what,
+			   scalar_raw(k));
+}
+
+/* A list of scalars (or one comma-separated scalar when allow_csv). */
+static void ld_string_list(struct ld *ld, yaml_node_t *n, const char *ctx, const char *key,
+			   int allow_csv, char ***out, size_t *count)
+{
+	yaml_node_item_t *it;
+	size_t alloc = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (!n || scalar_is_null(n))
+		return;
+	if (allow_csv && n->type == YAML_SCALAR_NODE) {
+		char *s = NULL, *p, *tok;
+
+		if (ld_string(ld, n, ctx, key, &s) <= 0)
+			return;
+		for (p = s; p; p = tok) {
+			char *end;
+
+			tok = strchr(p, ',');
+			if (tok)
+				*tok++ = '\0';
+			while (isspace((unsigned char)*p))
+				p++;
+			end = p + strlen(p);
+			while (end > p && isspace((unsigned char)end[-1]))
+				*--end = '\0';
+			if (!*p)
+				continue;
+			if (fx_grow(out, &alloc, *count + 1, sizeof(**out)) < 0 ||
+			    !((*out)[*count] = fx_strdup(p))) {
+				ld->oom = 1;
+				break;
+			}
+			(*count)++;
+		}
+		free(s);
+		return;
+	}
+	if (ld_expect(ld, n, YAML_SEQUENCE_NODE, ctx, key) < 0)
+		return;
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *v = ld_node(ld, *it);
+		char *s = NULL;
+
+		if (!v || ld_string(ld, v, ctx, key, &s) <= 0) {
+			if (v && scalar_is_null(v))
+				ld_diag_at(ld, ld_pos(v), "%s: '%s' has an empty item", ctx, key);
+			continue;
+		}
+		if (fx_grow(out, &alloc, *count + 1, sizeof(**out)) < 0) {
+			free(s);
+			ld->oom = 1;
+			return;
+		}
+		(*out)[(*count)++] = s;
+	}
+}
+
+/* A mapping of scalar values (connector overrides, librdkafka config). */
+static void ld_kv_map(struct ld *ld, yaml_node_t *n, const char *ctx, const char *key,
+		      struct fx_kv **out, size_t *count)
+{
+	yaml_node_pair_t *p;
+	size_t alloc = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (!n || scalar_is_null(n))
+		return;
+	if (ld_expect(ld, n, YAML_MAPPING_NODE, ctx, key) < 0)
+		return;
+	ld_check_keys(ld, n, ctx, NULL, 0);
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = ld_node(ld, p->key), *v = ld_node(ld, p->value);
+		struct fx_kv kv = { NULL, NULL, { 0, 0 } };
+		char sub[512];
+
+		if (!k || k->type != YAML_SCALAR_NODE || !v)
+			continue;
+		snprintf(sub, sizeof(sub), "%s.%s", key, scalar_raw(k));
+		if (!*scalar_raw(k)) {
+			ld_diag_at(ld, ld_pos(k), "%s: '%s' has an empty key", ctx, key);
+			continue;
+		}
+		if (ld_string(ld, v, ctx, sub, &kv.value) < 0)
+			continue;
+		if (!kv.value && !(kv.value = fx_strdup(""))) {
+			ld->oom = 1;
+			return;
+		}
+		kv.key = fx_strdup(scalar_raw(k));
+		kv.pos = ld_pos(k);
+		if (!kv.key || fx_grow(out, &alloc, *count + 1, sizeof(**out)) < 0) {
+			free(kv.key);
+			free(kv.value);
+			ld->oom = 1;
+			return;
+		}
+		(*out)[(*count)++] = kv;
+	}
+}
+
+static void note_literal_secret(struct ld *ld, yaml_node_t *n)
+{
+	if (n && n->type == YAML_SCALAR_NODE && !scalar_is_null(n) &&
+	    !strchr(scalar_raw(n), '$'))
+		ld->literal_secret = 1;
+}
+
+/* ---- sections ---- */
+
+static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
+			  struct fx_mysql_pool *pool)
+{
+	char ctx[300], *s = NULL;
+	yaml_node_t *n, *dsn;
+	uint64_t u;
+	static const char *const structured[] = { "host", "port", "user", "password", "database" };
+	size_t i;
+
+	snprintf(ctx, sizeof(ctx), "mysql pool '%s'", scalar_raw(k));
+	pool->code = fx_strdup(scalar_raw(k));
+	pool->pos = ld_pos(k);
+	if (!pool->code) {
+		ld->oom = 1;
+		return;
+	}
+	ld_check_code(ld, k, "mysql pool");
+	if (ld_expect(ld, v, YAML_MAPPING_NODE, ctx, "mysql") < 0)
+		return;
+	ld_check_keys(ld, v, ctx, mysql_keys, N_OF(mysql_keys));
+
+	dsn = ld_get(ld, v, "dsn");
+	if (dsn && !scalar_is_null(dsn)) {
+		for (i = 0; i < N_OF(structured); i++) {
+			n = ld_get(ld, v, structured[i]);
+			if (n)
+				ld_diag_at(ld, ld_pos(n),
+					   "%s: '%s' cannot be given with 'dsn' (use one form or the other)",
+					   ctx, structured[i]);
+		}
+		if (ld_string(ld, dsn, ctx, "dsn", &s) > 0) {
+			struct fx_dsn d = FX_DSN_INIT;
+			struct fx_err err = FX_ERR_INIT;
+
+			if (fx_dsn_parse(s, &d, &err) < 0) {
+				if (err.code == 1)
+					ld->oom = 1;
+				else
+					ld_diag_at(ld, ld_pos(dsn), "%s: %s", ctx, err.msg);
+			} else {
+				pool->user = d.user;
+				pool->password = d.password;
+				pool->host = d.host;
+				pool->port = d.port;
+				pool->socket = d.socket;
+				pool->database = d.database;
+				pool->params = d.params;
+				free(d.net);
+			}
+			/* A password written in the DSN itself, not through ${VAR}. */
+			if (d.password && *d.password) {
+				const char *raw = scalar_raw(dsn), *at = strrchr(raw, '@');
+				const char *colon = strchr(raw, ':');
+
+				if (!(colon && at && colon < at && memchr(colon, '$', (size_t)(at - colon))))
+					ld->literal_secret = 1;
+			}
+		}
+		free(s);
+	} else {
+		n = ld_get(ld, v, "host");
+		if (ld_string(ld, n, ctx, "host", &pool->host) == 0)
+			ld_diag_at(ld, ld_pos(v), "%s: needs 'dsn' or 'host'", ctx);
+		pool->port = 3306;
+		if (ld_uint(ld, ld_get(ld, v, "port"), ctx, "port", 1, 65535, &u) > 0)
+			pool->port = (unsigned)u;
+		ld_string(ld, ld_get(ld, v, "user"), ctx, "user", &pool->user);
+		n = ld_get(ld, v, "password");
+		note_literal_secret(ld, n);
+		ld_string(ld, n, ctx, "password", &pool->password);
+		ld_string(ld, ld_get(ld, v, "database"), ctx, "database", &pool->database);
+	}
+	ld_string(ld, ld_get(ld, v, "connect_host"), ctx, "connect_host", &pool->connect_host);
+	if (ld_uint(ld, ld_get(ld, v, "connect_port"), ctx, "connect_port", 1, 65535, &u) > 0)
+		pool->connect_port = (unsigned)u;
+	n = ld_get(ld, v, "server_id");
+	if (n && !scalar_is_null(n)) {
+		pool->server_id_pos = ld_pos(n);
+		if (ld_uint(ld, n, ctx, "server_id", 1, 4294967295u, &u) > 0) {
+			pool->has_server_id = 1;
+			pool->server_id = (uint32_t)u;
+		}
+	}
+	n = ld_get(ld, v, "flavor");
+	if (ld_string(ld, n, ctx, "flavor", &s) > 0) {
+		if (!strcmp(s, "auto"))
+			pool->flavor = FX_FLAVOR_AUTO;
+		else if (!strcmp(s, "mysql"))
+			pool->flavor = FX_FLAVOR_MYSQL;
+		else if (!strcmp(s, "mariadb"))
+			pool->flavor = FX_FLAVOR_MARIADB;
+		else
+			ld_diag_at(ld, ld_pos(n), "%s: 'flavor' must be auto, mysql or mariadb, not '%s'",
+				   ctx, s);
+		free(s);
+	}
+	n = ld_get(ld, v, "connector");
+	ld_kv_map(ld, n, ctx, "connector", &pool->connector, &pool->n_connector);
+	for (i = 0; i < pool->n_connector; i++)
+		if (fx_str_icontains(pool->connector[i].key, "password") &&
+		    !strchr(pool->connector[i].value, '$') && *pool->connector[i].value)
+			ld->literal_secret = 1;
+}
+
+static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
+			  struct fx_kafka_pool *pool)
+{
+	char ctx[300], sub[320], **list = NULL;
+	yaml_node_t *n;
+	size_t nlist = 0, i;
+
+	snprintf(ctx, sizeof(ctx), "kafka pool '%s'", scalar_raw(k));
+	pool->code = fx_strdup(scalar_raw(k));
+	pool->pos = ld_pos(k);
+	if (!pool->code) {
+		ld->oom = 1;
+		return;
+	}
+	ld_check_code(ld, k, "kafka pool");
+	if (ld_expect(ld, v, YAML_MAPPING_NODE, ctx, "kafka") < 0)
+		return;
+	ld_check_keys(ld, v, ctx, kafka_keys, N_OF(kafka_keys));
+	ld_string_list(ld, ld_get(ld, v, "brokers"), ctx, "brokers", 1, &pool->brokers,
+		       &pool->n_brokers);
+	n = ld_get(ld, v, "connect_url");
+	if (ld_string(ld, n, ctx, "connect_url", &pool->connect_url) > 0) {
+		size_t len = strlen(pool->connect_url);
+
+		while (len > 0 && pool->connect_url[len - 1] == '/')
+			pool->connect_url[--len] = '\0';
+		if (!fx_str_has_prefix(pool->connect_url, "http://") &&
+		    !fx_str_has_prefix(pool->connect_url, "https://"))
+			ld_diag_at(ld, ld_pos(n),
+				   "%s: 'connect_url' must start with http:// or https://, not '%s'", ctx,
+				   pool->connect_url);
+		else if (len <= 8 || !pool->connect_url[strcspn(pool->connect_url, ":") + 3])
+			ld_diag_at(ld, ld_pos(n), "%s: 'connect_url' has no host", ctx);
+	}
+	n = ld_get(ld, v, "connect_bootstrap_servers");
+	if (n && n->type == YAML_SEQUENCE_NODE) {
+		struct fx_buf b = FX_BUF_INIT;
+
+		ld_string_list(ld, n, ctx, "connect_bootstrap_servers", 0, &list, &nlist);
+		for (i = 0; i < nlist; i++) {
+			fx_buf_addf(&b, "%s%s", i ? "," : "", list[i]);
+			free(list[i]);
+		}
+		free(list);
+		pool->connect_bootstrap_servers = fx_buf_detach(&b);
+		if (!pool->connect_bootstrap_servers)
+			ld->oom = 1;
+	} else {
+		ld_string(ld, n, ctx, "connect_bootstrap_servers", &pool->connect_bootstrap_servers);
+	}
+	n = ld_get(ld, v, "connect_auth");
+	if (n && !scalar_is_null(n) && ld_expect(ld, n, YAML_MAPPING_NODE, ctx, "connect_auth") == 0) {
+		yaml_node_t *pw = ld_get(ld, n, "password");
+
+		snprintf(sub, sizeof(sub), "%s: connect_auth", ctx);
+		ld_check_keys(ld, n, sub, auth_keys, N_OF(auth_keys));
+		if (ld_string(ld, ld_get(ld, n, "username"), sub, "username", &pool->auth_user) == 0)
+			ld_diag_at(ld, ld_pos(n), "%s: 'username' is required", sub);
+		note_literal_secret(ld, pw);
+		ld_string(ld, pw, sub, "password", &pool->auth_password);
+	}
+	n = ld_get(ld, v, "connect_tls");
+	if (n && !scalar_is_null(n) && ld_expect(ld, n, YAML_MAPPING_NODE, ctx, "connect_tls") == 0) {
+		snprintf(sub, sizeof(sub), "%s: connect_tls", ctx);
+		ld_check_keys(ld, n, sub, tls_keys, N_OF(tls_keys));
+		ld_string(ld, ld_get(ld, n, "ca_file"), sub, "ca_file", &pool->tls_ca_file);
+		ld_string(ld, ld_get(ld, n, "cert_file"), sub, "cert_file", &pool->tls_cert_file);
+		ld_string(ld, ld_get(ld, n, "key_file"), sub, "key_file", &pool->tls_key_file);
+		ld_bool(ld, ld_get(ld, n, "insecure"), sub, "insecure", &pool->tls_insecure);
+		if (!pool->tls_cert_file != !pool->tls_key_file)
+			ld_diag_at(ld, ld_pos(n), "%s: 'cert_file' and 'key_file' go together", sub);
+	}
+	ld_kv_map(ld, ld_get(ld, v, "config"), ctx, "config", &pool->config, &pool->n_config);
+}
+
+/* FluxaORM ID-field tag string: "redisCache;debezium=events;mysql=users". */
+static void ld_orm_tags(struct ld *ld, yaml_node_t *n, const char *ctx, char **debezium,
+			int *captured, char **mysql, char **table)
+{
+	char *s = NULL, *p, *next;
+
+	if (ld_string(ld, n, ctx, "orm", &s) <= 0)
+		return;
+	for (p = s; p; p = next) {
+		char *eq, *val;
+
+		next = strchr(p, ';');
+		if (next)
+			*next++ = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		eq = strchr(p, '=');
+		if (eq)
+			*eq = '\0';
+		val = eq ? eq + 1 : NULL;
+		if (!strcmp(p, "debezium")) {
+			if (!val || !strcmp(val, "true")) {
+				*captured = 1;
+			} else if (!strcmp(val, "false")) {
+				*captured = 0;
+			} else if (!*val) {
+				ld_diag_at(ld, ld_pos(n), "%s: orm tag 'debezium=' has an empty pool", ctx);
+			} else {
+				*captured = 1;
+				free(*debezium);
+				*debezium = fx_strdup(val);
+			}
+		} else if (!strcmp(p, "mysql") && val) {
+			free(*mysql);
+			*mysql = fx_strdup(val);
+		} else if (!strcmp(p, "table") && val) {
+			free(*table);
+			*table = fx_strdup(val);
+		}
+		/* other FluxaORM tags (redisCache, localCache, ...) are not ours */
+	}
+	free(s);
+}
+
+static void ld_entity(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_entity *e)
+{
+	char ctx[300];
+	yaml_node_t *orm, *dbz, *my, *tb;
+	char *debezium = NULL, *mysql = NULL, *table = NULL;
+	int captured = 0, b;
+
+	snprintf(ctx, sizeof(ctx), "entity '%s'", scalar_raw(k));
+	e->name = fx_strdup(scalar_raw(k));
+	e->pos = e->mysql_pos = e->kafka_pos = e->table_pos = ld_pos(k);
+	if (!e->name) {
+		ld->oom = 1;
+		return;
+	}
+	ld_check_code(ld, k, "entity");
+	if (scalar_is_null(v))
+		goto resolve; /* "UserEntity:" alone: known, not captured */
+	if (ld_expect(ld, v, YAML_MAPPING_NODE, ctx, "entities") < 0)
+		return;
+	ld_check_keys(ld, v, ctx, entity_keys, N_OF(entity_keys));
+	orm = ld_get(ld, v, "orm");
+	dbz = ld_get(ld, v, "debezium");
+	my = ld_get(ld, v, "mysql");
+	tb = ld_get(ld, v, "table");
+	if (orm && (dbz || my || tb)) {
+		yaml_node_t *other = dbz ? dbz : my ? my : tb;
+
+		ld_diag_at(ld, ld_pos(other),
+			   "%s: give 'orm' or the keys debezium/mysql/table, not both", ctx);
+	}
+	if (orm) {
+		ld_orm_tags(ld, orm, ctx, &debezium, &captured, &mysql, &table);
+		e->mysql_pos = e->kafka_pos = e->table_pos = ld_pos(orm);
+	} else {
+		if (dbz && !scalar_is_null(dbz)) {
+			e->kafka_pos = ld_pos(dbz);
+			if (ld_expect(ld, dbz, YAML_SCALAR_NODE, ctx, "debezium") == 0) {
+				if (dbz->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+				    (!strcasecmp(scalar_raw(dbz), "true") ||
+				     !strcasecmp(scalar_raw(dbz), "false"))) {
+					ld_bool(ld, dbz, ctx, "debezium", &b);
+					captured = b;
+				} else if (ld_string(ld, dbz, ctx, "debezium", &debezium) > 0) {
+					captured = 1;
+					if (!*debezium)
+						ld_diag_at(ld, ld_pos(dbz),
+							   "%s: 'debezium' names an empty kafka pool", ctx);
+				}
+			}
+		}
+		if (my)
+			e->mysql_pos = ld_pos(my);
+		ld_string(ld, my, ctx, "mysql", &mysql);
+		if (tb)
+			e->table_pos = ld_pos(tb);
+		if (ld_string(ld, tb, ctx, "table", &table) == 0 && tb)
+			ld_diag_at(ld, ld_pos(tb), "%s: 'table' must not be empty", ctx);
+	}
+resolve:
+	if (captured)
+		e->kafka_pool = debezium ? debezium : fx_strdup(ld->m->default_kafka_pool);
+	else
+		free(debezium);
+	e->mysql_pool = mysql ? mysql : fx_strdup(ld->m->default_mysql_pool);
+	e->table = table ? table : fx_strdup(e->name);
+	if ((captured && !e->kafka_pool) || !e->mysql_pool || !e->table)
+		ld->oom = 1;
+	else if (!*e->table)
+		ld_diag_at(ld, e->table_pos, "%s: table name must not be empty", ctx);
+}
+
+static void ld_group(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_consumer_group *g)
+{
+	char ctx[300];
+
+	snprintf(ctx, sizeof(ctx), "consumer group '%s'", scalar_raw(k));
+	g->name = fx_strdup(scalar_raw(k));
+	g->pos = ld_pos(k);
+	if (!g->name) {
+		ld->oom = 1;
+		return;
+	}
+	if (ld_expect(ld, v, YAML_MAPPING_NODE, ctx, "consumer_groups") < 0)
+		return;
+	ld_check_keys(ld, v, ctx, group_keys, N_OF(group_keys));
+	if (ld_string(ld, ld_get(ld, v, "kafka"), ctx, "kafka", &g->kafka) == 0)
+		g->kafka = fx_strdup(ld->m->default_kafka_pool);
+	ld_string_list(ld, ld_get(ld, v, "debezium_entities"), ctx, "debezium_entities", 0,
+		       &g->entities, &g->n_entities);
+	ld_string_list(ld, ld_get(ld, v, "topics"), ctx, "topics", 0, &g->topics, &g->n_topics);
+	if (!g->kafka)
+		ld->oom = 1;
+}
+
+/* Walks a mapping section (mysql, kafka, entities, consumer_groups). */
+#define LD_SECTION(ld, node, arr, count, elem_fn, what)                                    \
+	do {                                                                               \
+		yaml_node_pair_t *p_;                                                      \
+		size_t n_ = (size_t)((node)->data.mapping.pairs.top -                      \
+				     (node)->data.mapping.pairs.start);                    \
+		ld_check_keys(ld, node, what, NULL, 0);                                    \
+		(arr) = fx_calloc(n_ ? n_ : 1, sizeof(*(arr)));                           \
+		if (!(arr)) {                                                              \
+			(ld)->oom = 1;                                                     \
+			break;                                                             \
+		}                                                                          \
+		for (p_ = (node)->data.mapping.pairs.start;                                \
+		     p_ < (node)->data.mapping.pairs.top; p_++) {                          \
+			yaml_node_t *k_ = ld_node(ld, p_->key), *v_ = ld_node(ld, p_->value); \
+			if (!k_ || k_->type != YAML_SCALAR_NODE || !v_)                    \
+				continue;                                                  \
+			elem_fn(ld, k_, v_, &(arr)[(count)++]);                            \
+		}                                                                          \
+	} while (0)
+
+/* ---- cross-reference rules ---- */
+
+static void ld_rules(struct ld *ld)
+{
+	struct fx_manifest *m = ld->m;
+	size_t i, j;
+
+	for (i = 0; i < m->n_entities; i++) {
+		struct fx_entity *e = &m->entities[i];
+		const struct fx_mysql_pool *mp;
+		const struct fx_kafka_pool *kp;
+
+		if (!e->mysql_pool)
+			continue;
+		mp = fx_manifest_mysql(m, e->mysql_pool);
+		if (!mp) {
+			const char *cands[64];
+			size_t n = 0;
+			const char *hint;
+
+			for (j = 0; j < m->n_mysql && n < 64; j++)
+				cands[n++] = m->mysql[j].code;
+			hint = fx_str_suggest(e->mysql_pool, cands, n);
+			ld_diag_at(ld, e->mysql_pos, "entity '%s': mysql pool '%s' is not defined%s%s%s",
+				   e->name, e->mysql_pool, hint ? " (did you mean '" : "",
+				   hint ? hint : "", hint ? "'?)" : "");
+		}
+		if (!e->kafka_pool)
+			continue;
+		kp = fx_manifest_kafka(m, e->kafka_pool);
+		if (!kp) {
+			ld_diag_at(ld, e->kafka_pos, "entity '%s': kafka pool '%s' is not defined",
+				   e->name, e->kafka_pool);
+		} else {
+			if (!kp->connect_url)
+				ld_diag_at(ld, kp->pos,
+					   "kafka pool '%s': 'connect_url' is required (entity '%s' is captured on it)",
+					   kp->code, e->name);
+			if (!kp->n_brokers)
+				ld_diag_at(ld, kp->pos,
+					   "kafka pool '%s': 'brokers' is required (entity '%s' is captured on it)",
+					   kp->code, e->name);
+		}
+		if (mp && (!mp->database || !*mp->database))
+			ld_diag_at(ld, mp->pos,
+				   "mysql pool '%s': names no database (entity '%s' is captured from it)",
+				   mp->code, e->name);
+		if (mp && !mp->host && !mp->connect_host)
+			ld_diag_at(ld, mp->pos,
+				   "mysql pool '%s': a unix socket DSN needs 'connect_host' for Kafka Connect",
+				   mp->code);
+		if (mp && (!mp->user || !*mp->user))
+			ld_diag_at(ld, mp->pos, "mysql pool '%s': names no user (entity '%s' is captured from it)",
+				   mp->code, e->name);
+		for (j = 0; j < i; j++) {
+			const struct fx_entity *o = &m->entities[j];
+
+			if (o->mysql_pool && o->table && e->table &&
+			    !strcmp(o->mysql_pool, e->mysql_pool) && !strcmp(o->table, e->table)) {
+				ld_diag_at(ld, e->table_pos,
+					   "entity '%s': table '%s' of mysql pool '%s' is already entity '%s' (line %d)",
+					   e->name, e->table, e->mysql_pool, o->name, o->pos.line);
+				break;
+			}
+		}
+	}
+	/* non-captured duplicates are errors too: two entities, one table */
+	for (i = 0; i < m->n_entities; i++) {
+		struct fx_entity *e = &m->entities[i];
+
+		if (e->kafka_pool || !e->mysql_pool || !e->table)
+			continue;
+		for (j = 0; j < m->n_entities; j++) {
+			const struct fx_entity *o = &m->entities[j];
+
+			if (j == i || !o->mysql_pool || !o->table)
+				continue;
+			if ((j < i || o->kafka_pool) && !strcmp(o->mysql_pool, e->mysql_pool) &&
+			    !strcmp(o->table, e->table)) {
+				ld_diag_at(ld, e->table_pos,
+					   "entity '%s': table '%s' of mysql pool '%s' is already entity '%s' (line %d)",
+					   e->name, e->table, e->mysql_pool, o->name, o->pos.line);
+				break;
+			}
+		}
+	}
+	for (i = 0; i < m->n_mysql; i++) {
+		if (!m->mysql[i].has_server_id)
+			continue;
+		for (j = 0; j < i; j++) {
+			if (m->mysql[j].has_server_id && m->mysql[j].server_id == m->mysql[i].server_id) {
+				ld_diag_at(ld, m->mysql[i].server_id_pos,
+					   "mysql pool '%s': server_id %u is already used by mysql pool '%s'",
+					   m->mysql[i].code, m->mysql[i].server_id, m->mysql[j].code);
+				break;
+			}
+		}
+	}
+	for (i = 0; i < m->n_groups; i++) {
+		struct fx_consumer_group *g = &m->groups[i];
+
+		if (g->kafka && !fx_manifest_kafka(m, g->kafka))
+			ld_diag_at(ld, g->pos, "consumer group '%s': kafka pool '%s' is not defined",
+				   g->name, g->kafka);
+		for (j = 0; j < g->n_entities; j++) {
+			const struct fx_entity *e = fx_manifest_entity(m, g->entities[j]);
+
+			if (!e)
+				ld_diag_at(ld, g->pos, "consumer group '%s': entity '%s' is not defined",
+					   g->name, g->entities[j]);
+			else if (!e->kafka_pool)
+				ld_diag_at(ld, g->pos, "consumer group '%s': entity '%s' is not captured (debezium)",
+					   g->name, g->entities[j]);
+			else if (g->kafka && strcmp(e->kafka_pool, g->kafka))
+				ld_diag_at(ld, g->pos,
+					   "consumer group '%s': entity '%s' is captured on kafka pool '%s', not '%s'",
+					   g->name, g->entities[j], e->kafka_pool, g->kafka);
+		}
+	}
+}
+
+/* ---- the document ---- */
+
+static void ld_root(struct ld *ld, yaml_node_t *root)
+{
+	struct fx_manifest *m = ld->m;
+	yaml_node_t *n, *d;
+	uint64_t version;
+
+	if (root->type != YAML_MAPPING_NODE) {
+		ld_diag_at(ld, ld_pos(root), "manifest: the top level must be a mapping, not %s",
+			   node_type_name(root));
+		return;
+	}
+	ld_check_keys(ld, root, "manifest", top_keys, N_OF(top_keys));
+	n = ld_get(ld, root, "version");
+	if (!n)
+		ld_diag_at(ld, ld_pos(root), "manifest: 'version' is required (version: 1)");
+	else if (ld_uint(ld, n, "manifest", "version", 0, 1000000, &version) > 0 && version != 1)
+		ld_diag_at(ld, ld_pos(n), "manifest: unsupported version %llu (this fluxacdc reads 1)",
+			   (unsigned long long)version);
+
+	d = ld_get(ld, root, "defaults");
+	if (d && !scalar_is_null(d) && ld_expect(ld, d, YAML_MAPPING_NODE, "manifest", "defaults") == 0) {
+		ld_check_keys(ld, d, "defaults", defaults_keys, N_OF(defaults_keys));
+		ld_string(ld, ld_get(ld, d, "mysql_pool"), "defaults", "mysql_pool",
+			  &m->default_mysql_pool);
+		ld_string(ld, ld_get(ld, d, "kafka_pool"), "defaults", "kafka_pool",
+			  &m->default_kafka_pool);
+	}
+	if (!m->default_mysql_pool)
+		m->default_mysql_pool = fx_strdup("default");
+	if (!m->default_kafka_pool)
+		m->default_kafka_pool = fx_strdup("default");
+	if (!m->default_mysql_pool || !m->default_kafka_pool) {
+		ld->oom = 1;
+		return;
+	}
+
+	n = ld_get(ld, root, "mysql");
+	if (n && !scalar_is_null(n) && ld_expect(ld, n, YAML_MAPPING_NODE, "manifest", "mysql") == 0)
+		LD_SECTION(ld, n, m->mysql, m->n_mysql, ld_mysql_pool, "mysql");
+	n = ld_get(ld, root, "kafka");
+	if (n && !scalar_is_null(n) && ld_expect(ld, n, YAML_MAPPING_NODE, "manifest", "kafka") == 0)
+		LD_SECTION(ld, n, m->kafka, m->n_kafka, ld_kafka_pool, "kafka");
+	n = ld_get(ld, root, "entities");
+	if (n && !scalar_is_null(n) && ld_expect(ld, n, YAML_MAPPING_NODE, "manifest", "entities") == 0)
+		LD_SECTION(ld, n, m->entities, m->n_entities, ld_entity, "entities");
+	n = ld_get(ld, root, "consumer_groups");
+	if (n && !scalar_is_null(n) &&
+	    ld_expect(ld, n, YAML_MAPPING_NODE, "manifest", "consumer_groups") == 0)
+		LD_SECTION(ld, n, m->groups, m->n_groups, ld_group, "consumer_groups");
+	if (!ld->oom)
+		ld_rules(ld);
+}
+
+static void ld_yaml_error(struct ld *ld, const yaml_parser_t *parser)
+{
+	struct fx_pos pos;
+	const yaml_mark_t *mark = parser->problem ? &parser->problem_mark : &parser->context_mark;
+
+	pos.line = (int)mark->line + 1;
+	pos.col = (int)mark->column + 1;
+	if (parser->error == YAML_MEMORY_ERROR)
+		ld->oom = 1;
+	else if (parser->context)
+		ld_diag_at(ld, pos, "YAML syntax error: %s %s", parser->problem ? parser->problem : "",
+			   parser->context);
+	else
+		ld_diag_at(ld, pos, "YAML syntax error: %s",
+			   parser->problem ? parser->problem : "malformed document");
+}
+
+int fx_manifest_load_bytes(const char *path, const char *data, size_t len,
+			   fx_getenv_fn getenv_fn, void *env_ctx, struct fx_manifest *m,
+			   struct fx_diags *diags, struct fx_err *err)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	struct ld ld;
+	yaml_node_t *root;
+	int have_doc = 0, ret = -1;
+	struct fx_pos first = { 1, 1 };
+
+	memset(m, 0, sizeof(*m));
+	memset(&ld, 0, sizeof(ld));
+	ld.path = path;
+	ld.doc = &doc;
+	ld.diags = diags;
+	ld.getenv_fn = getenv_fn;
+	ld.env_ctx = env_ctx;
+	ld.m = m;
+	m->path = fx_strdup(path);
+	if (!m->path)
+		return fx_err_set(err, 1, "out of memory");
+	fx_sha256_hex(data, len, m->sha256);
+
+	if (!fx_str_is_utf8(data, len)) {
+		size_t bad = fx_str_utf8_prefix(data, len), i;
+		const char *nl = NULL;
+
+		first.line = 1;
+		for (i = 0; i < bad; i++)
+			if (data[i] == '\n') {
+				first.line++;
+				nl = data + i;
+			}
+		first.col = (int)(data + bad - (nl ? nl + 1 : data)) + 1;
+		ld_diag_at(&ld, first, "manifest is not valid UTF-8 (byte 0x%02x)",
+			   (unsigned char)data[bad]);
+		goto out;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		fx_err_set(err, 1, "out of memory");
+		return -1;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		ld_yaml_error(&ld, &parser);
+		yaml_parser_delete(&parser);
+		goto out;
+	}
+	have_doc = 1;
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		ld_diag_at(&ld, first, "manifest is empty (expected at least 'version: 1')");
+		yaml_parser_delete(&parser);
+		goto out;
+	}
+	if (!yaml_parser_load(&parser, &extra)) {
+		ld_yaml_error(&ld, &parser);
+	} else {
+		yaml_node_t *r2 = yaml_document_get_root_node(&extra);
+
+		if (r2)
+			ld_diag_at(&ld, ld_pos(r2), "manifest holds more than one YAML document");
+		yaml_document_delete(&extra);
+	}
+	yaml_parser_delete(&parser);
+	ld_root(&ld, root);
+out:
+	if (have_doc)
+		yaml_document_delete(&doc);
+	if (ld.oom)
+		return fx_err_set(err, 1, "out of memory reading '%s'", path);
+	if (diags->n)
+		return fx_err_set(err, 65, "%s: %zu error%s in manifest", path, diags->n,
+				  diags->n == 1 ? "" : "s");
+	m->world_readable_secret = ld.literal_secret;
+	ret = 0;
+	return ret;
+}
+
+int fx_manifest_load(const char *path, struct fx_manifest *m, struct fx_diags *diags,
+		     struct fx_err *err)
+{
+	FILE *f;
+	struct fx_buf b = FX_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	struct stat st;
+	int ret, others_read;
+
+	memset(m, 0, sizeof(*m));
+	f = fopen(path, "rb");
+	if (!f)
+		return fx_err_set(err, 65, "cannot read manifest '%s': %s", path, strerror(errno));
+	others_read = fstat(fileno(f), &st) == 0 && (st.st_mode & S_IROTH);
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return fx_err_set(err, 65, "cannot read manifest '%s': it is a directory", path);
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		fx_buf_add(&b, chunk, n);
+		if (b.len > MANIFEST_MAX_BYTES) {
+			fclose(f);
+			fx_buf_release(&b);
+			return fx_err_set(err, 65, "manifest '%s' is larger than %u MiB", path,
+					  MANIFEST_MAX_BYTES >> 20);
+		}
+	}
+	if (ferror(f)) {
+		fclose(f);
+		fx_buf_release(&b);
+		return fx_err_set(err, 65, "cannot read manifest '%s': %s", path, strerror(errno));
+	}
+	fclose(f);
+	if (!fx_buf_ok(&b)) {
+		fx_buf_release(&b);
+		return fx_err_set(err, 1, "out of memory reading '%s'", path);
+	}
+	ret = fx_manifest_load_bytes(path, b.buf ? b.buf : "", b.len, NULL, NULL, m, diags, err);
+	fx_buf_release(&b);
+	if (ret == 0)
+		m->world_readable_secret = m->world_readable_secret && others_read;
+	return ret;
+}
+
+static void free_list(char **l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+static void free_kv(struct fx_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(kv[i].key);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
+void fx_manifest_release(struct fx_manifest *m)
+{
+	size_t i;
+
+	for (i = 0; m->mysql && i < m->n_mysql; i++) {
+		struct fx_mysql_pool *p = &m->mysql[i];
+
+		free(p->code);
+		free(p->user);
+		free(p->password);
+		free(p->host);
+		free(p->socket);
+		free(p->database);
+		free(p->params);
+		free(p->connect_host);
+		free_kv(p->connector, p->n_connector);
+	}
+	free(m->mysql);
+	for (i = 0; m->kafka && i < m->n_kafka; i++) {
+		struct fx_kafka_pool *p = &m->kafka[i];
+
+		free(p->code);
+		free_list(p->brokers, p->n_brokers);
+		free(p->connect_url);
+		free(p->connect_bootstrap_servers);
+		free(p->auth_user);
+		free(p->auth_password);
+		free(p->tls_ca_file);
+		free(p->tls_cert_file);
+		free(p->tls_key_file);
+		free_kv(p->config, p->n_config);
+	}
+	free(m->kafka);
+	for (i = 0; m->entities && i < m->n_entities; i++) {
+		free(m->entities[i].name);
+		free(m->entities[i].kafka_pool);
+		free(m->entities[i].mysql_pool);
+		free(m->entities[i].table);
+	}
+	free(m->entities);
+	for (i = 0; m->groups && i < m->n_groups; i++) {
+		free(m->groups[i].name);
+		free(m->groups[i].kafka);
+		free_list(m->groups[i].entities, m->groups[i].n_entities);
+		free_list(m->groups[i].topics, m->groups[i].n_topics);
+	}
+	free(m->groups);
+	free(m->path);
+	free(m->default_mysql_pool);
+	free(m->default_kafka_pool);
+	memset(m, 0, sizeof(*m));
+}
+
+const struct fx_mysql_pool *fx_manifest_mysql(const struct fx_manifest *m, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_mysql; i++)
+		if (m->mysql[i].code && !strcmp(m->mysql[i].code, code))
+			return &m->mysql[i];
+	return NULL;
+}
+
+const struct fx_kafka_pool *fx_manifest_kafka(const struct fx_manifest *m, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_kafka; i++)
+		if (m->kafka[i].code && !strcmp(m->kafka[i].code, code))
+			return &m->kafka[i];
+	return NULL;
+}
+
+const struct fx_entity *fx_manifest_entity(const struct fx_manifest *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_entities; i++)
+		if (m->entities[i].name && !strcmp(m->entities[i].name, name))
+			return &m->entities[i];
+	return NULL;
+}
+
+const struct fx_consumer_group *fx_manifest_group(const struct fx_manifest *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_groups; i++)
+		if (m->groups[i].name && !strcmp(m->groups[i].name, name))
+			return &m->groups[i];
+	return NULL;
+}
+
+char *fx_manifest_topic(const struct fx_manifest *m, const struct fx_entity *e)
+{
+	const struct fx_mysql_pool *p = fx_manifest_mysql(m, e->mysql_pool);
+
+	if (!p)
+		return NULL;
+	return fx_asprintf("fluxa_%s.%s.%s", p->code, p->database ? p->database : "", e->table);
+}
+
+const char *fx_manifest_default_path(const char *explicit_path)
+{
+	const char *env;
+
+	if (explicit_path)
+		return explicit_path;
+	env = getenv("FLUXACDC_MANIFEST");
+	if (env && *env)
+		return env;
+	return "fluxacdc.yaml";
+}
+
+const char *fx_flavor_name(enum fx_flavor f)
+{
+	switch (f) {
+	case FX_FLAVOR_MYSQL:
+		return "mysql";
+	case FX_FLAVOR_MARIADB:
+		return "mariadb";
+	default:
+		return "auto";
+	}
+}

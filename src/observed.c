@@ -1,0 +1,75 @@
+#include "observed.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void fx_observed_connector_release(struct fx_observed_connector *c)
+{
+	size_t i;
+
+	free(c->name);
+	free(c->type);
+	fx_config_release(&c->config);
+	free(c->state);
+	free(c->worker_id);
+	free(c->trace);
+	for (i = 0; i < c->n_tasks; i++) {
+		free(c->tasks[i].state);
+		free(c->tasks[i].worker_id);
+		free(c->tasks[i].trace);
+	}
+	free(c->tasks);
+	memset(c, 0, sizeof(*c));
+}
+
+void fx_observed_cluster_release(struct fx_observed_cluster *c)
+{
+	size_t i;
+
+	free(c->connect_url);
+	free(c->kafka_pool);
+	free(c->error);
+	free(c->version);
+	free(c->commit);
+	free(c->kafka_cluster_id);
+	for (i = 0; i < c->n_plugins; i++) {
+		free(c->plugins[i].class_name);
+		free(c->plugins[i].type);
+		free(c->plugins[i].version);
+	}
+	free(c->plugins);
+	for (i = 0; i < c->n_connectors; i++)
+		fx_observed_connector_release(&c->connectors[i]);
+	free(c->connectors);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct fx_observed_connector *fx_observed_find(const struct fx_observed_cluster *c,
+						     const char *name)
+{
+	size_t lo = 0, hi = c->n_connectors;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(c->connectors[mid].name, name);
+
+		if (!cmp)
+			return &c->connectors[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct fx_plugin *fx_observed_plugin(const struct fx_observed_cluster *c,
+					   const char *class_name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_plugins; i++)
+		if (c->plugins[i].class_name && !strcmp(c->plugins[i].class_name, class_name))
+			return &c->plugins[i];
+	return NULL;
+}

@@ -1,0 +1,62 @@
+/*
+ * The observed state of Kafka Connect clusters: what
+ * GET /connectors?expand=info&expand=status, GET / and GET /connector-plugins
+ * return, in our structs.  Filled by connect.c (from the wire) or from
+ * recorded JSON; consumed by diff.c and the status command.  Each struct owns
+ * its strings; fx_observed_cluster_release frees one cluster.
+ */
+#ifndef FX_OBSERVED_H
+#define FX_OBSERVED_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+struct fx_task_status {
+	int id;
+	char *state;     /* RUNNING, FAILED, PAUSED, UNASSIGNED, RESTARTING, STOPPED */
+	char *worker_id;
+	char *trace;     /* NULL unless FAILED */
+};
+
+struct fx_observed_connector {
+	char *name;
+	char *type;      /* "source" / "sink", may be NULL */
+	struct fx_config config; /* from expand=info, Connect's "name" key included */
+	char *state;     /* from expand=status, may be NULL */
+	char *worker_id;
+	char *trace;
+	struct fx_task_status *tasks;
+	size_t n_tasks;
+};
+
+struct fx_plugin {
+	char *class_name;
+	char *type;
+	char *version;
+};
+
+struct fx_observed_cluster {
+	char *connect_url;
+	char *kafka_pool;       /* the first manifest pool naming this URL */
+	int reachable;          /* 0: error holds why */
+	char *error;
+	char *version;          /* GET / */
+	char *commit;
+	char *kafka_cluster_id;
+	struct fx_plugin *plugins;
+	size_t n_plugins;
+	int have_plugins;
+	struct fx_observed_connector *connectors; /* sorted by name */
+	size_t n_connectors;
+	unsigned long requests; /* HTTP requests made to this cluster */
+};
+
+void fx_observed_connector_release(struct fx_observed_connector *c);
+void fx_observed_cluster_release(struct fx_observed_cluster *c);
+const struct fx_observed_connector *fx_observed_find(const struct fx_observed_cluster *c,
+						     const char *name);
+const struct fx_plugin *fx_observed_plugin(const struct fx_observed_cluster *c,
+					   const char *class_name);
+
+#endif

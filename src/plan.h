@@ -1,0 +1,79 @@
+/*
+ * The plan (SPEC §4): checks, and the alters that bring the observed
+ * connectors in line with the desired ones.  Computing it is pure (diff.c);
+ * rendering is render_plan.c; JSON in and out is plan_json.c.
+ *
+ * struct fx_plan owns everything in it.  A change's desired config holds
+ * secrets in memory only: it is never serialized (the plan file holds the
+ * per-key diff with sensitive values left out, and salted fingerprints).
+ */
+#ifndef FX_PLAN_H
+#define FX_PLAN_H
+
+#include <stddef.h>
+
+#include "check.h"
+#include "config.h"
+#include "desired.h"
+#include "observed.h"
+#include "util/err.h"
+
+enum fx_action { FX_ACTION_CREATE = 0, FX_ACTION_UPDATE, FX_ACTION_DELETE };
+enum fx_risk { FX_RISK_SAFE = 0, FX_RISK_RESTART, FX_RISK_RESNAPSHOT, FX_RISK_DESTROY };
+enum fx_diff_op { FX_DIFF_ADD = 0, FX_DIFF_CHANGE, FX_DIFF_REMOVE };
+
+struct fx_diff_item {
+	char *key;
+	enum fx_diff_op op;
+	char *before;  /* NULL for add, and always NULL when sensitive */
+	char *after;   /* NULL for remove, and always NULL when sensitive */
+	int sensitive;
+};
+
+struct fx_change {
+	enum fx_action action;
+	char *connector;
+	char *kafka_pool;
+	char *mysql_pool;   /* NULL for a delete of an orphan */
+	char *connect_url;
+	enum fx_risk risk;
+	char *description;  /* FluxaORM alter.Description style, one line */
+	struct fx_diff_item *diff;
+	size_t n_diff;
+	char **notes;       /* e.g. tables added get no snapshot */
+	size_t n_notes;
+	struct fx_config desired; /* create/update: the full desired config (secrets!) */
+	char *observed_fp;  /* "sha256:..." of the observed config (update/delete), salted */
+};
+
+struct fx_unchanged {
+	char *connector;
+	char *connect_url;
+	char *observed_fp;
+};
+
+struct fx_plan {
+	char *manifest_path;
+	char manifest_sha256[72];
+	char salt[33];          /* per-plan random hex salt of the fingerprints */
+	struct fx_checks checks;
+	int db_checks_skipped;
+	struct fx_change *changes; /* apply order: deletes, updates, creates; by url, name */
+	size_t n_changes;
+	struct fx_unchanged *unchanged;
+	size_t n_unchanged;
+	char desired_fp[72];
+	char observed_fp[72];
+};
+
+#define FX_PLAN_INIT { 0 }
+
+void fx_plan_release(struct fx_plan *p);
+size_t fx_plan_count(const struct fx_plan *p, enum fx_action a);
+/* True when no check error blocks an apply. */
+int fx_plan_applyable(const struct fx_plan *p);
+const char *fx_action_name(enum fx_action a);
+const char *fx_risk_name(enum fx_risk r);
+const char *fx_diff_op_name(enum fx_diff_op o);
+
+#endif
