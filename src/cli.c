@@ -234,15 +234,15 @@ void fx_cli_help(FILE *out, const struct fx_cmd *cmd)
 	fputs("\nSee fluxacdc(1) and fluxacdc.yaml(5).\n", out);
 }
 
-void fx_cli_help_main(FILE *out)
+void fx_cli_help_main(FILE *out, const struct fx_cmd *const *commands)
 {
-	const struct fx_cmd *c;
+	const struct fx_cmd *const *c;
 
 	fputs("usage: fluxacdc [global options] COMMAND [options]\n\n"
 	      "Keeps Debezium CDC connectors for MySQL/MariaDB in line with fluxacdc.yaml.\n\n"
 	      "commands:\n", out);
-	for (c = fx_commands; c->name; c++)
-		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	for (c = commands; *c; c++)
+		fprintf(out, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fputs("\nglobal options:\n", out);
 	help_defs(out, fx_global_optdefs);
 	fputs("\n'fluxacdc COMMAND --help' shows a command's options. See fluxacdc(1).\n", out);

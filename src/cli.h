@@ -44,15 +44,18 @@ enum fx_global_opt {
 
 extern const struct fx_optdef fx_global_optdefs[]; /* terminated by id 0 */
 
+/*
+ * One descriptor per command, defined in its cmd_<name>.c as
+ * `const struct fx_cmd fx_cmd_<name>`, listed in main.c's table.  run gets
+ * argv with argv[0] the command name.
+ */
 struct fx_cmd {
 	const char *name;
-	int (*run)(int argc, char **argv, struct fx_opts *opts);
+	int (*run)(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts);
 	const char *args;     /* positional synopsis, e.g. "[FILE]" */
 	const char *summary;
 	const struct fx_optdef *optdefs; /* the command's own options, id 0 terminated */
 };
-
-extern const struct fx_cmd fx_commands[]; /* terminated by name NULL */
 
 /* Called for each of a command's own options; returns 0 or -1 with err (usage). */
 typedef int (*fx_opt_fn)(int id, const char *arg, void *ctx, struct fx_err *err);
@@ -67,7 +70,7 @@ int fx_cli_parse(int argc, char **argv, const struct fx_cmd *cmd, fx_opt_fn fn, 
 /* Applies one global option to opts (used by main before the command, too). */
 int fx_cli_apply_global(int id, const char *arg, struct fx_opts *opts, struct fx_err *err);
 void fx_cli_help(FILE *out, const struct fx_cmd *cmd);
-void fx_cli_help_main(FILE *out);
+void fx_cli_help_main(FILE *out, const struct fx_cmd *const *commands);
 /* Colors on stdout: --color, else a TTY with NO_COLOR unset/empty and TERM not dumb. */
 int fx_cli_use_color(const struct fx_opts *opts, FILE *stream);
 /* --format checked against the allowed names (NULL-terminated); *out gets the

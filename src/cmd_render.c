@@ -8,11 +8,9 @@
 #include "desired.h"
 #include "secret.h"
 
-int fx_cmd_render(int argc, char **argv, struct fx_opts *opts);
-
 enum { RENDER_SHOW_SECRETS = 1, RENDER_CONNECTOR };
 
-const struct fx_optdef fx_render_optdefs[] = {
+static const struct fx_optdef render_optdefs[] = {
 	{ RENDER_SHOW_SECRETS, "show-secrets", 0, 0, NULL, "print sensitive values instead of masking them" },
 	{ RENDER_CONNECTOR, "connector", 0, 1, "NAME", "render only this connector" },
 	{ 0, NULL, 0, 0, NULL, NULL },
@@ -35,7 +33,7 @@ static int render_opt(int id, const char *arg, void *ctx, struct fx_err *err)
 	return 0;
 }
 
-int fx_cmd_render(int argc, char **argv, struct fx_opts *opts)
+static int cmd_render_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
 	static const char *const formats[] = { "json", "text", NULL };
 	struct fx_manifest m = FX_MANIFEST_INIT;
@@ -47,7 +45,7 @@ int fx_cmd_render(int argc, char **argv, struct fx_opts *opts)
 	size_t i, j, shown = 0;
 	int first, ret;
 
-	if (fx_cli_parse(argc, argv, &fx_commands[2], render_opt, &a, opts, &first, &err) < 0 ||
+	if (fx_cli_parse(argc, argv, self, render_opt, &a, opts, &first, &err) < 0 ||
 	    fx_cli_format(opts, formats, "json", &format, &err) < 0)
 		return fx_cmd_fail(&err);
 	if (first < argc) {
@@ -104,3 +102,7 @@ int fx_cmd_render(int argc, char **argv, struct fx_opts *opts)
 		ret = FX_EXIT_FAILURE;
 	return ret;
 }
+
+const struct fx_cmd fx_cmd_render = {
+	"render", cmd_render_run, "", "Print the desired connector configs as Kafka Connect JSON (offline).", render_optdefs,
+};

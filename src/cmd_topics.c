@@ -6,9 +6,7 @@
 
 #include "cmd_common.h"
 
-int fx_cmd_topics(int argc, char **argv, struct fx_opts *opts);
-
-int fx_cmd_topics(int argc, char **argv, struct fx_opts *opts)
+static int cmd_topics_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
 	static const char *const formats[] = { "text", "json", NULL };
 	struct fx_manifest m = FX_MANIFEST_INIT;
@@ -18,7 +16,7 @@ int fx_cmd_topics(int argc, char **argv, struct fx_opts *opts)
 	size_t i;
 	int first, ret;
 
-	if (fx_cli_parse(argc, argv, &fx_commands[1], NULL, NULL, opts, &first, &err) < 0 ||
+	if (fx_cli_parse(argc, argv, self, NULL, NULL, opts, &first, &err) < 0 ||
 	    fx_cli_format(opts, formats, "text", &format, &err) < 0)
 		return fx_cmd_fail(&err);
 	if (first < argc) {
@@ -60,3 +58,7 @@ int fx_cmd_topics(int argc, char **argv, struct fx_opts *opts)
 		ret = FX_EXIT_FAILURE;
 	return ret;
 }
+
+const struct fx_cmd fx_cmd_topics = {
+	"topics", cmd_topics_run, "", "List each captured entity with its topic (offline).", NULL,
+};

@@ -6,9 +6,7 @@
 #include "cmd_common.h"
 #include "desired.h"
 
-int fx_cmd_validate(int argc, char **argv, struct fx_opts *opts);
-
-int fx_cmd_validate(int argc, char **argv, struct fx_opts *opts)
+static int cmd_validate_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
 	static const char *const formats[] = { "text", "json", NULL };
 	struct fx_manifest m = FX_MANIFEST_INIT;
@@ -18,7 +16,7 @@ int fx_cmd_validate(int argc, char **argv, struct fx_opts *opts)
 	size_t i, captured = 0;
 	int first, ret;
 
-	if (fx_cli_parse(argc, argv, &fx_commands[0], NULL, NULL, opts, &first, &err) < 0 ||
+	if (fx_cli_parse(argc, argv, self, NULL, NULL, opts, &first, &err) < 0 ||
 	    fx_cli_format(opts, formats, "text", &format, &err) < 0)
 		return fx_cmd_fail(&err);
 	if (first < argc) {
@@ -57,3 +55,7 @@ int fx_cmd_validate(int argc, char **argv, struct fx_opts *opts)
 	fx_manifest_release(&m);
 	return fflush(stdout) == 0 ? 0 : FX_EXIT_FAILURE;
 }
+
+const struct fx_cmd fx_cmd_validate = {
+	"validate", cmd_validate_run, "", "Parse and check the manifest (offline); print a one-line summary.", NULL,
+};

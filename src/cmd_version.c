@@ -10,14 +10,12 @@
 
 #include "cmd_common.h"
 
-int fx_cmd_version(int argc, char **argv, struct fx_opts *opts);
-
-int fx_cmd_version(int argc, char **argv, struct fx_opts *opts)
+static int cmd_version_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
 	struct fx_err err = FX_ERR_INIT;
 	int first;
 
-	if (argc > 0 && fx_cli_parse(argc, argv, &fx_commands[3], NULL, NULL, opts, &first, &err) < 0)
+	if (argc > 0 && self && fx_cli_parse(argc, argv, self, NULL, NULL, opts, &first, &err) < 0)
 		return fx_cmd_fail(&err);
 	printf("fluxacdc %s\n", FX_VERSION);
 	if (opts->quiet)
@@ -30,3 +28,7 @@ int fx_cmd_version(int argc, char **argv, struct fx_opts *opts)
 	printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
 	return fflush(stdout) == 0 ? 0 : FX_EXIT_FAILURE;
 }
+
+const struct fx_cmd fx_cmd_version = {
+	"version", cmd_version_run, "", "Print the version of fluxacdc and of its libraries.", NULL,
+};

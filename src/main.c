@@ -8,29 +8,27 @@
 
 #include "cli.h"
 
-int fx_cmd_validate(int argc, char **argv, struct fx_opts *opts);
-int fx_cmd_topics(int argc, char **argv, struct fx_opts *opts);
-int fx_cmd_render(int argc, char **argv, struct fx_opts *opts);
-int fx_cmd_version(int argc, char **argv, struct fx_opts *opts);
+extern const struct fx_cmd fx_cmd_validate;
+extern const struct fx_cmd fx_cmd_topics;
+extern const struct fx_cmd fx_cmd_render;
+extern const struct fx_cmd fx_cmd_version;
 
-extern const struct fx_optdef fx_render_optdefs[];
-
-/* Indexes are relied on by the commands (fx_commands[i] for their own --help). */
-const struct fx_cmd fx_commands[] = {
-	{ "validate", fx_cmd_validate, "", "Parse and check the manifest (offline); print a one-line summary.", NULL },
-	{ "topics", fx_cmd_topics, "", "List each captured entity with its topic (offline).", NULL },
-	{ "render", fx_cmd_render, "", "Print the desired connector configs as Kafka Connect JSON (offline).", fx_render_optdefs },
-	{ "version", fx_cmd_version, "", "Print the version of fluxacdc and of its libraries.", NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
+/* The command table: a new command is one file and one row here. */
+static const struct fx_cmd *const commands[] = {
+	&fx_cmd_validate,
+	&fx_cmd_topics,
+	&fx_cmd_render,
+	&fx_cmd_version,
+	NULL,
 };
 
 static const struct fx_cmd *main_find(const char *name)
 {
-	const struct fx_cmd *c;
+	const struct fx_cmd *const *c;
 
-	for (c = fx_commands; c->name; c++)
-		if (!strcmp(c->name, name))
-			return c;
+	for (c = commands; *c; c++)
+		if (!strcmp((*c)->name, name))
+			return *c;
 	return NULL;
 }
 
@@ -94,8 +92,8 @@ next:
 	}
 	if (i >= argc) {
 		if (opts.version)
-			return fx_commands[3].run(0, NULL, &opts);
-		fx_cli_help_main(opts.help ? stdout : stderr);
+			return fx_cmd_version.run(NULL, 0, NULL, &opts);
+		fx_cli_help_main(opts.help ? stdout : stderr, commands);
 		return opts.help ? 0 : FX_EXIT_USAGE;
 	}
 	if (!strcmp(argv[i], "help")) {
@@ -103,7 +101,7 @@ next:
 		if (cmd)
 			fx_cli_help(stdout, cmd);
 		else
-			fx_cli_help_main(stdout);
+			fx_cli_help_main(stdout, commands);
 		return 0;
 	}
 	cmd = main_find(argv[i]);
@@ -125,7 +123,7 @@ next:
 		fx_cli_help(stdout, cmd);
 		return 0;
 	}
-	ret = cmd->run(argc - i, argv + i, &opts);
+	ret = cmd->run(cmd, argc - i, argv + i, &opts);
 	if (fflush(stdout) != 0 && ret == 0) {
 		fx_errorf("cannot write output");
 		ret = FX_EXIT_FAILURE;

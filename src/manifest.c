@@ -550,7 +550,7 @@ static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 			ld_diag_at(ld, ld_pos(n),
 				   "%s: 'connect_url' must start with http:// or https://, not '%s'", ctx,
 				   pool->connect_url);
-		else if (len <= 8 || !pool->connect_url[strcspn(pool->connect_url, ":") + 3])
+		else if (strchr(":/", strstr(pool->connect_url, "://")[3]))
 			ld_diag_at(ld, ld_pos(n), "%s: 'connect_url' has no host", ctx);
 	}
 	n = ld_get(ld, v, "connect_bootstrap_servers");

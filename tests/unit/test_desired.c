@@ -1,0 +1,167 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "desired.h"
+#include "util/str.h"
+
+static void load(const char *y, struct fx_manifest *m)
+{
+	struct fx_diags d = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+
+	cr_assert_eq(fx_manifest_load_bytes("t.yaml", y, strlen(y), NULL, NULL, m, &d, &err), 0,
+		     "%s", d.n ? d.items[0] : err.msg);
+	fx_diags_release(&d);
+}
+
+static const char manifest[] =
+	"version: 1\n"
+	"mysql:\n"
+	"  default:\n"
+	"    dsn: \"app:pw@tcp(localhost:3306)/test\"\n"
+	"    connector: {snapshot.mode: never, tasks.max: \"2\"}\n"
+	"  users:\n"
+	"    host: users-db\n"
+	"    user: cdc\n"
+	"    password: pw2\n"
+	"    database: users\n"
+	"    server_id: 5401\n"
+	"    connect_host: mysql-users\n"
+	"    connect_port: 3307\n"
+	"    flavor: mariadb\n"
+	"kafka:\n"
+	"  default: {brokers: [\"k1:9092\", \"k2:9092\"], connect_url: \"http://c:8083\"}\n"
+	"  events: {brokers: [\"k:9092\"], connect_url: \"http://e:8083\", connect_bootstrap_servers: \"kafka:9092\"}\n"
+	"entities:\n"
+	"  UserEntity: {debezium: true, mysql: users}\n"
+	"  Zed: {debezium: true}\n"
+	"  Alpha: {debezium: true, table: \"a.b*c\"}\n"
+	"  NotCaptured: {}\n"
+	"  OrderEntity: {debezium: events, mysql: users}\n";
+
+static const struct fx_connector *find(const struct fx_desired *d, const char *url, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (!strcmp(d->connectors[i].kafka->connect_url, url) && !strcmp(d->connectors[i].name, name))
+			return &d->connectors[i];
+	return NULL;
+}
+
+Test(desired, spec_mapping)
+{
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	const struct fx_connector *c;
+	char sid[16];
+
+	load(manifest, &m);
+	cr_assert_eq(fx_desired_build(&m, NULL, &d, &err), 0, "%s", err.msg);
+	cr_assert_eq(d.n, 3);
+	/* sorted by (connect_url, name) */
+	cr_expect_str_eq(d.connectors[0].kafka->connect_url, "http://c:8083");
+	cr_expect_str_eq(d.connectors[0].name, "fluxa_default");
+	cr_expect_str_eq(d.connectors[1].name, "fluxa_users");
+	cr_expect_str_eq(d.connectors[2].kafka->connect_url, "http://e:8083");
+
+	c = find(&d, "http://c:8083", "fluxa_default");
+	cr_assert_not_null(c);
+	cr_expect_str_eq(fx_config_get(&c->config, "connector.class"), FX_CLASS_MYSQL);
+	cr_expect_str_eq(fx_config_get(&c->config, "tasks.max"), "2"); /* override wins */
+	cr_expect_str_eq(fx_config_get(&c->config, "snapshot.mode"), "never");
+	cr_expect_str_eq(fx_config_get(&c->config, "database.hostname"), "localhost");
+	cr_expect_str_eq(fx_config_get(&c->config, "database.port"), "3306");
+	cr_expect_str_eq(fx_config_get(&c->config, "database.user"), "app");
+	cr_expect_str_eq(fx_config_get(&c->config, "database.password"), "pw");
+	snprintf(sid, sizeof(sid), "%u", fx_desired_server_id("default", "default"));
+	cr_expect_str_eq(fx_config_get(&c->config, "database.server.id"), sid);
+	cr_expect_str_eq(fx_config_get(&c->config, "topic.prefix"), "fluxa_default");
+	cr_expect_str_eq(fx_config_get(&c->config, "database.include.list"), "test");
+	/* regex-escaped, sorted, comma-joined */
+	cr_expect_str_eq(fx_config_get(&c->config, "table.include.list"), "test\\.Zed,test\\.a\\.b\\*c");
+	cr_expect_str_eq(fx_config_get(&c->config, "schema.history.internal.kafka.bootstrap.servers"),
+			 "k1:9092,k2:9092");
+	cr_expect_str_eq(fx_config_get(&c->config, "schema.history.internal.kafka.topic"),
+			 "fluxa_default.schema-history");
+	cr_expect_str_eq(fx_config_get(&c->config, "include.schema.changes"), "false");
+	cr_expect_str_eq(fx_config_get(&c->config, "tombstones.on.delete"), "true");
+	cr_expect_str_eq(fx_config_get(&c->config, "decimal.handling.mode"), "string");
+	cr_expect_str_eq(fx_config_get(&c->config, "key.converter"), "org.apache.kafka.connect.json.JsonConverter");
+	cr_expect_str_eq(fx_config_get(&c->config, "value.converter.schemas.enable"), "false");
+	cr_expect_str_eq(fx_config_get(&c->config, "key.converter.schemas.enable"), "false");
+	cr_expect_eq(c->config.n, 19 + 1); /* SPEC §3 keys + snapshot.mode */
+
+	c = find(&d, "http://c:8083", "fluxa_users");
+	cr_assert_not_null(c);
+	cr_expect_str_eq(fx_config_get(&c->config, "connector.class"), FX_CLASS_MARIADB);
+	cr_expect_str_eq(fx_config_get(&c->config, "database.hostname"), "mysql-users");
+	cr_expect_str_eq(fx_config_get(&c->config, "database.port"), "3307");
+	cr_expect_str_eq(fx_config_get(&c->config, "database.server.id"), "5401");
+	cr_expect_str_eq(fx_config_get(&c->config, "table.include.list"), "users\\.UserEntity");
+
+	c = find(&d, "http://e:8083", "fluxa_users");
+	cr_assert_not_null(c);
+	cr_expect_str_eq(fx_config_get(&c->config, "schema.history.internal.kafka.bootstrap.servers"),
+			 "kafka:9092");
+	cr_expect_str_eq(fx_config_get(&c->config, "table.include.list"), "users\\.OrderEntity");
+	fx_desired_release(&d);
+	fx_manifest_release(&m);
+}
+
+Test(desired, server_id_formula)
+{
+	/* 1000000 + FNV-1a-32("{kafka}/{mysql}") mod 4293967295, computed independently */
+	static const struct {
+		const char *k, *m;
+	} cases[] = { { "default", "default" }, { "kafka", "users" }, { "", "" }, { "a", "b" } };
+	size_t i;
+
+	cr_expect_eq(fx_fnv1a32(""), 2166136261u);
+	cr_expect_eq(fx_fnv1a32("a"), 0xe40c292cu);
+	cr_expect_eq(fx_fnv1a32("foobar"), 0xbf9cf968u);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char key[64];
+		unsigned long long h;
+		uint32_t got = fx_desired_server_id(cases[i].k, cases[i].m);
+
+		snprintf(key, sizeof(key), "%s/%s", cases[i].k, cases[i].m);
+		h = fx_fnv1a32(key);
+		cr_expect_eq(got, (uint32_t)(1000000ull + h % 4293967295ull));
+		cr_expect_geq(got, 1000000u);
+	}
+}
+
+Test(desired, flavors_from_detection)
+{
+	static const char y[] =
+		"version: 1\n"
+		"mysql: {a: {dsn: \"u:p@tcp(h:1)/d\"}, b: {dsn: \"u:p@tcp(h:1)/e\", flavor: mysql}}\n"
+		"kafka: {default: {brokers: [b], connect_url: \"http://c\"}}\n"
+		"entities: {A: {debezium: true, mysql: a}, B: {debezium: true, mysql: b}}\n";
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	enum fx_flavor detected[2] = { FX_FLAVOR_MARIADB, FX_FLAVOR_MARIADB };
+
+	load(y, &m);
+	cr_assert_eq(fx_desired_build(&m, NULL, &d, &err), 0);
+	cr_expect_str_eq(fx_config_get(&d.connectors[0].config, "connector.class"), FX_CLASS_MYSQL);
+	fx_desired_release(&d);
+	cr_assert_eq(fx_desired_build(&m, detected, &d, &err), 0);
+	cr_expect_str_eq(fx_config_get(&d.connectors[0].config, "connector.class"), FX_CLASS_MARIADB);
+	/* an explicit flavor is not overridden by detection */
+	cr_expect_str_eq(fx_config_get(&d.connectors[1].config, "connector.class"), FX_CLASS_MYSQL);
+	fx_desired_release(&d);
+	fx_manifest_release(&m);
+}
+
+Test(desired, regex_escape)
+{
+	char *s = fx_desired_regex_escape("a.b$c(d)[e]{f}|g?h*i+j^k\\l");
+
+	cr_expect_str_eq(s, "a\\.b\\$c\\(d\\)\\[e\\]\\{f\\}\\|g\\?h\\*i\\+j\\^k\\\\l");
+	free(s);
+}

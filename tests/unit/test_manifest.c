@@ -1,0 +1,266 @@
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "manifest.h"
+#include "util/alloc.h"
+
+static int load_file(const char *path, struct fx_manifest *m, struct fx_diags *d,
+		     struct fx_err *err)
+{
+	return fx_manifest_load(path, m, d, err);
+}
+
+/* Every file under good/ loads with no problem. */
+Test(manifest, good_fixtures_load)
+{
+	const char *dir = fx_test_path("tests/fixtures/manifests/good");
+	char dirbuf[4096];
+	DIR *dp;
+	struct dirent *de;
+	int seen = 0;
+
+	snprintf(dirbuf, sizeof(dirbuf), "%s", dir);
+	dp = opendir(dirbuf);
+	cr_assert_not_null(dp, "cannot open %s", dirbuf);
+	while ((de = readdir(dp))) {
+		char path[4400];
+		struct fx_manifest m = FX_MANIFEST_INIT;
+		struct fx_diags d = FX_DIAGS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+
+		if (!strstr(de->d_name, ".yaml"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dirbuf, de->d_name);
+		cr_expect_eq(load_file(path, &m, &d, &err), 0, "%s: %s %s", de->d_name, err.msg,
+			     d.n ? d.items[0] : "");
+		fx_diags_release(&d);
+		fx_manifest_release(&m);
+		seen++;
+	}
+	closedir(dp);
+	cr_expect_geq(seen, 3);
+}
+
+/*
+ * Every file under bad/ starts with "# expect: LINE:COL text" lines; each must
+ * match one reported problem (same position, text contained).
+ */
+Test(manifest, bad_fixtures_report_line_and_reason)
+{
+	char dirbuf[4096];
+	DIR *dp;
+	struct dirent *de;
+	int seen = 0;
+
+	snprintf(dirbuf, sizeof(dirbuf), "%s", fx_test_path("tests/fixtures/manifests/bad"));
+	dp = opendir(dirbuf);
+	cr_assert_not_null(dp);
+	while ((de = readdir(dp))) {
+		char path[4400], *data, *line;
+		struct fx_manifest m = FX_MANIFEST_INIT;
+		struct fx_diags d = FX_DIAGS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+		int expects = 0;
+
+		if (!strstr(de->d_name, ".yaml"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dirbuf, de->d_name);
+		data = fx_test_read(path, NULL);
+		cr_assert_not_null(data);
+		cr_expect_eq(load_file(path, &m, &d, &err), -1, "%s loaded", de->d_name);
+		cr_expect_eq(err.code, 65, "%s: code %d", de->d_name, err.code);
+		for (line = data; line && !strncmp(line, "# expect: ", 10); line = strchr(line, '\n')) {
+			int ln = 0, col = 0, off = 0;
+			char want[512], pos[64];
+			size_t i, wl;
+			int found = 0;
+
+			line += 10;
+			cr_assert_eq(sscanf(line, "%d:%d %n", &ln, &col, &off) >= 2, 1);
+			wl = strcspn(line + off, "\n");
+			snprintf(want, sizeof(want), "%.*s", (int)wl, line + off);
+			snprintf(pos, sizeof(pos), ":%d:%d: ", ln, col);
+			for (i = 0; i < d.n; i++)
+				if (strstr(d.items[i], pos) && strstr(d.items[i], want))
+					found = 1;
+			cr_expect(found, "%s: no problem '%s' at %d:%d; got: %s", de->d_name, want, ln,
+				  col, d.n ? d.items[0] : "(none)");
+			for (i = 0; i < d.n; i++)
+				cr_expect(!strncmp(d.items[i], path, strlen(path)),
+					  "message lacks the file name: %s", d.items[i]);
+			expects++;
+			line = strchr(line, '\n');
+			if (line)
+				line++;
+			if (!line)
+				break;
+			line--;
+		}
+		cr_expect_gt(expects, 0, "%s has no '# expect:' line", de->d_name);
+		free(data);
+		fx_diags_release(&d);
+		fx_manifest_release(&m);
+		seen++;
+	}
+	closedir(dp);
+	cr_expect_geq(seen, 20);
+}
+
+static const char *fake_env(const char *name, void *ctx)
+{
+	(void)ctx;
+	return !strcmp(name, "FX_TEST_PW") ? "from-env" : NULL;
+}
+
+Test(manifest, model_of_full_fixture)
+{
+	size_t len;
+	char *data = fx_test_read(fx_test_path("tests/fixtures/manifests/good/full.yaml"), &len);
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_diags d = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	const struct fx_mysql_pool *p;
+	const struct fx_kafka_pool *k;
+	const struct fx_entity *e;
+	const struct fx_consumer_group *g;
+	char *topic;
+
+	cr_assert_not_null(data);
+	cr_assert_eq(fx_manifest_load_bytes("full.yaml", data, len, fake_env, NULL, &m, &d, &err), 0,
+		     "%s", d.n ? d.items[0] : err.msg);
+	p = fx_manifest_mysql(&m, "default");
+	cr_assert_not_null(p);
+	cr_expect_str_eq(p->user, "app");
+	cr_expect_str_eq(p->password, "from-env");
+	cr_expect_str_eq(p->host, "db.internal");
+	cr_expect_eq(p->port, 3307);
+	cr_expect_str_eq(p->database, "shop");
+	cr_expect_str_eq(p->params, "parseTime=true");
+	cr_expect_str_eq(p->connect_host, "mysql");
+	cr_expect_eq(p->connect_port, 3306);
+	cr_expect_eq(p->flavor, FX_FLAVOR_MARIADB);
+	cr_expect_eq(p->n_connector, 2);
+	cr_expect_str_eq(p->connector[1].value, "${file:/secrets/db.properties:password}");
+	p = fx_manifest_mysql(&m, "users");
+	cr_assert_not_null(p);
+	cr_expect(p->has_server_id);
+	cr_expect_eq(p->server_id, 5401);
+	k = fx_manifest_kafka(&m, "kafka");
+	cr_assert_not_null(k);
+	cr_expect_str_eq(k->connect_url, "http://localhost:8083");
+	cr_expect_eq(k->n_brokers, 2);
+	cr_expect_str_eq(k->auth_user, "u");
+	cr_expect_str_eq(k->tls_ca_file, "ca.pem");
+	k = fx_manifest_kafka(&m, "events");
+	cr_assert_not_null(k);
+	cr_expect_eq(k->n_brokers, 1);
+	e = fx_manifest_entity(&m, "OrderEntity");
+	cr_assert_not_null(e);
+	cr_expect_str_eq(e->kafka_pool, "events");
+	cr_expect_str_eq(e->mysql_pool, "default");
+	cr_expect_str_eq(e->table, "OrderEntity");
+	e = fx_manifest_entity(&m, "UserEntity");
+	cr_expect_str_eq(e->kafka_pool, "kafka");
+	cr_expect_str_eq(e->mysql_pool, "users");
+	e = fx_manifest_entity(&m, "Plain");
+	cr_expect_null(e->kafka_pool);
+	e = fx_manifest_entity(&m, "Bare");
+	cr_assert_not_null(e);
+	cr_expect_null(e->kafka_pool);
+	e = fx_manifest_entity(&m, "Item");
+	topic = fx_manifest_topic(&m, e);
+	cr_expect_str_eq(topic, "fluxa_default.shop.items.v2");
+	free(topic);
+	g = fx_manifest_group(&m, "my_cdc_consumer");
+	cr_assert_not_null(g);
+	cr_expect_eq(g->n_entities, 2);
+	cr_expect_str_eq(g->topics[0], "custom-events");
+	cr_expect_str_eq(m.sha256 + 0, m.sha256); /* filled */
+	cr_expect(!strncmp(m.sha256, "sha256:", 7));
+	fx_manifest_release(&m);
+	fx_diags_release(&d);
+	free(data);
+}
+
+Test(manifest, all_errors_reported_not_just_first)
+{
+	static const char y[] =
+		"version: 1\n"
+		"mysql:\n"
+		"  a: {dsn: \"u:p@tcp(h:1)/d\", colour: x}\n"
+		"kafka:\n"
+		"  k: {brokers: [b], connect_url: \"http://c\", extra: 1}\n"
+		"entities:\n"
+		"  E: {debezium: nope, mysql: zz}\n";
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_diags d = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+
+	cr_assert_eq(fx_manifest_load_bytes("m.yaml", y, sizeof(y) - 1, NULL, NULL, &m, &d, &err), -1);
+	cr_expect_geq(d.n, 4, "only %zu problems", d.n);
+	fx_manifest_release(&m);
+	fx_diags_release(&d);
+}
+
+/* Torture: every allocation made to fail in turn; never a crash, always a clean error. */
+Test(manifest, allocation_failures_are_clean)
+{
+	size_t len;
+	char *data = fx_test_read(fx_test_path("tests/fixtures/manifests/good/full.yaml"), &len);
+	long n, total;
+
+	cr_assert_not_null(data);
+	fx_alloc_count_reset();
+	{
+		struct fx_manifest m = FX_MANIFEST_INIT;
+		struct fx_diags d = FX_DIAGS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+
+		cr_assert_eq(fx_manifest_load_bytes("f", data, len, fake_env, NULL, &m, &d, &err), 0);
+		fx_manifest_release(&m);
+		fx_diags_release(&d);
+	}
+	total = fx_alloc_count();
+	cr_assert_gt(total, 10);
+	for (n = 0; n < total; n++) {
+		struct fx_manifest m = FX_MANIFEST_INIT;
+		struct fx_diags d = FX_DIAGS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+		int r;
+
+		fx_alloc_count_reset();
+		fx_alloc_fail_after(n);
+		r = fx_manifest_load_bytes("f", data, len, fake_env, NULL, &m, &d, &err);
+		fx_alloc_fail_after(-1);
+		if (r != 0)
+			cr_expect(err.code == 1 || err.code == 65, "n=%ld code %d", n, err.code);
+		fx_manifest_release(&m);
+		fx_diags_release(&d);
+	}
+	free(data);
+}
+
+Test(manifest, hostile_bytes_do_not_crash)
+{
+	static const char *inputs[] = {
+		"", "\n", "---\n", "~", "[]", "{}", "version", "version: [1]", "version: 1\nmysql: [1,2]",
+		"version: 1\nentities: {E: [x]}", "a: &x [*x]", "version: 1\nmysql: {a: *b}",
+		"version: 1\nkafka: {k: {brokers: [[a]]}}", "\xef\xbb\xbfversion: 1\n",
+		"version: 1\nmysql: {a: {dsn: \"\\0\"}}", "? [a]\n: b\n", "version: !!binary AAAA",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		struct fx_manifest m = FX_MANIFEST_INIT;
+		struct fx_diags d = FX_DIAGS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+
+		(void)fx_manifest_load_bytes("x", inputs[i], strlen(inputs[i]), NULL, NULL, &m, &d, &err);
+		fx_manifest_release(&m);
+		fx_diags_release(&d);
+	}
+}
