@@ -328,6 +328,14 @@ log4j.logger.org.apache.kafka.clients.admin.AdminClientConfig=WARN
 log4j.logger.org.apache.kafka.common.utils.AppInfoParser=WARN
 log4j.logger.org.eclipse.jetty=WARN
 EOF
+
+	cat >"$CONF/tools-log4j.properties" <<'EOF'
+log4j.rootLogger=WARN, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.Target=System.err
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
+EOF
 }
 
 JVM_OPTS=(-Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true
@@ -612,7 +620,8 @@ cmd_restart_connect() {
 
 cmd_kafka_topics() {
 	find_java || die "no java >= 17"
-	"$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j.configuration="file:$CONF/kafka-log4j.properties" \
+	[ -f "$CONF/tools-log4j.properties" ] || write_configs
+	"$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlog4j.configuration="file:$CONF/tools-log4j.properties" \
 		-cp "$RUN/lib/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "$H:$KAFKA_PORT" "$@"
 }
 
