@@ -62,7 +62,7 @@ static int dsn_addr(struct fx_dsn *d, const char *addr, size_t n, struct fx_err 
 	return 0;
 }
 
-int fx_dsn_parse(const char *s, struct fx_dsn *d, struct fx_err *err)
+static int dsn_parse(const char *s, struct fx_dsn *d, struct fx_err *err)
 {
 	const char *slash, *at = NULL, *p, *q, *net_end;
 	size_t i;
@@ -147,4 +147,13 @@ int fx_dsn_parse(const char *s, struct fx_dsn *d, struct fx_err *err)
 	return 0;
 oom:
 	return fx_err_set(err, 1, "out of memory");
+}
+
+int fx_dsn_parse(const char *s, struct fx_dsn *d, struct fx_err *err)
+{
+	if (dsn_parse(s, d, err) < 0) {
+		fx_dsn_release(d);
+		return -1;
+	}
+	return 0;
 }

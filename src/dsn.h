@@ -23,7 +23,8 @@ struct fx_dsn {
 
 #define FX_DSN_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
 
-/* Fills dsn (owning its strings).  Errors never quote the password. */
+/* Fills dsn (owning its strings); on failure dsn is left empty.  Errors never
+ * quote the password. */
 int fx_dsn_parse(const char *s, struct fx_dsn *dsn, struct fx_err *err);
 void fx_dsn_release(struct fx_dsn *dsn);
 
