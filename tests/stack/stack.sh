@@ -22,8 +22,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 RUN=${FLUXACDC_STACK_DIR:-$ROOT/.stack}
-mkdir -p "$RUN"
-RUN=$(cd "$RUN" && pwd)
+case $RUN in /*) ;; *) RUN=$PWD/$RUN ;; esac
+RUN=${RUN%/}
 
 H=127.0.0.1
 MYSQL_PORT=${FLUXACDC_STACK_MYSQL_PORT:-13306}
@@ -505,6 +505,7 @@ cmd_up() {
 }
 
 cmd_down() {
+	if [ ! -d "$RUN" ]; then say "down (no run dir $RUN)"; return 0; fi
 	lock
 	# workers first, while the broker is still there for them to leave the group cleanly
 	stop_svc connect2 TERM 30 &
