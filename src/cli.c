@@ -9,6 +9,32 @@
 #include "util/alloc.h"
 #include "util/str.h"
 
+volatile sig_atomic_t fx_interrupted;
+
+static void cli_on_signal(int sig)
+{
+	fx_interrupted = sig;
+}
+
+void fx_cli_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cli_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void fx_cli_log(void *ctx, const char *line)
+{
+	const struct fx_opts *opts = ctx;
+
+	if (opts && opts->verbose)
+		fprintf(stderr, "fluxacdc: %s\n", line);
+}
+
 const struct fx_optdef fx_global_optdefs[] = {
 	{ FX_GOPT_MANIFEST, "manifest", 'f', 1, "FILE", "manifest file (default $FLUXACDC_MANIFEST, else ./fluxacdc.yaml)" },
 	{ FX_GOPT_FORMAT, "format", 0, 1, "FORMAT", "output format: text, json (plan and show: also markdown)" },

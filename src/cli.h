@@ -6,6 +6,7 @@
 #ifndef FX_CLI_H
 #define FX_CLI_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "util/err.h"
@@ -77,6 +78,13 @@ int fx_cli_use_color(const struct fx_opts *opts, FILE *stream);
  * format to use (the given one, else dflt). -1 with err (usage) when not allowed. */
 int fx_cli_format(const struct fx_opts *opts, const char *const *allowed, const char *dflt,
 		  const char **out, struct fx_err *err);
+
+/* The one global: set by the SIGINT/SIGTERM handler, checked by loops. */
+extern volatile sig_atomic_t fx_interrupted;
+/* Installs the handler that only sets fx_interrupted (no SA_RESTART). */
+void fx_cli_catch_signals(void);
+/* -v logging of requests: prints line on stderr when opts->verbose (ctx is opts). */
+void fx_cli_log(void *opts, const char *line);
 
 /* Messages on stderr, "fluxacdc: " first (curl's warnf/errorf). */
 void fx_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

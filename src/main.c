@@ -12,12 +12,16 @@ extern const struct fx_cmd fx_cmd_validate;
 extern const struct fx_cmd fx_cmd_topics;
 extern const struct fx_cmd fx_cmd_render;
 extern const struct fx_cmd fx_cmd_version;
+extern const struct fx_cmd fx_cmd_plan;
+extern const struct fx_cmd fx_cmd_show;
 
 /* The command table: a new command is one file and one row here. */
 static const struct fx_cmd *const commands[] = {
 	&fx_cmd_validate,
 	&fx_cmd_topics,
 	&fx_cmd_render,
+	&fx_cmd_plan,
+	&fx_cmd_show,
 	&fx_cmd_version,
 	NULL,
 };

@@ -69,6 +69,8 @@ struct fx_plan {
 #define FX_PLAN_INIT { 0 }
 
 void fx_plan_release(struct fx_plan *p);
+/* Frees what one change owns (the struct itself is the caller's). */
+void fx_change_release(struct fx_change *c);
 size_t fx_plan_count(const struct fx_plan *p, enum fx_action a);
 /* True when no check error blocks an apply. */
 int fx_plan_applyable(const struct fx_plan *p);

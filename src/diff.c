@@ -1,0 +1,488 @@
+#include "diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "secret.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+/* Keys whose change makes Debezium start over (new topics or history). */
+static const char *const resnapshot_keys[] = {
+	"topic.prefix", "connector.class", "database.include.list",
+	"schema.history.internal.kafka.topic",
+};
+
+int fx_diff_is_managed(const char *name)
+{
+	return fx_str_has_prefix(name, "fluxa_");
+}
+
+static void fp_add(EVP_MD_CTX *md, const char *s)
+{
+	EVP_DigestUpdate(md, s, strlen(s) + 1); /* with the NUL: unambiguous */
+}
+
+static void fp_final(EVP_MD_CTX *md, char out[72])
+{
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	static const char hex[] = "0123456789abcdef";
+
+	EVP_DigestFinal_ex(md, h, &n);
+	memcpy(out, "sha256:", 7);
+	for (i = 0; i < n && i < 32; i++) {
+		out[7 + 2 * i] = hex[h[i] >> 4];
+		out[8 + 2 * i] = hex[h[i] & 15];
+	}
+	out[7 + 2 * i] = '\0';
+}
+
+static void fp_config(EVP_MD_CTX *md, const struct fx_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (!strcmp(c->items[i].key, "name"))
+			continue;
+		fp_add(md, c->items[i].key);
+		fp_add(md, c->items[i].value);
+	}
+}
+
+void fx_diff_config_fp(const char *salt, const struct fx_config *c, char out[72])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	if (!md) {
+		strcpy(out, "sha256:");
+		return;
+	}
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	fp_add(md, salt);
+	fp_config(md, c);
+	fp_final(md, out);
+	EVP_MD_CTX_free(md);
+}
+
+static const struct fx_observed_cluster *diff_cluster(const struct fx_observed_cluster *cl,
+						      size_t n, const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cl[i].connect_url && url && !strcmp(cl[i].connect_url, url))
+			return &cl[i];
+	return NULL;
+}
+
+static int diff_add_item(struct fx_change *ch, size_t *alloc, const char *key, enum fx_diff_op op,
+			 const char *before, const char *after)
+{
+	struct fx_diff_item *it;
+	int sensitive = fx_secret_key_is_sensitive(key);
+
+	if (fx_grow(&ch->diff, alloc, ch->n_diff + 1, sizeof(*ch->diff)) < 0)
+		return -1;
+	it = &ch->diff[ch->n_diff];
+	memset(it, 0, sizeof(*it));
+	it->op = op;
+	it->key = fx_strdup(key);
+	/* A sensitive value is shown only when it is a config-provider reference. */
+	it->sensitive = sensitive && !((!before || fx_secret_display(key, before) == before) &&
+				       (!after || fx_secret_display(key, after) == after));
+	if (!it->sensitive) {
+		it->before = before ? fx_strdup(before) : NULL;
+		it->after = after ? fx_strdup(after) : NULL;
+		if ((before && !it->before) || (after && !it->after)) {
+			free(it->key);
+			free(it->before);
+			free(it->after);
+			return -1;
+		}
+	}
+	if (!it->key)
+		return -1;
+	ch->n_diff++;
+	return 0;
+}
+
+static int diff_add_note(struct fx_change *ch, char *note)
+{
+	char **grown;
+
+	if (!note)
+		return -1;
+	grown = fx_realloc(ch->notes, (ch->n_notes + 1) * sizeof(*ch->notes));
+	if (!grown) {
+		free(note);
+		return -1;
+	}
+	ch->notes = grown;
+	ch->notes[ch->n_notes++] = note;
+	return 0;
+}
+
+/* The entries of comma list b missing from comma list a, comma-joined (NULL: none). */
+static char *diff_list_added(const char *a, const char *b)
+{
+	struct fx_buf out = FX_BUF_INIT;
+	const char *p = b;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *q = a;
+		int found = 0;
+
+		while (q && *q && !found) {
+			const char *qe = strchr(q, ',');
+			size_t qn = qe ? (size_t)(qe - q) : strlen(q);
+
+			found = qn == n && !strncmp(p, q, n);
+			q = qe ? qe + 1 : NULL;
+		}
+		if (!found && n) {
+			if (out.len)
+				fx_buf_addc(&out, ',');
+			fx_buf_add(&out, p, n);
+		}
+		p = end ? end + 1 : NULL;
+	}
+	if (!out.len) {
+		fx_buf_release(&out);
+		return NULL;
+	}
+	return fx_buf_detach(&out);
+}
+
+static int diff_change_init(struct fx_change *ch, enum fx_action a, const char *name,
+			    const char *kafka, const char *mysql, const char *url)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->action = a;
+	ch->connector = fx_strdup(name);
+	ch->kafka_pool = kafka ? fx_strdup(kafka) : NULL;
+	ch->mysql_pool = mysql ? fx_strdup(mysql) : NULL;
+	ch->connect_url = fx_strdup(url ? url : "");
+	return ch->connector && (!kafka || ch->kafka_pool) && (!mysql || ch->mysql_pool) &&
+	       ch->connect_url ? 0 : -1;
+}
+
+/* create / update of a desired connector against what is observed (may be NULL). */
+static int diff_desired(const struct fx_connector *c, const struct fx_observed_connector *o,
+			const char *salt, struct fx_change *ch, int *unchanged)
+{
+	size_t alloc = 0, i, j, n_changed = 0;
+	struct fx_buf keys = FX_BUF_INIT;
+	char fp[72];
+	enum fx_risk risk = FX_RISK_RESTART;
+
+	*unchanged = 0;
+	if (diff_change_init(ch, o ? FX_ACTION_UPDATE : FX_ACTION_CREATE, c->name, c->kafka->code,
+			     c->mysql->code, c->kafka->connect_url) < 0)
+		return -1;
+	if (fx_config_copy(&ch->desired, &c->config) < 0)
+		return -1;
+	if (!o) {
+		ch->risk = FX_RISK_SAFE;
+		for (i = 0; i < c->config.n; i++)
+			if (diff_add_item(ch, &alloc, c->config.items[i].key, FX_DIFF_ADD, NULL,
+					  c->config.items[i].value) < 0)
+				return -1;
+		ch->description = fx_asprintf(
+			"create connector %s on kafka pool '%s' capturing %zu table%s of mysql pool '%s'",
+			c->name, c->kafka->code, c->n_tables, c->n_tables == 1 ? "" : "s",
+			c->mysql->code);
+		return ch->description ? 0 : -1;
+	}
+	/* merge walk over two sorted configs; Connect's "name" key is not ours */
+	i = j = 0;
+	while (i < c->config.n || j < o->config.n) {
+		const struct fx_config_item *d = i < c->config.n ? &c->config.items[i] : NULL;
+		const struct fx_config_item *b = j < o->config.n ? &o->config.items[j] : NULL;
+		int cmp = !d ? 1 : !b ? -1 : strcmp(d->key, b->key);
+		int r = 0;
+		const char *key;
+
+		if (b && cmp > 0 && !strcmp(b->key, "name")) {
+			j++;
+			continue;
+		}
+		if (cmp < 0) {
+			key = d->key;
+			r = diff_add_item(ch, &alloc, key, FX_DIFF_ADD, NULL, d->value);
+			i++;
+		} else if (cmp > 0) {
+			key = b->key;
+			r = diff_add_item(ch, &alloc, key, FX_DIFF_REMOVE, b->value, NULL);
+			j++;
+		} else {
+			key = d->key;
+			if (strcmp(d->value, b->value))
+				r = diff_add_item(ch, &alloc, key, FX_DIFF_CHANGE, b->value, d->value);
+			else
+				key = NULL;
+			i++;
+			j++;
+		}
+		if (r < 0)
+			return -1;
+		if (key) {
+			size_t k;
+
+			n_changed++;
+			fx_buf_addf(&keys, "%s%s", n_changed > 1 ? ", " : "", key);
+			for (k = 0; k < sizeof(resnapshot_keys) / sizeof(resnapshot_keys[0]); k++)
+				if (!strcmp(key, resnapshot_keys[k]))
+					risk = FX_RISK_RESNAPSHOT;
+		}
+	}
+	fx_diff_config_fp(salt, &o->config, fp);
+	ch->observed_fp = fx_strdup(fp);
+	if (!ch->observed_fp) {
+		fx_buf_release(&keys);
+		return -1;
+	}
+	if (!n_changed) {
+		fx_buf_release(&keys);
+		*unchanged = 1;
+		return 0;
+	}
+	ch->risk = risk;
+	{
+		const char *before = fx_config_get(&o->config, "table.include.list");
+		const char *after = fx_config_get(&c->config, "table.include.list");
+		char *added = after ? diff_list_added(before ? before : "", after) : NULL;
+
+		if (added && diff_add_note(ch, fx_asprintf(
+				     "tables added to table.include.list are not snapshotted by Debezium (only new changes are captured): %s; for their existing rows send an incremental snapshot signal (execute-snapshot)",
+				     added)) < 0) {
+			free(added);
+			fx_buf_release(&keys);
+			return -1;
+		}
+		free(added);
+	}
+	if (risk == FX_RISK_RESNAPSHOT &&
+	    diff_add_note(ch, fx_strdup("this change makes Debezium start over: new topics or schema history, and a new snapshot")) < 0) {
+		fx_buf_release(&keys);
+		return -1;
+	}
+	ch->description = fx_asprintf("update connector %s on kafka pool '%s': %zu key%s changed (%s)",
+				      c->name, c->kafka->code, n_changed, n_changed == 1 ? "" : "s",
+				      fx_buf_str(&keys));
+	fx_buf_release(&keys);
+	return ch->description ? 0 : -1;
+}
+
+static int diff_orphan(const struct fx_observed_cluster *cl, const struct fx_observed_connector *o,
+		       const char *salt, struct fx_change *ch)
+{
+	size_t alloc = 0, i;
+	char fp[72];
+
+	if (diff_change_init(ch, FX_ACTION_DELETE, o->name, cl->kafka_pool, NULL, cl->connect_url) < 0)
+		return -1;
+	ch->risk = FX_RISK_DESTROY;
+	for (i = 0; i < o->config.n; i++)
+		if (strcmp(o->config.items[i].key, "name") &&
+		    diff_add_item(ch, &alloc, o->config.items[i].key, FX_DIFF_REMOVE,
+				  o->config.items[i].value, NULL) < 0)
+			return -1;
+	fx_diff_config_fp(salt, &o->config, fp);
+	ch->observed_fp = fx_strdup(fp);
+	ch->description = fx_asprintf("delete connector %s on kafka pool '%s': no entity of the manifest needs it",
+				      o->name, cl->kafka_pool ? cl->kafka_pool : cl->connect_url);
+	return ch->description && ch->observed_fp ? 0 : -1;
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct fx_change *x = a, *y = b;
+	/* apply order: deletes, then updates, then creates; by cluster, then name */
+	static const int rank[] = { 2, 1, 0 };
+	int c = rank[x->action] - rank[y->action];
+
+	if (c)
+		return c;
+	c = strcmp(x->connect_url, y->connect_url);
+	return c ? c : strcmp(x->connector, y->connector);
+}
+
+static int cmp_unchanged(const void *a, const void *b)
+{
+	const struct fx_unchanged *x = a, *y = b;
+	int c = strcmp(x->connect_url, y->connect_url);
+
+	return c ? c : strcmp(x->connector, y->connector);
+}
+
+static void diff_fingerprints(const struct fx_desired *d, const struct fx_observed_cluster *cl,
+			      size_t n_cl, const char *salt, struct fx_plan *out)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	size_t i, j;
+
+	if (!md)
+		return;
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	fp_add(md, salt);
+	for (i = 0; i < d->n; i++) {
+		fp_add(md, d->connectors[i].kafka->connect_url ? d->connectors[i].kafka->connect_url : "");
+		fp_add(md, d->connectors[i].name);
+		fp_config(md, &d->connectors[i].config);
+	}
+	fp_final(md, out->desired_fp);
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	fp_add(md, salt);
+	for (i = 0; i < n_cl; i++) {
+		fp_add(md, cl[i].connect_url ? cl[i].connect_url : "");
+		fp_add(md, cl[i].reachable ? "reachable" : "unreachable");
+		for (j = 0; j < cl[i].n_connectors; j++) {
+			if (!fx_diff_is_managed(cl[i].connectors[j].name))
+				continue;
+			fp_add(md, cl[i].connectors[j].name);
+			fp_config(md, &cl[i].connectors[j].config);
+		}
+	}
+	fp_final(md, out->observed_fp);
+	EVP_MD_CTX_free(md);
+}
+
+int fx_diff_compute(const struct fx_desired *d, const struct fx_observed_cluster *clusters,
+		    size_t n_clusters, const char *salt, struct fx_plan *out, struct fx_err *err)
+{
+	size_t i, j, alloc_ch = 0, alloc_un = 0;
+	int unchanged;
+
+	snprintf(out->salt, sizeof(out->salt), "%s", salt);
+	for (i = 0; i < d->n; i++) {
+		const struct fx_connector *c = &d->connectors[i];
+		const struct fx_observed_cluster *cl = diff_cluster(clusters, n_clusters,
+								    c->kafka->connect_url);
+		struct fx_change ch;
+
+		if (!cl || !cl->reachable)
+			continue;
+		if (fx_grow(&out->changes, &alloc_ch, out->n_changes + 1, sizeof(*out->changes)) < 0)
+			goto oom;
+		if (diff_desired(c, fx_observed_find(cl, c->name), out->salt, &ch, &unchanged) < 0) {
+			fx_change_release(&ch);
+			goto oom;
+		}
+		if (!unchanged) {
+			out->changes[out->n_changes++] = ch;
+			continue;
+		}
+		if (fx_grow(&out->unchanged, &alloc_un, out->n_unchanged + 1, sizeof(*out->unchanged)) < 0) {
+			fx_change_release(&ch);
+			goto oom;
+		}
+		/* the unchanged entry takes over the strings it needs */
+		out->unchanged[out->n_unchanged].connector = ch.connector;
+		out->unchanged[out->n_unchanged].connect_url = ch.connect_url;
+		out->unchanged[out->n_unchanged].observed_fp = ch.observed_fp;
+		out->n_unchanged++;
+		ch.connector = ch.connect_url = ch.observed_fp = NULL;
+		fx_change_release(&ch);
+	}
+	for (i = 0; i < n_clusters; i++) {
+		const struct fx_observed_cluster *cl = &clusters[i];
+
+		if (!cl->reachable)
+			continue;
+		for (j = 0; j < cl->n_connectors; j++) {
+			const struct fx_observed_connector *o = &cl->connectors[j];
+			size_t k;
+			int wanted = 0;
+
+			if (!fx_diff_is_managed(o->name))
+				continue;
+			for (k = 0; k < d->n && !wanted; k++)
+				wanted = !strcmp(d->connectors[k].name, o->name) &&
+					 d->connectors[k].kafka->connect_url &&
+					 !strcmp(d->connectors[k].kafka->connect_url, cl->connect_url);
+			if (wanted)
+				continue;
+			if (fx_grow(&out->changes, &alloc_ch, out->n_changes + 1, sizeof(*out->changes)) < 0)
+				goto oom;
+			if (diff_orphan(cl, o, out->salt, &out->changes[out->n_changes++]) < 0)
+				goto oom;
+		}
+	}
+	qsort(out->changes, out->n_changes, sizeof(*out->changes), cmp_change);
+	qsort(out->unchanged, out->n_unchanged, sizeof(*out->unchanged), cmp_unchanged);
+	diff_fingerprints(d, clusters, n_clusters, out->salt, out);
+	return 0;
+oom:
+	return fx_err_set(err, 1, "out of memory computing the plan");
+}
+
+size_t fx_diff_drift(const struct fx_plan *saved, const struct fx_plan *now, struct fx_buf *why)
+{
+	size_t n = 0, i, j;
+
+	if (strcmp(saved->desired_fp, now->desired_fp)) {
+		fx_buf_addf(why, "the manifest (or the environment it reads) changed since the plan: desired connectors differ\n");
+		n++;
+	}
+	if (!strcmp(saved->observed_fp, now->observed_fp))
+		return n;
+	/* name each connector whose observed state moved */
+	for (i = 0; i < now->n_changes + now->n_unchanged; i++) {
+		const char *name = i < now->n_changes ? now->changes[i].connector :
+			now->unchanged[i - now->n_changes].connector;
+		const char *url = i < now->n_changes ? now->changes[i].connect_url :
+			now->unchanged[i - now->n_changes].connect_url;
+		const char *fp = i < now->n_changes ? now->changes[i].observed_fp :
+			now->unchanged[i - now->n_changes].observed_fp;
+		const char *old_fp = NULL;
+		int found = 0;
+
+		for (j = 0; j < saved->n_changes + saved->n_unchanged && !found; j++) {
+			const char *sn = j < saved->n_changes ? saved->changes[j].connector :
+				saved->unchanged[j - saved->n_changes].connector;
+			const char *su = j < saved->n_changes ? saved->changes[j].connect_url :
+				saved->unchanged[j - saved->n_changes].connect_url;
+
+			if (!strcmp(sn, name) && !strcmp(su, url)) {
+				found = 1;
+				old_fp = j < saved->n_changes ? saved->changes[j].observed_fp :
+					saved->unchanged[j - saved->n_changes].observed_fp;
+			}
+		}
+		if (!found || (!old_fp) != (!fp) || (fp && old_fp && strcmp(fp, old_fp))) {
+			fx_buf_addf(why, "connector '%s' on %s changed since the plan (%s)\n", name, url,
+				    !old_fp && fp ? "it now exists" : !fp && old_fp ? "it is gone" :
+				    "its config differs");
+			n++;
+		}
+	}
+	/* connectors the plan knew that are now gone entirely */
+	for (j = 0; j < saved->n_changes + saved->n_unchanged; j++) {
+		const char *sn = j < saved->n_changes ? saved->changes[j].connector :
+			saved->unchanged[j - saved->n_changes].connector;
+		const char *su = j < saved->n_changes ? saved->changes[j].connect_url :
+			saved->unchanged[j - saved->n_changes].connect_url;
+		int found = 0;
+
+		for (i = 0; i < now->n_changes + now->n_unchanged && !found; i++)
+			found = !strcmp(sn, i < now->n_changes ? now->changes[i].connector :
+					now->unchanged[i - now->n_changes].connector) &&
+				!strcmp(su, i < now->n_changes ? now->changes[i].connect_url :
+					now->unchanged[i - now->n_changes].connect_url);
+		if (!found) {
+			fx_buf_addf(why, "connector '%s' on %s changed since the plan (it is gone)\n", sn, su);
+			n++;
+		}
+	}
+	if (!n) {
+		fx_buf_addf(why, "the live Connect state changed since the plan\n");
+		n++;
+	}
+	return n;
+}

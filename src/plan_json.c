@@ -1,0 +1,324 @@
+#include "plan_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util/alloc.h"
+
+static json_t *json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *plan_checks_json(const struct fx_checks *c)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct fx_check *k = &c->items[i];
+
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "id", k->id,
+						     "level", fx_check_level_name(k->level), "scope",
+						     k->scope, "observed", json_str_or_null(k->observed),
+						     "expected", json_str_or_null(k->expected),
+						     "message", k->message, "hint",
+						     json_str_or_null(k->hint)));
+	}
+	return arr;
+}
+
+static json_t *plan_change_json(const struct fx_change *c)
+{
+	json_t *o = json_object(), *diff = json_array(), *notes = json_array();
+	size_t i;
+
+	json_object_set_new(o, "action", json_string(fx_action_name(c->action)));
+	json_object_set_new(o, "connector", json_string(c->connector));
+	json_object_set_new(o, "kafka_pool", json_str_or_null(c->kafka_pool));
+	json_object_set_new(o, "mysql_pool", json_str_or_null(c->mysql_pool));
+	json_object_set_new(o, "connect_url", json_string(c->connect_url));
+	json_object_set_new(o, "risk", json_string(fx_risk_name(c->risk)));
+	json_object_set_new(o, "description", json_string(c->description ? c->description : ""));
+	for (i = 0; i < c->n_diff; i++) {
+		const struct fx_diff_item *d = &c->diff[i];
+		json_t *it = json_pack("{s:s, s:s}", "key", d->key, "op", fx_diff_op_name(d->op));
+
+		if (d->sensitive) {
+			json_object_set_new(it, "sensitive", json_true());
+		} else {
+			if (d->before)
+				json_object_set_new(it, "before", json_string(d->before));
+			if (d->after)
+				json_object_set_new(it, "after", json_string(d->after));
+		}
+		json_array_append_new(diff, it);
+	}
+	json_object_set_new(o, "diff", diff);
+	for (i = 0; i < c->n_notes; i++)
+		json_array_append_new(notes, json_string(c->notes[i]));
+	json_object_set_new(o, "notes", notes);
+	return o;
+}
+
+json_t *fx_plan_to_json(const struct fx_plan *p)
+{
+	json_t *o = json_object(), *changes = json_array(), *unchanged = json_array();
+	json_t *fps = json_array(), *summary, *fp;
+	size_t i;
+
+	json_object_set_new(o, "format_version", json_string(FX_PLAN_FORMAT_VERSION));
+	json_object_set_new(o, "fluxacdc_version", json_string(FX_VERSION));
+	json_object_set_new(o, "manifest", json_pack("{s:s, s:s}", "path",
+						     p->manifest_path ? p->manifest_path : "",
+						     "sha256", p->manifest_sha256));
+	json_object_set_new(o, "db_checks_skipped", json_boolean(p->db_checks_skipped));
+	json_object_set_new(o, "checks", plan_checks_json(&p->checks));
+	for (i = 0; i < p->n_changes; i++) {
+		json_array_append_new(changes, plan_change_json(&p->changes[i]));
+		json_array_append_new(fps, json_pack("{s:s, s:s, s:o}", "connect_url",
+						     p->changes[i].connect_url, "connector",
+						     p->changes[i].connector, "observed",
+						     json_str_or_null(p->changes[i].observed_fp)));
+	}
+	json_object_set_new(o, "changes", changes);
+	for (i = 0; i < p->n_unchanged; i++) {
+		json_array_append_new(unchanged, json_string(p->unchanged[i].connector));
+		json_array_append_new(fps, json_pack("{s:s, s:s, s:o}", "connect_url",
+						     p->unchanged[i].connect_url, "connector",
+						     p->unchanged[i].connector, "observed",
+						     json_str_or_null(p->unchanged[i].observed_fp)));
+	}
+	json_object_set_new(o, "unchanged", unchanged);
+	summary = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+			    "create", (json_int_t)fx_plan_count(p, FX_ACTION_CREATE),
+			    "update", (json_int_t)fx_plan_count(p, FX_ACTION_UPDATE),
+			    "delete", (json_int_t)fx_plan_count(p, FX_ACTION_DELETE),
+			    "unchanged", (json_int_t)p->n_unchanged,
+			    "errors", (json_int_t)fx_checks_count(&p->checks, FX_CHECK_ERROR),
+			    "warnings", (json_int_t)fx_checks_count(&p->checks, FX_CHECK_WARNING));
+	json_object_set_new(o, "summary", summary);
+	json_object_set_new(o, "applyable", json_boolean(fx_plan_applyable(p)));
+	fp = json_pack("{s:s, s:s, s:s, s:o}", "desired", p->desired_fp, "observed", p->observed_fp,
+		       "salt", p->salt, "connectors", fps);
+	json_object_set_new(o, "fingerprint", fp);
+	return o;
+}
+
+int fx_plan_write_json(const struct fx_plan *p, FILE *out, int pretty)
+{
+	json_t *o = fx_plan_to_json(p);
+	int r;
+
+	if (!o)
+		return -1;
+	r = json_dumpf(o, out, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER :
+					 JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (r == 0 && fputc('\n', out) == EOF)
+		r = -1;
+	return r;
+}
+
+/* ---- reading ---- */
+
+static char *get_str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? fx_strdup(json_string_value(v)) : NULL;
+}
+
+static int enum_of(const char *s, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		if (!strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
+
+static int plan_read_change(json_t *jc, struct fx_change *c, struct fx_err *err, size_t idx)
+{
+	static const char *const actions[] = { "create", "update", "delete" };
+	static const char *const risks[] = { "safe", "restart", "resnapshot", "destroy" };
+	static const char *const ops[] = { "add", "change", "remove" };
+	json_t *diff, *notes, *v;
+	size_t i;
+	int a, r;
+
+	memset(c, 0, sizeof(*c));
+	if (!json_is_object(jc))
+		return fx_err_set(err, 65, "changes[%zu] is not an object", idx);
+	a = enum_of(json_string_value(json_object_get(jc, "action")), actions, 3);
+	r = enum_of(json_string_value(json_object_get(jc, "risk")), risks, 4);
+	c->connector = get_str(jc, "connector");
+	c->connect_url = get_str(jc, "connect_url");
+	if (a < 0 || r < 0 || !c->connector || !c->connect_url)
+		return fx_err_set(err, 65, "changes[%zu]: missing or bad action, risk, connector or connect_url", idx);
+	c->action = (enum fx_action)a;
+	c->risk = (enum fx_risk)r;
+	c->kafka_pool = get_str(jc, "kafka_pool");
+	c->mysql_pool = get_str(jc, "mysql_pool");
+	c->description = get_str(jc, "description");
+	diff = json_object_get(jc, "diff");
+	if (json_is_array(diff) && json_array_size(diff)) {
+		c->diff = fx_calloc(json_array_size(diff), sizeof(*c->diff));
+		if (!c->diff)
+			return fx_err_set(err, 1, "out of memory");
+		json_array_foreach(diff, i, v) {
+			struct fx_diff_item *d = &c->diff[c->n_diff];
+			int op = enum_of(json_string_value(json_object_get(v, "op")), ops, 3);
+
+			d->key = get_str(v, "key");
+			if (!d->key || op < 0) {
+				free(d->key);
+				return fx_err_set(err, 65, "changes[%zu].diff[%zu]: missing key or op", idx, i);
+			}
+			d->op = (enum fx_diff_op)op;
+			d->sensitive = json_is_true(json_object_get(v, "sensitive"));
+			d->before = get_str(v, "before");
+			d->after = get_str(v, "after");
+			c->n_diff++;
+		}
+	}
+	notes = json_object_get(jc, "notes");
+	if (json_is_array(notes) && json_array_size(notes)) {
+		c->notes = fx_calloc(json_array_size(notes), sizeof(*c->notes));
+		if (!c->notes)
+			return fx_err_set(err, 1, "out of memory");
+		json_array_foreach(notes, i, v)
+			if (json_is_string(v) && (c->notes[c->n_notes] = fx_strdup(json_string_value(v))))
+				c->n_notes++;
+	}
+	return 0;
+}
+
+static const char *fp_of(json_t *fps, const char *url, const char *name)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(fps, i, v) {
+		const char *u = json_string_value(json_object_get(v, "connect_url"));
+		const char *n = json_string_value(json_object_get(v, "connector"));
+
+		if (u && n && !strcmp(u, url) && !strcmp(n, name))
+			return json_string_value(json_object_get(v, "observed"));
+	}
+	return NULL;
+}
+
+static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
+{
+	static const char *const levels[] = { "info", "warning", "error" };
+	json_t *checks, *changes, *fp, *fps, *v, *man;
+	const char *s;
+	size_t i;
+
+	if (!json_is_object(root))
+		return fx_err_set(err, 65, "not a fluxacdc plan (the top level is not an object)");
+	s = json_string_value(json_object_get(root, "format_version"));
+	if (!s)
+		return fx_err_set(err, 65, "not a fluxacdc plan (no format_version)");
+	if (strcmp(s, FX_PLAN_FORMAT_VERSION))
+		return fx_err_set(err, 65, "plan format_version '%s' is not one this fluxacdc reads (%s)",
+				  s, FX_PLAN_FORMAT_VERSION);
+	man = json_object_get(root, "manifest");
+	p->manifest_path = get_str(man, "path");
+	s = json_string_value(json_object_get(man, "sha256"));
+	snprintf(p->manifest_sha256, sizeof(p->manifest_sha256), "%s", s ? s : "");
+	p->db_checks_skipped = json_is_true(json_object_get(root, "db_checks_skipped"));
+	fp = json_object_get(root, "fingerprint");
+	if (!json_is_object(fp) || !json_is_string(json_object_get(fp, "desired")) ||
+	    !json_is_string(json_object_get(fp, "observed")) ||
+	    !json_is_string(json_object_get(fp, "salt")))
+		return fx_err_set(err, 65, "plan has no fingerprint (desired, observed, salt)");
+	snprintf(p->desired_fp, sizeof(p->desired_fp), "%s", json_string_value(json_object_get(fp, "desired")));
+	snprintf(p->observed_fp, sizeof(p->observed_fp), "%s", json_string_value(json_object_get(fp, "observed")));
+	snprintf(p->salt, sizeof(p->salt), "%s", json_string_value(json_object_get(fp, "salt")));
+	fps = json_object_get(fp, "connectors");
+	if (!json_is_array(fps))
+		fps = NULL;
+	checks = json_object_get(root, "checks");
+	json_array_foreach(checks, i, v) {
+		int lv = enum_of(json_string_value(json_object_get(v, "level")), levels, 3);
+		const char *id = json_string_value(json_object_get(v, "id"));
+		const char *scope = json_string_value(json_object_get(v, "scope"));
+		const char *msg = json_string_value(json_object_get(v, "message"));
+
+		if (lv < 0 || !id || !scope || !msg)
+			return fx_err_set(err, 65, "checks[%zu]: missing id, level, scope or message", i);
+		if (fx_checks_add(&p->checks, (enum fx_check_level)lv, id, scope,
+				  json_string_value(json_object_get(v, "observed")),
+				  json_string_value(json_object_get(v, "expected")),
+				  json_string_value(json_object_get(v, "hint")), "%s", msg) < 0)
+			return fx_err_set(err, 1, "out of memory");
+	}
+	changes = json_object_get(root, "changes");
+	if (!json_is_array(changes))
+		return fx_err_set(err, 65, "plan has no changes array");
+	if (json_array_size(changes)) {
+		p->changes = fx_calloc(json_array_size(changes), sizeof(*p->changes));
+		if (!p->changes)
+			return fx_err_set(err, 1, "out of memory");
+	}
+	json_array_foreach(changes, i, v) {
+		struct fx_change *c = &p->changes[p->n_changes];
+		const char *f;
+
+		p->n_changes++;
+		if (plan_read_change(v, c, err, i) < 0)
+			return -1;
+		f = fps ? fp_of(fps, c->connect_url, c->connector) : NULL;
+		c->observed_fp = f ? fx_strdup(f) : NULL;
+	}
+	/* unchanged: every fingerprinted connector that is not a change */
+	if (fps && json_array_size(fps)) {
+		p->unchanged = fx_calloc(json_array_size(fps), sizeof(*p->unchanged));
+		if (!p->unchanged)
+			return fx_err_set(err, 1, "out of memory");
+		json_array_foreach(fps, i, v) {
+			const char *u = json_string_value(json_object_get(v, "connect_url"));
+			const char *n = json_string_value(json_object_get(v, "connector"));
+			const char *f = json_string_value(json_object_get(v, "observed"));
+			size_t k;
+			int is_change = 0;
+
+			if (!u || !n)
+				return fx_err_set(err, 65, "fingerprint.connectors[%zu]: missing connect_url or connector", i);
+			for (k = 0; k < p->n_changes; k++)
+				is_change |= !strcmp(p->changes[k].connector, n) &&
+					     !strcmp(p->changes[k].connect_url, u);
+			if (is_change)
+				continue;
+			p->unchanged[p->n_unchanged].connector = fx_strdup(n);
+			p->unchanged[p->n_unchanged].connect_url = fx_strdup(u);
+			p->unchanged[p->n_unchanged].observed_fp = f ? fx_strdup(f) : NULL;
+			p->n_unchanged++;
+		}
+	}
+	return 0;
+}
+
+int fx_plan_from_json(const char *path, const char *data, size_t len, struct fx_plan *out,
+		      struct fx_err *err)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	int r;
+
+	*out = (struct fx_plan)FX_PLAN_INIT;
+	if (!root)
+		return fx_err_set(err, 65, "%s:%d:%d: not a JSON plan file: %s", path, jerr.line,
+				  jerr.column, jerr.text);
+	r = plan_read(root, out, err);
+	json_decref(root);
+	if (r < 0) {
+		fx_err_prefix(err, "%s", path);
+		fx_plan_release(out);
+	}
+	return r;
+}

@@ -1,0 +1,203 @@
+#include "plan_run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "diff.h"
+#include "util/alloc.h"
+
+void fx_plan_new_salt(char out[33])
+{
+	unsigned char r[16];
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	if (RAND_bytes(r, sizeof(r)) != 1) {
+		FILE *f = fopen("/dev/urandom", "rb");
+
+		if (!f || fread(r, 1, sizeof(r), f) != sizeof(r))
+			memset(r, 0x5a, sizeof(r));
+		if (f)
+			fclose(f);
+	}
+	for (i = 0; i < sizeof(r); i++) {
+		out[2 * i] = hex[r[i] >> 4];
+		out[2 * i + 1] = hex[r[i] & 15];
+	}
+	out[32] = '\0';
+}
+
+static char *run_scope(const struct fx_observed_cluster *cl)
+{
+	return fx_asprintf("connect:%s", cl->kafka_pool ? cl->kafka_pool : cl->connect_url);
+}
+
+/* connect.reachable and connect.plugin for each cluster and desired connector. */
+static int run_connect_checks(const struct fx_desired *d, const struct fx_observed_cluster *cl,
+			      size_t n, struct fx_checks *checks)
+{
+	size_t i, j;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		char *scope = run_scope(&cl[i]);
+
+		if (!scope)
+			return -1;
+		if (!cl[i].reachable)
+			bad |= fx_checks_add(checks, FX_CHECK_ERROR, "connect.reachable", scope,
+					     "unreachable", "reachable",
+					     "check connect_url, the network path from here, and that the Connect worker runs (GET / must answer)",
+					     "Kafka Connect at %s: %s", cl[i].connect_url,
+					     cl[i].error ? cl[i].error : "unreachable");
+		else
+			bad |= fx_checks_add(checks, FX_CHECK_INFO, "connect.reachable", scope,
+					     cl[i].version, NULL, NULL,
+					     "Kafka Connect %s at %s (Kafka cluster %s), %zu connector%s",
+					     cl[i].version ? cl[i].version : "?", cl[i].connect_url,
+					     cl[i].kafka_cluster_id ? cl[i].kafka_cluster_id : "?",
+					     cl[i].n_connectors, cl[i].n_connectors == 1 ? "" : "s");
+		for (j = 0; cl[i].reachable && j < d->n; j++) {
+			const struct fx_connector *c = &d->connectors[j];
+			const char *cls = fx_config_get(&c->config, "connector.class");
+			const struct fx_plugin *pl;
+			size_t k;
+			int seen = 0;
+
+			if (!c->kafka->connect_url || strcmp(c->kafka->connect_url, cl[i].connect_url) || !cls)
+				continue;
+			for (k = 0; k < j; k++) /* one check per class and cluster */
+				seen |= d->connectors[k].kafka->connect_url &&
+					!strcmp(d->connectors[k].kafka->connect_url, cl[i].connect_url) &&
+					!strcmp(fx_config_get(&d->connectors[k].config, "connector.class"), cls);
+			if (seen)
+				continue;
+			pl = fx_observed_plugin(&cl[i], cls);
+			if (pl)
+				bad |= fx_checks_add(checks, FX_CHECK_INFO, "connect.plugin", scope,
+						     pl->version, NULL, NULL, "%s %s is installed", cls,
+						     pl->version ? pl->version : "");
+			else
+				bad |= fx_checks_add(checks, FX_CHECK_ERROR, "connect.plugin", scope,
+						     "missing", cls,
+						     "install the Debezium connector plugin on every worker's plugin.path and restart the workers",
+						     "connector class %s is not installed on %s (needed by %s)",
+						     cls, cl[i].connect_url, c->name);
+		}
+		free(scope);
+	}
+	return bad ? -1 : 0;
+}
+
+/* connect.validate: Connect's own validation of each create/update. */
+static int run_validate(const struct fx_plan *p, const struct fx_connect_clients *cs,
+			const struct fx_observed_cluster *cl, size_t n, struct fx_checks *checks,
+			struct fx_err *err)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < p->n_changes; i++) {
+		const struct fx_change *c = &p->changes[i];
+		struct fx_connect_client *client;
+		struct fx_connect_validation v = FX_CONNECT_VALIDATION_INIT;
+		struct fx_err verr = FX_ERR_INIT;
+		const char *cls = fx_config_get(&c->desired, "connector.class");
+		char *scope;
+		int skip = 0;
+
+		if (c->action == FX_ACTION_DELETE || !cls)
+			continue;
+		for (k = 0; k < n; k++) /* no validation without the plugin */
+			if (!strcmp(cl[k].connect_url, c->connect_url))
+				skip = !cl[k].reachable || !fx_observed_plugin(&cl[k], cls);
+		client = fx_connect_clients_find(cs, c->connect_url);
+		if (skip || !client)
+			continue;
+		scope = fx_asprintf("connect:%s", c->kafka_pool ? c->kafka_pool : c->connect_url);
+		if (!scope)
+			return fx_err_set(err, 1, "out of memory");
+		if (fx_connect_validate(client, cls, c->connector, &c->desired, &v, &verr) < 0) {
+			if (verr.code == 130) {
+				free(scope);
+				*err = verr;
+				return -1;
+			}
+			fx_checks_add(checks, FX_CHECK_WARNING, "connect.validate", scope, NULL, NULL,
+				      "rerun with a larger --timeout, or skip with --no-server-validate",
+				      "%s: server-side validation did not answer: %s", c->connector, verr.msg);
+		}
+		for (j = 0; j < v.n; j++)
+			fx_checks_add(checks, FX_CHECK_ERROR, "connect.validate", scope, v.items[j].key, NULL,
+				      "fix the value in the manifest (the pool's DSN or its connector: keys)",
+				      "%s: %s: %s", c->connector, v.items[j].key, v.items[j].message);
+		fx_connect_validation_release(&v);
+		free(scope);
+	}
+	return 0;
+}
+
+int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
+		struct fx_plan *plan, struct fx_desired *desired, struct fx_connect_clients *clients,
+		struct fx_err *err)
+{
+	struct fx_connect_settings cs = FX_CONNECT_SETTINGS_INIT;
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_observed_cluster *cl = NULL;
+	enum fx_flavor *flavors = NULL;
+	char salt[33];
+	size_t i;
+	int ret = -1;
+
+	*plan = (struct fx_plan)FX_PLAN_INIT;
+	plan->manifest_path = fx_strdup(m->path);
+	if (!plan->manifest_path)
+		return fx_err_set(err, 1, "out of memory");
+	memcpy(plan->manifest_sha256, m->sha256, sizeof(plan->manifest_sha256));
+	if (o->salt)
+		snprintf(salt, sizeof(salt), "%s", o->salt);
+	else
+		fx_plan_new_salt(salt);
+
+	cs.timeout_s = o->timeout_s;
+	cs.interrupt = o->interrupt;
+	cs.log = o->log;
+	cs.log_ctx = o->log_ctx;
+	if (fx_connect_clients_from_manifest(clients, m, &cs, &plan->checks, err) < 0)
+		goto cleanup;
+	cl = fx_calloc(clients->n ? clients->n : 1, sizeof(*cl));
+	flavors = fx_calloc(m->n_mysql ? m->n_mysql : 1, sizeof(*flavors));
+	if (!cl || !flavors) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	/* FX_PLAN_DB_STEP: database checks fill flavors[] and plan->checks */
+	if (o->skip_db_checks)
+		plan->db_checks_skipped = 1;
+	if (fx_connect_observe(clients, cl, err) < 0)
+		goto cleanup;
+	if (fx_desired_build(m, flavors, &d, err) < 0)
+		goto cleanup;
+	if (fx_diff_compute(&d, cl, clients->n, salt, plan, err) < 0)
+		goto cleanup;
+	if (run_connect_checks(&d, cl, clients->n, &plan->checks) < 0) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	if (o->server_validate && run_validate(plan, clients, cl, clients->n, &plan->checks, err) < 0)
+		goto cleanup;
+	fx_checks_sort(&plan->checks);
+	ret = 0;
+cleanup:
+	for (i = 0; cl && i < clients->n; i++)
+		fx_observed_cluster_release(&cl[i]);
+	free(cl);
+	free(flavors);
+	if (ret == 0 && desired)
+		*desired = d;
+	else
+		fx_desired_release(&d);
+	return ret;
+}

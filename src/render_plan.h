@@ -1,0 +1,26 @@
+/*
+ * Plans for people: text (Terraform-style) and markdown (a pull-request
+ * comment).  Pure: writes to the FILE * it is given; lends from the plan.
+ */
+#ifndef FX_RENDER_PLAN_H
+#define FX_RENDER_PLAN_H
+
+#include <stdio.h>
+
+#include "plan.h"
+
+struct fx_render_opts {
+	int color;
+	int verbose;          /* text: show unchanged keys of updates too */
+	size_t max_bytes;     /* markdown: truncate past this (0: no limit) */
+	const char *plan_file; /* markdown: where the full plan is, for the truncation note */
+};
+
+#define FX_RENDER_OPTS_INIT { 0, 0, 0, NULL }
+
+void fx_render_plan_text(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o);
+void fx_render_plan_markdown(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o);
+/* The one-line summary: "Plan: 1 to create, ...". */
+void fx_render_plan_summary(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o);
+
+#endif
