@@ -1,0 +1,950 @@
+#include "connect.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+#define CC_MAX_BODY (64ul << 20)  /* a Connect answer larger than this is refused */
+#define CC_MAX_PARALLEL 8         /* clusters observed at once */
+#define CC_BACKOFF_BASE_MS 500
+#define CC_BACKOFF_CAP_MS 8000
+
+struct fx_connect_client {
+	CURL *easy;
+	struct curl_slist *headers;
+	char *url;    /* as the manifest wrote it */
+	char *base;   /* without trailing '/' */
+	char *shown;  /* base without user:password@, for messages */
+	char *pool;
+	long timeout_ms;
+	long budget_ms;
+	volatile sig_atomic_t *interrupt;
+	void (*log)(void *ctx, const char *line);
+	void *log_ctx;
+	unsigned long requests;
+	unsigned int seed;
+	/* the request in flight */
+	const char *method;
+	char *path;
+	char *req_body;
+	int abortable;
+	struct fx_buf resp;
+	int too_big;
+	double t0;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* The outcome of one request. */
+struct cc_resp {
+	long status;     /* 0: no HTTP answer */
+	const char *body; /* lent from the client until its next request */
+	size_t len;
+};
+
+static pthread_once_t cc_once = PTHREAD_ONCE_INIT;
+static int cc_init_ok;
+
+static void cc_global_init(void)
+{
+	cc_init_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+static double cc_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cc_interrupted(const struct fx_connect_client *c)
+{
+	return c->interrupt && *c->interrupt;
+}
+
+static void cc_logf(struct fx_connect_client *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void cc_logf(struct fx_connect_client *c, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!c->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	c->log(c->log_ctx, line);
+}
+
+static size_t cc_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct fx_connect_client *c = userdata;
+	size_t n = size * nmemb;
+
+	if (c->resp.len + n > CC_MAX_BODY) {
+		c->too_big = 1;
+		return 0;
+	}
+	fx_buf_add(&c->resp, ptr, n);
+	return fx_buf_ok(&c->resp) ? n : 0;
+}
+
+static int cc_xferinfo_cb(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
+			  curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct fx_connect_client *c = userdata;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return c->abortable && cc_interrupted(c);
+}
+
+/* base without a "user:password@" part, for messages. */
+static char *cc_shown_url(const char *base)
+{
+	const char *scheme = strstr(base, "://"), *host, *at, *slash;
+
+	if (!scheme)
+		return fx_strdup(base);
+	host = scheme + 3;
+	slash = strchr(host, '/');
+	at = strchr(host, '@');
+	if (!at || (slash && at > slash))
+		return fx_strdup(base);
+	return fx_asprintf("%.*s%s", (int)(host - base), base, at + 1);
+}
+
+void fx_connect_client_free(struct fx_connect_client *c)
+{
+	if (!c)
+		return;
+	if (c->easy)
+		curl_easy_cleanup(c->easy);
+	curl_slist_free_all(c->headers);
+	free(c->url);
+	free(c->base);
+	free(c->shown);
+	free(c->pool);
+	free(c->path);
+	free(c->req_body);
+	fx_buf_release(&c->resp);
+	free(c);
+}
+
+int fx_connect_client_new(const struct fx_kafka_pool *pool,
+			  const struct fx_connect_settings *settings,
+			  struct fx_connect_client **out, struct fx_checks *warnings,
+			  struct fx_err *err)
+{
+	static const struct fx_connect_settings dflt = FX_CONNECT_SETTINGS_INIT;
+	struct fx_connect_client *c = NULL;
+	struct curl_slist *h;
+	size_t n;
+	int ret = -1;
+
+	*out = NULL;
+	if (!settings)
+		settings = &dflt;
+	if (!pool->connect_url || !*pool->connect_url)
+		return fx_err_set(err, 1, "kafka pool '%s' has no connect_url", pool->code);
+	pthread_once(&cc_once, cc_global_init);
+	if (!cc_init_ok)
+		return fx_err_set(err, 1, "cannot initialise libcurl");
+	c = fx_calloc(1, sizeof(*c));
+	if (!c)
+		return fx_err_set(err, 1, "out of memory");
+	c->url = fx_strdup(pool->connect_url);
+	c->base = fx_strdup(pool->connect_url);
+	c->pool = fx_strdup(pool->code);
+	if (!c->url || !c->base || !c->pool) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	n = strlen(c->base);
+	while (n > 0 && c->base[n - 1] == '/')
+		c->base[--n] = '\0';
+	c->shown = cc_shown_url(c->base);
+	if (!c->shown) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	c->timeout_ms = (settings->timeout_s > 0 ? settings->timeout_s : 10) * 1000L;
+	c->budget_ms = settings->retry_budget_ms >= 0 ? settings->retry_budget_ms : 60000;
+	c->interrupt = settings->interrupt;
+	c->log = settings->log;
+	c->log_ctx = settings->log_ctx;
+	c->seed = (unsigned int)time(NULL) ^ (unsigned int)getpid() ^ (unsigned int)(size_t)c;
+	c->easy = curl_easy_init();
+	if (!c->easy) {
+		fx_err_set(err, 1, "cannot initialise libcurl");
+		goto cleanup;
+	}
+	h = curl_slist_append(NULL, "Content-Type: application/json");
+	if (h)
+		c->headers = h;
+	h = h ? curl_slist_append(c->headers, "Accept: application/json") : NULL;
+	h = h ? curl_slist_append(c->headers, "Expect:") : NULL;
+	if (!h) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, c->headers);
+	curl_easy_setopt(c->easy, CURLOPT_USERAGENT, "fluxacdc/" FX_VERSION);
+	curl_easy_setopt(c->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	curl_easy_setopt(c->easy, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms);
+	curl_easy_setopt(c->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(c->easy, CURLOPT_WRITEFUNCTION, cc_write_cb);
+	curl_easy_setopt(c->easy, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(c->easy, CURLOPT_XFERINFOFUNCTION, cc_xferinfo_cb);
+	curl_easy_setopt(c->easy, CURLOPT_XFERINFODATA, c);
+	curl_easy_setopt(c->easy, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c->easy, CURLOPT_ERRORBUFFER, c->errbuf);
+	curl_easy_setopt(c->easy, CURLOPT_PRIVATE, c);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(c->easy, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	if (pool->auth_user) {
+		curl_easy_setopt(c->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c->easy, CURLOPT_USERNAME, pool->auth_user);
+		curl_easy_setopt(c->easy, CURLOPT_PASSWORD,
+				 pool->auth_password ? pool->auth_password : "");
+	}
+	if (pool->tls_ca_file)
+		curl_easy_setopt(c->easy, CURLOPT_CAINFO, pool->tls_ca_file);
+	if (pool->tls_cert_file)
+		curl_easy_setopt(c->easy, CURLOPT_SSLCERT, pool->tls_cert_file);
+	if (pool->tls_key_file)
+		curl_easy_setopt(c->easy, CURLOPT_SSLKEY, pool->tls_key_file);
+	if (pool->tls_insecure) {
+		curl_easy_setopt(c->easy, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c->easy, CURLOPT_SSL_VERIFYHOST, 0L);
+		char scope[256];
+
+		snprintf(scope, sizeof(scope), "connect:%s", pool->code);
+		if (warnings &&
+		    fx_checks_add(warnings, FX_CHECK_WARNING, "connect.tls_insecure", scope, NULL, NULL,
+				  "set connect_tls.ca_file to the CA that signed the Connect certificate",
+				  "TLS certificate checks are off for %s (connect_tls.insecure)",
+				  c->shown) < 0) {
+			fx_err_set(err, 1, "out of memory");
+			goto cleanup;
+		}
+	}
+	*out = c;
+	c = NULL;
+	ret = 0;
+cleanup:
+	fx_connect_client_free(c);
+	return ret;
+}
+
+const char *fx_connect_client_url(const struct fx_connect_client *c)
+{
+	return c->url;
+}
+
+const char *fx_connect_client_pool(const struct fx_connect_client *c)
+{
+	return c->pool;
+}
+
+unsigned long fx_connect_client_requests(const struct fx_connect_client *c)
+{
+	return c->requests;
+}
+
+/* Same URL, trailing slashes ignored. */
+static int cc_same_url(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	while (na > 0 && a[na - 1] == '/')
+		na--;
+	while (nb > 0 && b[nb - 1] == '/')
+		nb--;
+	return na == nb && !strncmp(a, b, na);
+}
+
+struct fx_connect_client *fx_connect_clients_find(const struct fx_connect_clients *cs,
+						  const char *connect_url)
+{
+	size_t i;
+
+	for (i = 0; connect_url && i < cs->n; i++)
+		if (cc_same_url(cs->items[i]->url, connect_url))
+			return cs->items[i];
+	return NULL;
+}
+
+int fx_connect_clients_add(struct fx_connect_clients *cs, const struct fx_kafka_pool *pool,
+			   const struct fx_connect_settings *settings, struct fx_checks *warnings,
+			   struct fx_err *err)
+{
+	struct fx_connect_client *c, **grown;
+
+	if (!pool->connect_url || !*pool->connect_url ||
+	    fx_connect_clients_find(cs, pool->connect_url))
+		return 0;
+	if (fx_connect_client_new(pool, settings, &c, warnings, err) < 0)
+		return -1;
+	grown = fx_realloc(cs->items, (cs->n + 1) * sizeof(*grown));
+	if (!grown) {
+		fx_connect_client_free(c);
+		return fx_err_set(err, 1, "out of memory");
+	}
+	cs->items = grown;
+	cs->items[cs->n++] = c;
+	return 0;
+}
+
+int fx_connect_clients_from_manifest(struct fx_connect_clients *cs, const struct fx_manifest *m,
+				     const struct fx_connect_settings *settings,
+				     struct fx_checks *warnings, struct fx_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_kafka; i++)
+		if (fx_connect_clients_add(cs, &m->kafka[i], settings, warnings, err) < 0)
+			return -1;
+	return 0;
+}
+
+void fx_connect_clients_release(struct fx_connect_clients *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		fx_connect_client_free(cs->items[i]);
+	free(cs->items);
+	cs->items = NULL;
+	cs->n = 0;
+}
+
+/*
+ * Sets up the easy handle for METHOD base+path with body (taken over; may be
+ * NULL).  abortable: an interrupt aborts the transfer.
+ */
+static int cc_prepare(struct fx_connect_client *c, const char *method, const char *path,
+		      char *body, int abortable, struct fx_err *err)
+{
+	char *url;
+
+	free(c->path);
+	free(c->req_body);
+	c->path = fx_strdup(path);
+	c->req_body = body;
+	url = fx_asprintf("%s%s", c->base, path);
+	if (!c->path || !url) {
+		free(url);
+		return fx_err_set(err, 1, "out of memory");
+	}
+	c->method = method;
+	c->abortable = abortable;
+	c->too_big = 0;
+	c->errbuf[0] = '\0';
+	fx_buf_reset(&c->resp);
+	curl_easy_setopt(c->easy, CURLOPT_URL, url);
+	free(url); /* libcurl copies string options */
+	if (body) {
+		curl_easy_setopt(c->easy, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl_easy_setopt(c->easy, CURLOPT_CUSTOMREQUEST, method);
+	} else {
+		curl_easy_setopt(c->easy, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(c->easy, CURLOPT_CUSTOMREQUEST,
+				 strcmp(method, "GET") ? method : NULL);
+	}
+	c->requests++;
+	c->t0 = cc_now();
+	return 0;
+}
+
+/* After a transfer: 0 with r filled when an HTTP answer came, else -1 with err. */
+static int cc_finish(struct fx_connect_client *c, CURLcode cc, struct cc_resp *r,
+		     struct fx_err *err)
+{
+	long ms = (long)((cc_now() - c->t0) * 1000);
+
+	memset(r, 0, sizeof(*r));
+	if (cc == CURLE_OK) {
+		curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &r->status);
+		r->body = fx_buf_str(&c->resp);
+		r->len = c->resp.len;
+		cc_logf(c, "%s %s%s -> %ld (%ld ms)", c->method, c->shown, c->path, r->status, ms);
+		return 0;
+	}
+	if (cc == CURLE_ABORTED_BY_CALLBACK && cc_interrupted(c))
+		fx_err_set(err, FX_EXIT_INTERRUPTED, "%s %s%s: interrupted", c->method, c->shown,
+			   c->path);
+	else if (cc == CURLE_OPERATION_TIMEDOUT)
+		fx_err_set(err, 1, "%s %s%s: no answer within %ld s (--timeout)", c->method,
+			   c->shown, c->path, c->timeout_ms / 1000);
+	else if (c->too_big)
+		fx_err_set(err, 1, "%s %s%s: answer larger than %lu bytes", c->method, c->shown,
+			   c->path, CC_MAX_BODY);
+	else
+		fx_err_set(err, 1, "%s %s%s: %s", c->method, c->shown, c->path,
+			   c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc));
+	cc_logf(c, "%s (%ld ms)", err->msg, ms);
+	return -1;
+}
+
+static int cc_perform(struct fx_connect_client *c, const char *method, const char *path,
+		      char *body, int abortable, struct cc_resp *r, struct fx_err *err)
+{
+	if (cc_prepare(c, method, path, body, abortable, err) < 0)
+		return -1;
+	if (abortable && cc_interrupted(c))
+		return fx_err_set(err, FX_EXIT_INTERRUPTED, "%s %s%s: interrupted", method, c->shown,
+				  path);
+	return cc_finish(c, curl_easy_perform(c->easy), r, err);
+}
+
+/*
+ * err <- "METHOD URL: HTTP 409: message", Connect's message redacted with the
+ * secrets of config (may be NULL).  *message (may be NULL) gets the raw message
+ * for classification (caller frees).  Returns -1.
+ */
+static int cc_http_error(struct fx_connect_client *c, const struct cc_resp *r,
+			 const struct fx_config *config, char **message, struct fx_err *err)
+{
+	char *msg = NULL, *red;
+	long code;
+
+	if (message)
+		*message = NULL;
+	if (fx_connect_parse_error(r->body, r->len, &code, &msg, NULL) < 0) {
+		/* Not Connect's error body (a proxy?): its first line, shortened. */
+		size_t n = strcspn(r->body ? r->body : "", "\r\n");
+
+		msg = fx_strndup(r->body ? r->body : "", n > 200 ? 200 : n);
+	}
+	red = fx_connect_redact(msg ? msg : "", config);
+	fx_err_set(err, 1, "%s %s%s: HTTP %ld%s%s", c->method, c->shown, c->path, r->status,
+		   red && *red ? ": " : "", red ? red : "");
+	free(red);
+	if (message)
+		*message = msg;
+	else
+		free(msg);
+	return -1;
+}
+
+/* -------------------------------------------------------------- observing */
+
+static const char *const cc_observe_paths[] = {
+	"/", "/connector-plugins", "/connectors?expand=info&expand=status",
+};
+
+#define CC_OBSERVE_STEPS (sizeof(cc_observe_paths) / sizeof(cc_observe_paths[0]))
+
+/* Fills the cluster with the answer of step; -1 with err when it is not good. */
+static int cc_observe_step(struct fx_connect_client *c, size_t step, const struct cc_resp *r,
+			   struct fx_observed_cluster *out, struct fx_err *err)
+{
+	int rc;
+
+	if (r->status != 200)
+		return cc_http_error(c, r, NULL, NULL, err);
+	if (step == 0)
+		rc = fx_connect_parse_root(r->body, r->len, out, err);
+	else if (step == 1)
+		rc = fx_connect_parse_plugins(r->body, r->len, out, err);
+	else
+		rc = fx_connect_parse_expanded(r->body, r->len, out, err);
+	if (rc < 0)
+		fx_err_prefix(err, "%s %s%s", c->method, c->shown, c->path);
+	return rc;
+}
+
+static int cc_cluster_start(struct fx_connect_client *c, struct fx_observed_cluster *out,
+			    struct fx_err *err)
+{
+	fx_observed_cluster_release(out);
+	out->connect_url = fx_strdup(c->url);
+	out->kafka_pool = fx_strdup(c->pool);
+	if (!out->connect_url || !out->kafka_pool)
+		return fx_err_set(err, 1, "out of memory");
+	return 0;
+}
+
+static int cc_cluster_fail(struct fx_observed_cluster *out, const struct fx_err *why,
+			   struct fx_err *err)
+{
+	out->reachable = 0;
+	free(out->error);
+	out->error = fx_strdup(why->msg);
+	return out->error ? 0 : fx_err_set(err, 1, "out of memory");
+}
+
+int fx_connect_observe_one(struct fx_connect_client *c, struct fx_observed_cluster *out,
+			   struct fx_err *err)
+{
+	struct fx_connect_clients one = { &c, 1 };
+
+	return fx_connect_observe(&one, out, err);
+}
+
+int fx_connect_observe(const struct fx_connect_clients *cs, struct fx_observed_cluster *out,
+		       struct fx_err *err)
+{
+	CURLM *multi = NULL;
+	size_t *step = NULL, next = 0, active = 0, i;
+	int ret = -1, interrupted = 0;
+
+	for (i = 0; i < cs->n; i++)
+		if (cc_cluster_start(cs->items[i], &out[i], err) < 0)
+			return -1;
+	if (!cs->n)
+		return 0;
+	step = fx_calloc(cs->n, sizeof(*step));
+	multi = curl_multi_init();
+	if (!step || !multi) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	for (;;) {
+		struct CURLMsg *msg;
+		int running, left;
+
+		/* Start clusters while there is room. */
+		while (next < cs->n && active < CC_MAX_PARALLEL) {
+			struct fx_connect_client *c = cs->items[next];
+
+			if (cc_prepare(c, "GET", cc_observe_paths[0], NULL, 1, err) < 0 ||
+			    curl_multi_add_handle(multi, c->easy) != CURLM_OK) {
+				fx_err_set(err, 1, "cannot start a request to %s", c->shown);
+				goto cleanup;
+			}
+			next++;
+			active++;
+		}
+		if (!active)
+			break;
+		if (curl_multi_perform(multi, &running) != CURLM_OK) {
+			fx_err_set(err, 1, "libcurl multi interface failed");
+			goto cleanup;
+		}
+		while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+			struct fx_connect_client *c = NULL;
+			struct fx_err why = FX_ERR_INIT;
+			char *priv = NULL;
+			struct cc_resp r;
+			CURL *easy = msg->easy_handle;
+			CURLcode cc = msg->data.result;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+			c = (struct fx_connect_client *)(void *)priv;
+			curl_multi_remove_handle(multi, easy);
+			for (i = 0; i < cs->n && cs->items[i] != c; i++)
+				;
+			if (i == cs->n)
+				continue;
+			if (cc_finish(c, cc, &r, &why) < 0 ||
+			    cc_observe_step(c, step[i], &r, &out[i], &why) < 0) {
+				if (why.code == FX_EXIT_INTERRUPTED)
+					interrupted = 1;
+				if (cc_cluster_fail(&out[i], &why, err) < 0)
+					goto cleanup;
+				active--;
+				continue;
+			}
+			if (++step[i] == CC_OBSERVE_STEPS) {
+				out[i].reachable = 1;
+				active--;
+				continue;
+			}
+			if (cc_prepare(c, "GET", cc_observe_paths[step[i]], NULL, 1, err) < 0 ||
+			    curl_multi_add_handle(multi, c->easy) != CURLM_OK) {
+				fx_err_set(err, 1, "cannot start a request to %s", c->shown);
+				goto cleanup;
+			}
+		}
+		if (active && curl_multi_poll(multi, NULL, 0, 100, NULL) != CURLM_OK) {
+			fx_err_set(err, 1, "libcurl multi interface failed");
+			goto cleanup;
+		}
+	}
+	if (interrupted) {
+		fx_err_set(err, FX_EXIT_INTERRUPTED, "interrupted");
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	for (i = 0; i < cs->n; i++) {
+		out[i].requests = cs->items[i]->requests;
+		if (multi)
+			curl_multi_remove_handle(multi, cs->items[i]->easy);
+	}
+	if (multi)
+		curl_multi_cleanup(multi);
+	free(step);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+/* base path + "/connectors/<escaped name>" + suffix, new string. */
+static char *cc_connector_path(struct fx_connect_client *c, const char *name, const char *suffix)
+{
+	char *esc = curl_easy_escape(c->easy, name, 0);
+	char *p;
+
+	if (!esc)
+		return NULL;
+	p = fx_asprintf("/connectors/%s%s", esc, suffix);
+	curl_free(esc);
+	return p;
+}
+
+/* A config as a JSON object body (new string), with "name" added when given. */
+static char *cc_config_json(const struct fx_config *config, const char *name, int wrap)
+{
+	json_t *obj = json_object(), *root = NULL;
+	char *s = NULL, *out = NULL;
+	size_t i;
+
+	if (!obj)
+		return NULL;
+	for (i = 0; i < config->n; i++)
+		if (json_object_set_new(obj, config->items[i].key,
+					json_string(config->items[i].value)) < 0)
+			goto cleanup;
+	if (wrap) {
+		root = json_pack("{s:s, s:O}", "name", name, "config", obj);
+	} else {
+		if (name && !fx_config_get(config, "name") &&
+		    json_object_set_new(obj, "name", json_string(name)) < 0)
+			goto cleanup;
+		root = json_incref(obj);
+	}
+	if (!root)
+		goto cleanup;
+	s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	if (s)
+		out = fx_strdup(s);
+cleanup:
+	free(s);
+	json_decref(root);
+	json_decref(obj);
+	return out;
+}
+
+int fx_connect_get_status(struct fx_connect_client *c, const char *name,
+			  struct fx_observed_connector *out, int *found, struct fx_err *err)
+{
+	char *path = cc_connector_path(c, name, "/status");
+	struct cc_resp r;
+	int ret = -1;
+
+	*found = 0;
+	if (!path)
+		return fx_err_set(err, 1, "out of memory");
+	if (cc_perform(c, "GET", path, NULL, 1, &r, err) < 0)
+		goto cleanup;
+	if (r.status == 404) {
+		ret = 0;
+		goto cleanup;
+	}
+	if (r.status != 200) {
+		cc_http_error(c, &r, NULL, NULL, err);
+		goto cleanup;
+	}
+	if (fx_connect_parse_status(r.body, r.len, out, err) < 0) {
+		fx_err_prefix(err, "GET %s%s", c->shown, path);
+		goto cleanup;
+	}
+	*found = 1;
+	ret = 0;
+cleanup:
+	free(path);
+	return ret;
+}
+
+int fx_connect_get_config(struct fx_connect_client *c, const char *name, struct fx_config *out,
+			  int *found, struct fx_err *err)
+{
+	char *path = cc_connector_path(c, name, "/config");
+	struct cc_resp r;
+	int ret = -1;
+
+	*found = 0;
+	if (!path)
+		return fx_err_set(err, 1, "out of memory");
+	if (cc_perform(c, "GET", path, NULL, 1, &r, err) < 0)
+		goto cleanup;
+	if (r.status == 404) {
+		ret = 0;
+		goto cleanup;
+	}
+	if (r.status != 200) {
+		cc_http_error(c, &r, NULL, NULL, err);
+		goto cleanup;
+	}
+	if (fx_connect_parse_config(r.body, r.len, out, err) < 0) {
+		fx_err_prefix(err, "GET %s%s", c->shown, path);
+		goto cleanup;
+	}
+	*found = 1;
+	ret = 0;
+cleanup:
+	free(path);
+	return ret;
+}
+
+int fx_connect_validate(struct fx_connect_client *c, const char *class_name, const char *name,
+			const struct fx_config *config, struct fx_connect_validation *out,
+			struct fx_err *err)
+{
+	char *esc = curl_easy_escape(c->easy, class_name, 0);
+	char *path = esc ? fx_asprintf("/connector-plugins/%s/config/validate", esc) : NULL;
+	char *body = cc_config_json(config, name, 0);
+	struct cc_resp r;
+	int ret = -1;
+
+	curl_free(esc);
+	if (!path || !body) {
+		free(body);
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	if (cc_perform(c, "PUT", path, body, 1, &r, err) < 0)
+		goto cleanup;
+	if (r.status != 200) {
+		cc_http_error(c, &r, config, NULL, err);
+		goto cleanup;
+	}
+	if (fx_connect_parse_validate(r.body, r.len, out, err) < 0) {
+		fx_err_prefix(err, "PUT %s%s", c->shown, path);
+		goto cleanup;
+	}
+	/* Connect's messages may quote values: keep secrets out of them. */
+	{
+		size_t i;
+
+		for (i = 0; i < out->n; i++) {
+			char *red = fx_connect_redact(out->items[i].message, config);
+
+			if (!red) {
+				fx_err_set(err, 1, "out of memory");
+				goto cleanup;
+			}
+			free(out->items[i].message);
+			out->items[i].message = red;
+		}
+	}
+	ret = 0;
+cleanup:
+	free(path);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+enum cc_write_kind { CC_CREATE, CC_UPDATE, CC_DELETE };
+
+/* Equal configs, Connect's "name" key ignored on both sides. */
+static int cc_config_same(const struct fx_config *a, const struct fx_config *b, int *same)
+{
+	struct fx_config x = FX_CONFIG_INIT, y = FX_CONFIG_INIT;
+	int ret = -1;
+
+	if (fx_config_copy(&x, a) < 0 || fx_config_copy(&y, b) < 0)
+		goto cleanup;
+	fx_config_remove(&x, "name");
+	fx_config_remove(&y, "name");
+	*same = fx_config_equal(&x, &y);
+	ret = 0;
+cleanup:
+	fx_config_release(&x);
+	fx_config_release(&y);
+	return ret;
+}
+
+/* Sleeps ms in slices, stopping early on an interrupt; 0, or -1 when interrupted. */
+static int cc_sleep_ms(struct fx_connect_client *c, long ms)
+{
+	double end = cc_now() + (double)ms / 1000.0;
+
+	while (!cc_interrupted(c)) {
+		double left = end - cc_now();
+		struct timespec ts;
+
+		if (left <= 0)
+			return 0;
+		if (left > 0.05)
+			left = 0.05;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(left * 1e9);
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+/*
+ * Waits before attempt number `attempt` (1-based), full exponential backoff
+ * with jitter, within the deadline.  -1 with err when the budget is spent
+ * (err explains, last holds the last failure) or on an interrupt.
+ */
+static int cc_backoff(struct fx_connect_client *c, unsigned attempt, double start,
+		      double deadline, const struct fx_err *last, struct fx_err *err)
+{
+	long d = CC_BACKOFF_BASE_MS;
+	unsigned i;
+
+	for (i = 1; i < attempt && d < CC_BACKOFF_CAP_MS; i++)
+		d *= 2;
+	if (d > CC_BACKOFF_CAP_MS)
+		d = CC_BACKOFF_CAP_MS;
+	d = d / 2 + (long)(rand_r(&c->seed) % (unsigned)(d / 2 + 1));
+	if (cc_now() + (double)d / 1000.0 > deadline) {
+		fx_err_set(err, 1, "%s (gave up after %u attempts in %.0f s)", last->msg, attempt,
+			   cc_now() - start);
+		return -1;
+	}
+	cc_logf(c, "retrying in %.1f s: %s", (double)d / 1000.0, last->msg);
+	if (cc_sleep_ms(c, d) < 0) {
+		fx_err_set(err, FX_EXIT_INTERRUPTED, "interrupted while retrying: %s", last->msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int cc_write(struct fx_connect_client *c, enum cc_write_kind kind, const char *name,
+		    const struct fx_config *config, int *noop, struct fx_err *err)
+{
+	static const struct fx_config empty = FX_CONFIG_INIT;
+	const char *method = kind == CC_CREATE ? "POST" : kind == CC_UPDATE ? "PUT" : "DELETE";
+	char *path = NULL, *body = NULL, *message = NULL;
+	struct fx_config live = FX_CONFIG_INIT;
+	struct fx_err last = FX_ERR_INIT;
+	double start = cc_now(), deadline = start + (double)c->budget_ms / 1000.0;
+	unsigned attempt = 0;
+	int ret = -1, uncertain = 0;
+
+	if (noop)
+		*noop = 0;
+	if (!config)
+		config = &empty;
+	path = kind == CC_CREATE ? fx_strdup("/connectors") :
+	       cc_connector_path(c, name, kind == CC_UPDATE ? "/config" : "");
+	if (kind != CC_DELETE)
+		body = cc_config_json(config, name, kind == CC_CREATE);
+	if (!path || (kind != CC_DELETE && !body)) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	for (;;) {
+		enum fx_connect_verdict verdict;
+		struct cc_resp r;
+		int found, same = 0, rc;
+		char *copy = body ? fx_strdup(body) : NULL;
+
+		attempt++;
+		if (body && !copy) {
+			fx_err_set(err, 1, "out of memory");
+			goto cleanup;
+		}
+		free(message);
+		message = NULL;
+		rc = cc_perform(c, method, path, copy, 0, &r, &last);
+		if (rc < 0) {
+			verdict = FX_CONNECT_REREAD;
+		} else if (r.status >= 200 && r.status < 300) {
+			ret = 0;
+			goto cleanup;
+		} else if (kind == CC_DELETE && r.status == 404) {
+			if (noop)
+				*noop = !uncertain;
+			ret = 0;
+			goto cleanup;
+		} else {
+			cc_http_error(c, &r, config, &message, &last);
+			verdict = fx_connect_classify(r.status, message);
+		}
+		if (verdict == FX_CONNECT_FAIL || (verdict == FX_CONNECT_EXISTS && kind != CC_CREATE)) {
+			*err = last;
+			goto cleanup;
+		}
+		if (verdict == FX_CONNECT_RETRY)
+			goto backoff;
+		if (verdict == FX_CONNECT_REREAD)
+			uncertain = 1;
+		/* REREAD or EXISTS: what is there now decides. */
+		if (fx_connect_get_config(c, name, &live, &found, &last) < 0) {
+			if (last.code == FX_EXIT_INTERRUPTED) {
+				*err = last;
+				goto cleanup;
+			}
+			goto backoff;
+		}
+		if (found && kind != CC_DELETE && cc_config_same(&live, config, &same) < 0) {
+			fx_err_set(err, 1, "out of memory");
+			goto cleanup;
+		}
+		if (kind == CC_DELETE && !found) {
+			ret = 0;
+			goto cleanup;
+		}
+		if (kind != CC_DELETE && found && same) {
+			if (noop && kind == CC_CREATE && !uncertain)
+				*noop = 1;
+			ret = 0;
+			goto cleanup;
+		}
+		if (kind == CC_CREATE && found) {
+			fx_err_set(err, 1, "%s %s%s: connector '%s' already exists with another config (changed since the plan? run plan again)",
+				   method, c->shown, path, name);
+			goto cleanup;
+		}
+		cc_logf(c, "%s %s%s: outcome unknown (%s) and not in effect: sending again", method,
+			c->shown, path, last.msg);
+backoff:
+		if (cc_backoff(c, attempt, start, deadline, &last, err) < 0)
+			goto cleanup;
+	}
+cleanup:
+	fx_config_release(&live);
+	free(message);
+	free(path);
+	free(body);
+	return ret;
+}
+
+int fx_connect_create(struct fx_connect_client *c, const char *name,
+		      const struct fx_config *config, int *noop, struct fx_err *err)
+{
+	return cc_write(c, CC_CREATE, name, config, noop, err);
+}
+
+int fx_connect_update(struct fx_connect_client *c, const char *name,
+		      const struct fx_config *config, struct fx_err *err)
+{
+	return cc_write(c, CC_UPDATE, name, config, NULL, err);
+}
+
+int fx_connect_delete(struct fx_connect_client *c, const char *name, int *noop,
+		      struct fx_err *err)
+{
+	return cc_write(c, CC_DELETE, name, NULL, noop, err);
+}
