@@ -445,7 +445,9 @@ static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 					   "%s: '%s' cannot be given with 'dsn' (use one form or the other)",
 					   ctx, structured[i]);
 		}
-		if (ld_string(ld, dsn, ctx, "dsn", &s) > 0) {
+		if (ld_string(ld, dsn, ctx, "dsn", &s) < 0)
+			pool->broken = 1;
+		if (s) {
 			struct fx_dsn d = FX_DSN_INIT;
 			struct fx_err err = FX_ERR_INIT;
 
@@ -454,6 +456,7 @@ static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 					ld->oom = 1;
 				else
 					ld_diag_at(ld, ld_pos(dsn), "%s: %s", ctx, err.msg);
+				pool->broken = 1;
 			} else {
 				pool->user = d.user;
 				pool->password = d.password;
@@ -476,16 +479,20 @@ static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 		free(s);
 	} else {
 		n = ld_get(ld, v, "host");
-		if (ld_string(ld, n, ctx, "host", &pool->host) == 0)
+		int r = ld_string(ld, n, ctx, "host", &pool->host);
+
+		if (r == 0)
 			ld_diag_at(ld, ld_pos(v), "%s: needs 'dsn' or 'host'", ctx);
+		pool->broken = r <= 0;
 		pool->port = 3306;
 		if (ld_uint(ld, ld_get(ld, v, "port"), ctx, "port", 1, 65535, &u) > 0)
 			pool->port = (unsigned)u;
-		ld_string(ld, ld_get(ld, v, "user"), ctx, "user", &pool->user);
 		n = ld_get(ld, v, "password");
 		note_literal_secret(ld, n);
-		ld_string(ld, n, ctx, "password", &pool->password);
-		ld_string(ld, ld_get(ld, v, "database"), ctx, "database", &pool->database);
+		if (ld_string(ld, n, ctx, "password", &pool->password) < 0 ||
+		    ld_string(ld, ld_get(ld, v, "database"), ctx, "database", &pool->database) < 0 ||
+		    ld_string(ld, ld_get(ld, v, "user"), ctx, "user", &pool->user) < 0)
+			pool->broken = 1;
 	}
 	ld_string(ld, ld_get(ld, v, "connect_host"), ctx, "connect_host", &pool->connect_host);
 	if (ld_uint(ld, ld_get(ld, v, "connect_port"), ctx, "connect_port", 1, 65535, &u) > 0)
@@ -796,6 +803,8 @@ static void ld_rules(struct ld *ld)
 					   "kafka pool '%s': 'brokers' is required (entity '%s' is captured on it)",
 					   kp->code, e->name);
 		}
+		if (mp && mp->broken)
+			mp = NULL; /* its own error was reported: no follow-on noise */
 		if (mp && (!mp->database || !*mp->database))
 			ld_diag_at(ld, mp->pos,
 				   "mysql pool '%s': names no database (entity '%s' is captured from it)",

@@ -44,6 +44,7 @@ struct fx_mysql_pool {
 	enum fx_flavor flavor;
 	struct fx_kv *connector; /* overrides, in manifest order */
 	size_t n_connector;
+	int broken;       /* its connection settings had an error already reported */
 };
 
 struct fx_kafka_pool {

@@ -14,7 +14,7 @@ fi
 "$stack" up || { echo "integration: the local stack did not come up"; exit 1; }
 eval "$("$stack" env)"
 
-if [ $# -gt 0 ]; then tests=("$@"); else tests=("$root"/tests/integration/test_*.sh); fi
+if [ $# -gt 0 ]; then tests=("$@"); else tests=("$root"/tests/integration/smoke_stack.sh "$root"/tests/integration/test_*.sh); fi
 pass=0 fail=0 failed=()
 for t in "${tests[@]}"; do
 	[ -f "$t" ] || continue

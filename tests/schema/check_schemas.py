@@ -72,6 +72,16 @@ def main():
             print(f"  FAIL {path}: the schema accepts it")
         else:
             passed += 1
+    # golden plan files are real plan JSON (from recorded Connect answers)
+    pv = load_schema("plan.schema.json")
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests/fixtures/plans/*.json"))):
+        with open(path) as f:
+            errors = list(pv.iter_errors(json.load(f)))
+        if errors:
+            failures += 1
+            print(f"  FAIL {path}: {errors[0].message} at {list(errors[0].absolute_path)}")
+        else:
+            passed += 1
     print(f"schema: {passed} passed, {failures} failed")
     return 1 if failures else 0
 

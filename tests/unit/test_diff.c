@@ -1,0 +1,318 @@
+/*
+ * The diff and the plan renderers, on connectors recorded from the real
+ * stack's Connect (tests/fixtures/connect/connectors-expand.json).  Renders
+ * are compared with golden files under tests/fixtures/plans/; run with
+ * FLUXACDC_UPDATE_GOLDEN=1 to rewrite them (then review the change).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connect_json.h"
+#include "desired.h"
+#include "diff.h"
+#include "helpers.h"
+#include "plan_json.h"
+#include "render_plan.h"
+#include "util/buf.h"
+
+#define SALT "0123456789abcdef0123456789abcdef"
+
+/* The manifest that produced the recorded fluxa_default connector. */
+static const char base_manifest[] =
+	"version: 1\n"
+	"mysql:\n"
+	"  default:\n"
+	"    dsn: \"fluxa_cdc:%s@tcp(127.0.0.1:13306)/fluxa\"\n"
+	"    server_id: 5401\n"
+	"    flavor: mariadb\n"
+	"%s"
+	"kafka:\n"
+	"  default: {brokers: [\"127.0.0.1:19092\"], connect_url: \"http://127.0.0.1:18083\"}\n"
+	"entities:\n"
+	"%s";
+
+struct world {
+	struct fx_manifest m;
+	struct fx_desired d;
+	struct fx_observed_cluster cl;
+	struct fx_plan p;
+};
+
+static void world_build(struct world *w, const char *password, const char *extra_pool_keys,
+			const char *entities)
+{
+	char y[4096];
+	struct fx_diags dg = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	size_t len;
+	char *json = fx_test_read(fx_test_path("tests/fixtures/connect/connectors-expand.json"), &len);
+
+	memset(w, 0, sizeof(*w));
+	snprintf(y, sizeof(y), base_manifest, password, extra_pool_keys, entities);
+	cr_assert_eq(fx_manifest_load_bytes("t.yaml", y, strlen(y), NULL, NULL, &w->m, &dg, &err), 0,
+		     "%s", dg.n ? dg.items[0] : err.msg);
+	fx_diags_release(&dg);
+	cr_assert_eq(fx_desired_build(&w->m, NULL, &w->d, &err), 0, "%s", err.msg);
+	cr_assert_not_null(json);
+	cr_assert_eq(fx_connect_parse_expanded(json, len, &w->cl, &err), 0, "%s", err.msg);
+	free(json);
+	w->cl.connect_url = strdup("http://127.0.0.1:18083");
+	w->cl.kafka_pool = strdup("default");
+	w->cl.reachable = 1;
+	cr_assert_eq(fx_diff_compute(&w->d, &w->cl, 1, SALT, &w->p, &err), 0, "%s", err.msg);
+	w->p.manifest_path = strdup(w->m.path);
+	memcpy(w->p.manifest_sha256, w->m.sha256, sizeof(w->p.manifest_sha256));
+}
+
+static void world_release(struct world *w)
+{
+	fx_plan_release(&w->p);
+	fx_observed_cluster_release(&w->cl);
+	fx_desired_release(&w->d);
+	fx_manifest_release(&w->m);
+}
+
+static const struct fx_diff_item *item(const struct fx_change *c, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_diff; i++)
+		if (!strcmp(c->diff[i].key, key))
+			return &c->diff[i];
+	return NULL;
+}
+
+Test(diff, identical_config_is_no_alter)
+{
+	struct world w;
+
+	world_build(&w, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n");
+	cr_expect_eq(w.p.n_changes, 0, "changes: %zu (%s)", w.p.n_changes,
+		     w.p.n_changes ? w.p.changes[0].description : "");
+	cr_assert_eq(w.p.n_unchanged, 1);
+	cr_expect_str_eq(w.p.unchanged[0].connector, "fluxa_default");
+	cr_expect(!strncmp(w.p.desired_fp, "sha256:", 7));
+	world_release(&w);
+}
+
+Test(diff, table_added_is_update_with_note)
+{
+	struct world w;
+	const struct fx_change *c;
+	const struct fx_diff_item *it;
+
+	world_build(&w, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n  OrderEntity: {debezium: true}\n");
+	cr_assert_eq(w.p.n_changes, 1);
+	c = &w.p.changes[0];
+	cr_expect_eq(c->action, FX_ACTION_UPDATE);
+	cr_expect_eq(c->risk, FX_RISK_RESTART);
+	cr_expect_eq(c->n_diff, 1);
+	it = item(c, "table.include.list");
+	cr_assert_not_null(it);
+	cr_expect_eq(it->op, FX_DIFF_CHANGE);
+	cr_expect_str_eq(it->before, "fluxa\\.UserEntity");
+	cr_expect_str_eq(it->after, "fluxa\\.OrderEntity,fluxa\\.UserEntity");
+	cr_assert_eq(c->n_notes, 1);
+	cr_expect(strstr(c->notes[0], "not snapshotted") && strstr(c->notes[0], "fluxa\\.OrderEntity"));
+	/* the desired config (with its secret) travels in memory for apply */
+	cr_expect_str_eq(fx_config_get(&c->desired, "database.password"), "FIXTURE-SECRET-not-real");
+	world_release(&w);
+}
+
+Test(diff, secret_change_is_shown_without_values)
+{
+	struct world w;
+	const struct fx_diff_item *it;
+	struct fx_buf b = FX_BUF_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	world_build(&w, "NEW-SENTINEL-pw", "", "  UserEntity: {debezium: true}\n");
+	cr_assert_eq(w.p.n_changes, 1);
+	it = item(&w.p.changes[0], "database.password");
+	cr_assert_not_null(it);
+	cr_expect(it->sensitive);
+	cr_expect_null(it->before);
+	cr_expect_null(it->after);
+	/* no renderer prints either password */
+	f = open_memstream(&text, &len);
+	fx_render_plan_text(f, &w.p, NULL);
+	fx_render_plan_markdown(f, &w.p, NULL);
+	fx_plan_write_json(&w.p, f, 1);
+	fclose(f);
+	cr_expect_null(strstr(text, "NEW-SENTINEL-pw"));
+	cr_expect_null(strstr(text, "FIXTURE-SECRET-not-real"));
+	cr_expect(strstr(text, "sensitive value changed"));
+	free(text);
+	fx_buf_release(&b);
+	world_release(&w);
+}
+
+Test(diff, orphan_managed_deleted_unmanaged_never_mentioned)
+{
+	struct world w;
+	size_t i;
+
+	world_build(&w, "x", "", "  UserEntity: {}\n");
+	cr_assert_eq(w.p.n_changes, 1);
+	cr_expect_eq(w.p.changes[0].action, FX_ACTION_DELETE);
+	cr_expect_eq(w.p.changes[0].risk, FX_RISK_DESTROY);
+	cr_expect_str_eq(w.p.changes[0].connector, "fluxa_default");
+	for (i = 0; i < w.p.n_changes; i++)
+		cr_expect_neq(strcmp(w.p.changes[i].connector, "other_conn"), 0);
+	for (i = 0; i < w.p.changes[0].n_diff; i++)
+		cr_expect_neq(strcmp(w.p.changes[0].diff[i].key, "name"), 0);
+	world_release(&w);
+}
+
+Test(diff, resnapshot_and_removed_keys_and_order)
+{
+	struct world w;
+	const struct fx_change *c;
+
+	/* a second pool makes a create; topic.prefix override makes a resnapshot */
+	world_build(&w, "FIXTURE-SECRET-not-real", "    connector: {topic.prefix: other_prefix}\n  zz:\n    dsn: \"u:p@tcp(h:1)/db\"\n",
+		    "  UserEntity: {debezium: true}\n  Z: {debezium: true, mysql: zz}\n");
+	cr_assert_eq(w.p.n_changes, 2);
+	c = &w.p.changes[0];
+	cr_expect_eq(c->action, FX_ACTION_UPDATE, "updates before creates");
+	cr_expect_eq(c->risk, FX_RISK_RESNAPSHOT);
+	cr_expect_eq(w.p.changes[1].action, FX_ACTION_CREATE);
+	cr_expect_eq(w.p.changes[1].risk, FX_RISK_SAFE);
+	cr_expect_str_eq(w.p.changes[1].connector, "fluxa_zz");
+	world_release(&w);
+}
+
+Test(diff, unreachable_cluster_yields_no_alters)
+{
+	struct world w;
+	struct fx_plan p2 = FX_PLAN_INIT;
+	struct fx_err err = FX_ERR_INIT;
+
+	world_build(&w, "x", "", "  UserEntity: {debezium: true}\n");
+	w.cl.reachable = 0;
+	cr_assert_eq(fx_diff_compute(&w.d, &w.cl, 1, SALT, &p2, &err), 0);
+	cr_expect_eq(p2.n_changes, 0);
+	cr_expect_eq(p2.n_unchanged, 0);
+	fx_plan_release(&p2);
+	world_release(&w);
+}
+
+Test(diff, drift_names_the_connector_and_the_manifest)
+{
+	struct world a, b;
+	struct fx_buf why = FX_BUF_INIT;
+	size_t n;
+
+	world_build(&a, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n");
+	world_build(&b, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n");
+	cr_expect_eq(fx_diff_drift(&a.p, &b.p, &why), 0, "%s", fx_buf_str(&why));
+	world_release(&b);
+	/* the live config changed behind our back */
+	world_build(&b, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n");
+	fx_plan_release(&b.p);
+	fx_config_set(&b.cl.connectors[0].config, "snapshot.mode", "never");
+	{
+		struct fx_err err = FX_ERR_INIT;
+
+		cr_assert_eq(fx_diff_compute(&b.d, &b.cl, 1, SALT, &b.p, &err), 0);
+	}
+	n = fx_diff_drift(&a.p, &b.p, &why);
+	cr_expect_eq(n, 1, "%s", fx_buf_str(&why));
+	cr_expect(strstr(fx_buf_str(&why), "connector 'fluxa_default'"), "%s", fx_buf_str(&why));
+	world_release(&b);
+	fx_buf_reset(&why);
+	/* the manifest changed */
+	world_build(&b, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n  OrderEntity: {debezium: true}\n");
+	cr_expect_geq(fx_diff_drift(&a.p, &b.p, &why), 1);
+	cr_expect(strstr(fx_buf_str(&why), "manifest"), "%s", fx_buf_str(&why));
+	world_release(&b);
+	world_release(&a);
+	fx_buf_release(&why);
+}
+
+/* Renders and compares with (or writes) a golden file. */
+static void golden(const char *name, const char *got)
+{
+	char rel[256];
+	const char *path;
+	char *want;
+
+	snprintf(rel, sizeof(rel), "tests/fixtures/plans/%s", name);
+	path = fx_test_path(rel);
+	if (getenv("FLUXACDC_UPDATE_GOLDEN")) {
+		FILE *f = fopen(path, "w");
+
+		cr_assert_not_null(f);
+		fputs(got, f);
+		fclose(f);
+		return;
+	}
+	want = fx_test_read(path, NULL);
+	cr_assert_not_null(want, "no golden file %s (FLUXACDC_UPDATE_GOLDEN=1 writes it)", path);
+	cr_expect_str_eq(got, want, "%s differs from its golden file", name);
+	free(want);
+}
+
+Test(diff, golden_renders_and_json_round_trip)
+{
+	struct world w;
+	struct fx_render_opts ro = FX_RENDER_OPTS_INIT;
+	struct fx_plan back = FX_PLAN_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	char *text = NULL, *json = NULL, *json2 = NULL;
+	size_t len = 0, jlen = 0, j2len = 0;
+	FILE *f;
+
+	world_build(&w, "NEW-SENTINEL-pw", "", "  UserEntity: {debezium: true}\n  OrderEntity: {debezium: true}\n");
+	fx_checks_add(&w.p.checks, FX_CHECK_ERROR, "mysql.binlog_format", "mysql:default", "MIXED", "ROW",
+		      "SET GLOBAL binlog_format = 'ROW' and binlog_format = ROW in my.cnf",
+		      "binlog_format is MIXED; Debezium needs ROW");
+	f = open_memstream(&text, &len);
+	fx_render_plan_text(f, &w.p, &ro);
+	fclose(f);
+	golden("update.txt", text);
+	free(text);
+	f = open_memstream(&text, &len);
+	fx_render_plan_markdown(f, &w.p, &ro);
+	fclose(f);
+	golden("update.md", text);
+	free(text);
+	f = open_memstream(&json, &jlen);
+	fx_plan_write_json(&w.p, f, 1);
+	fclose(f);
+	golden("update.json", json);
+	/* a plan file reads back to the same JSON */
+	cr_assert_eq(fx_plan_from_json("update.json", json, jlen, &back, &err), 0, "%s", err.msg);
+	f = open_memstream(&json2, &j2len);
+	fx_plan_write_json(&back, f, 1);
+	fclose(f);
+	cr_expect_str_eq(json2, json);
+	free(json);
+	free(json2);
+	fx_plan_release(&back);
+	world_release(&w);
+}
+
+Test(diff, markdown_truncates_with_pointer)
+{
+	struct world w;
+	struct fx_render_opts ro = FX_RENDER_OPTS_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	world_build(&w, "x", "", "  UserEntity: {}\n");
+	ro.max_bytes = 300;
+	ro.plan_file = "plan.json";
+	f = open_memstream(&text, &len);
+	fx_render_plan_markdown(f, &w.p, &ro);
+	fclose(f);
+	cr_expect_lt(len, 600);
+	cr_expect(strstr(text, "Truncated") && strstr(text, "plan.json"), "%s", text);
+	free(text);
+	world_release(&w);
+}
