@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# fluxacdc plan against the real local stack: creates, no-op, updates with a
+# per-key diff, deletes of managed orphans only, an unreachable or stalled
+# Connect, and a sentinel password that must never be printed.
+. "$(dirname "$0")/lib.sh"
+SENT="SENTINEL-plan-$$-pw"
+export PLANTEST_PW="$FLUXACDC_MYSQL_PASSWORD"
+M="$FX_TMP/m.yaml"
+write_manifest() { # $1: extra entities, $2: connect url
+	cat > "$M" <<YAML
+version: 1
+mysql:
+  plantest:
+    dsn: "${FLUXACDC_MYSQL_USER}:\${PLANTEST_PW}@tcp(${FLUXACDC_MYSQL_HOST}:${FLUXACDC_MYSQL_PORT})/${FLUXACDC_MYSQL_DATABASE}"
+    flavor: mariadb
+    server_id: 6601
+    connector: {snapshot.mode: no_data}
+kafka:
+  default:
+    brokers: ["${FLUXACDC_BROKERS}"]
+    connect_url: "${2:-$FLUXACDC_CONNECT_URL}"
+entities:
+  UserEntity: {debezium: true, mysql: plantest}
+$1
+YAML
+}
+cleanup() {
+	for c in fluxa_plantest fluxa_plantest_orphan plantest_unmanaged; do connect_curl DELETE "/connectors/$c" >/dev/null 2>&1; done
+	[ -n "${STALL_PID:-}" ] && kill "$STALL_PID" 2>/dev/null
+}
+trap cleanup EXIT
+cleanup
+
+# (a) nothing on Connect for us -> one create; validation by Connect runs
+write_manifest ""
+run_fx "$FX_TMP/a" plan -f "$M" --skip-db-checks --format json --detailed-exitcode
+assert_eq "(a) create: exit 2 with --detailed-exitcode" 2 "$RC"
+assert_eq "(a) one create" "1 create" "$(jq -r '"\(.summary.create) create"' "$FX_TMP/a.out")"
+assert_eq "(a) risk safe" safe "$(jq -r '.changes[0].risk' "$FX_TMP/a.out")"
+assert_eq "(a) server validation found no error" 0 "$(jq '[.checks[]|select(.id=="connect.validate" and .level=="error")]|length' "$FX_TMP/a.out")"
+assert_eq "(a) plugin check" info "$(jq -r '[.checks[]|select(.id=="connect.plugin")][0].level' "$FX_TMP/a.out")"
+python3 "$FLUXACDC_ROOT/tests/schema/validate.py" plan.schema.json "$FX_TMP/a.out" && ok "(a) JSON matches plan.schema.json" || fail "(a) schema"
+run_fx "$FX_TMP/a0" plan -f "$M" --skip-db-checks
+assert_eq "(a) without --detailed-exitcode: exit 0" 0 "$RC"
+assert_contains "(a) text shows the create" "$FX_TMP/a0.out" "+ fluxa_plantest"
+
+# (b) register exactly the desired config (stopped, so no task runs) -> no changes
+"$FLUXACDC" render -f "$M" --show-secrets | jq -c '.[0] + {initial_state: "STOPPED"}' > "$FX_TMP/create.json"
+connect_curl POST /connectors "$(cat "$FX_TMP/create.json")" >/dev/null
+run_fx "$FX_TMP/b" plan -f "$M" --skip-db-checks --detailed-exitcode --format json
+assert_eq "(b) no changes: exit 0 with --detailed-exitcode" 0 "$RC"
+assert_eq "(b) unchanged lists it" fluxa_plantest "$(jq -r '.unchanged[0]' "$FX_TMP/b.out")"
+
+# (c) a key added behind fluxacdc's back, and a table added to the manifest
+cfg=$(connect_curl GET /connectors/fluxa_plantest/config | jq -c '. + {"poll.interval.ms": "999"}')
+connect_curl PUT /connectors/fluxa_plantest/config "$cfg" >/dev/null
+write_manifest "  OrderEntity: {debezium: true, mysql: plantest}"
+run_fx "$FX_TMP/c" plan -f "$M" --skip-db-checks --no-server-validate --format json --detailed-exitcode
+assert_eq "(c) changes: exit 2" 2 "$RC"
+assert_eq "(c) one update" update "$(jq -r '.changes[0].action' "$FX_TMP/c.out")"
+assert_eq "(c) the key added by hand is removed" remove "$(jq -r '.changes[0].diff[]|select(.key=="poll.interval.ms").op' "$FX_TMP/c.out")"
+assert_eq "(c) table list change" 'fluxa\.OrderEntity,fluxa\.UserEntity' "$(jq -r '.changes[0].diff[]|select(.key=="table.include.list").after' "$FX_TMP/c.out")"
+assert_eq "(c) exactly those two keys" 2 "$(jq '.changes[0].diff|length' "$FX_TMP/c.out")"
+assert_eq "(c) no-snapshot note" 1 "$(jq '[.changes[0].notes[]|select(test("not snapshotted"))]|length' "$FX_TMP/c.out")"
+assert_eq "(c) risk restart" restart "$(jq -r '.changes[0].risk' "$FX_TMP/c.out")"
+
+# (d) a managed connector no entity needs -> delete; an unmanaged one is never mentioned
+orphan=$(jq -c '.config |= (. + {"topic.prefix": "fluxa_plantest_orphan", "database.server.id": "6602"}) | .name = "fluxa_plantest_orphan"' "$FX_TMP/create.json")
+connect_curl POST /connectors "$orphan" >/dev/null
+unmanaged=$(jq -c '.config |= (. + {"topic.prefix": "plantest_unmanaged", "database.server.id": "6603"}) | .name = "plantest_unmanaged"' "$FX_TMP/create.json")
+connect_curl POST /connectors "$unmanaged" >/dev/null
+run_fx "$FX_TMP/d" plan -f "$M" --skip-db-checks --no-server-validate --format json
+assert_eq "(d) orphan deleted" "delete destroy" "$(jq -r '.changes[]|select(.connector=="fluxa_plantest_orphan")|"\(.action) \(.risk)"' "$FX_TMP/d.out")"
+assert_not_contains "(d) unmanaged never mentioned (json)" "$FX_TMP/d.out" plantest_unmanaged
+run_fx "$FX_TMP/d2" plan -f "$M" --skip-db-checks --no-server-validate -v
+assert_not_contains "(d) unmanaged never mentioned (text)" "$FX_TMP/d2.out" plantest_unmanaged
+assert_contains "(d) -v logs the one list request" "$FX_TMP/d2.err" "expand=info"
+
+# (g) Connect unreachable (closed port) and stalled (accepts, never answers): errors within --timeout
+write_manifest "" "http://127.0.0.1:18099"
+start=$(date +%s%N)
+run_fx "$FX_TMP/g" plan -f "$M" --skip-db-checks --timeout 2 --format json
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+assert_eq "(g) closed port: exit 1" 1 "$RC"
+assert_eq "(g) connect.reachable error" error "$(jq -r '.checks[]|select(.id=="connect.reachable").level' "$FX_TMP/g.out")"
+[ "$ms" -lt 3000 ] && ok "(g) closed port answered in ${ms} ms" || fail "(g) closed port took ${ms} ms"
+python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1); s.bind(("127.0.0.1",18098)); s.listen(8); c=[s.accept() for _ in range(8)]; time.sleep(60)' &
+STALL_PID=$!
+sleep 0.3
+write_manifest "" "http://127.0.0.1:18098"
+start=$(date +%s%N)
+run_fx "$FX_TMP/g2" plan -f "$M" --skip-db-checks --timeout 2 --format json
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+assert_eq "(g) stalled listener: exit 1" 1 "$RC"
+assert_eq "(g) stalled: connect.reachable error" error "$(jq -r '.checks[]|select(.id=="connect.reachable").level' "$FX_TMP/g2.out")"
+[ "$ms" -lt 5000 ] && ok "(g) stalled listener gave up in ${ms} ms (--timeout 2)" || fail "(g) stalled listener took ${ms} ms"
+kill "$STALL_PID" 2>/dev/null; STALL_PID=
+
+# (h) a sentinel password appears in no output format, log or plan file
+export PLANTEST_PW="$SENT"
+write_manifest "  OrderEntity: {debezium: true, mysql: plantest}"
+for fmt in text json markdown; do
+	run_fx "$FX_TMP/h-$fmt" plan -f "$M" --skip-db-checks --format "$fmt" -vvv --out "$FX_TMP/plan-$fmt.json"
+done
+run_fx "$FX_TMP/h-show" show "$FX_TMP/plan-text.json"
+run_fx "$FX_TMP/h-render" render -f "$M"
+if grep -rlF -- "$SENT" "$FX_TMP"/h-* "$FX_TMP"/plan-*.json; then fail "(h) sentinel leaked"; else ok "(h) sentinel in no output, log or plan file"; fi
+assert_contains "(h) password change shown as sensitive" "$FX_TMP/h-text.out" "sensitive value changed"
+assert_eq "(h) plan file is private" 600 "$(stat -c %a "$FX_TMP/plan-json.json")"
+run_fx "$FX_TMP/h-md" show "$FX_TMP/plan-json.json" --format markdown
+assert_contains "(h) show renders a plan file" "$FX_TMP/h-md.out" "fluxacdc plan:"
+finish
