@@ -14,6 +14,7 @@ extern const struct fx_cmd fx_cmd_render;
 extern const struct fx_cmd fx_cmd_version;
 extern const struct fx_cmd fx_cmd_plan;
 extern const struct fx_cmd fx_cmd_show;
+extern const struct fx_cmd fx_cmd_status;
 
 /* The command table: a new command is one file and one row here. */
 static const struct fx_cmd *const commands[] = {
@@ -22,6 +23,7 @@ static const struct fx_cmd *const commands[] = {
 	&fx_cmd_render,
 	&fx_cmd_plan,
 	&fx_cmd_show,
+	&fx_cmd_status,
 	&fx_cmd_version,
 	NULL,
 };

@@ -1,0 +1,462 @@
+#include "apply.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "connect_json.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+#define APPLY_TRACE_LINES 8
+#define APPLY_RUNNING_READS 2 /* consecutive all-RUNNING reads that end a wait */
+
+static double apply_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int apply_interrupted(const struct fx_apply_opts *o)
+{
+	return o->interrupt && *o->interrupt;
+}
+
+/* Sleeps ms unless interrupted; -1 when interrupted. */
+static int apply_sleep(const struct fx_apply_opts *o, long ms)
+{
+	double end = apply_now() + (double)ms / 1000.0;
+
+	while (!apply_interrupted(o)) {
+		double left = end - apply_now();
+		struct timespec ts;
+
+		if (left <= 0)
+			return 0;
+		if (left > 0.05)
+			left = 0.05;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(left * 1e9);
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+static void apply_emit(const struct fx_apply_opts *o, enum fx_apply_event_kind kind,
+		       const struct fx_apply_result *r, const char *state, double t0)
+{
+	struct fx_apply_event ev;
+
+	if (!o->progress)
+		return;
+	ev.kind = kind;
+	ev.result = r;
+	ev.state = state;
+	ev.elapsed = apply_now() - t0;
+	o->progress(o->ctx, &ev);
+}
+
+static void apply_result_release(struct fx_apply_result *r)
+{
+	free(r->connector);
+	free(r->connect_url);
+	free(r->kafka_pool);
+	free(r->state);
+	free(r->error);
+	free(r->trace);
+	fx_observed_connector_release(&r->status);
+}
+
+void fx_apply_results_release(struct fx_apply_results *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		apply_result_release(&r->items[i]);
+	free(r->items);
+	r->items = NULL;
+	r->n = 0;
+	r->interrupted = 0;
+}
+
+const char *fx_apply_outcome_name(enum fx_apply_outcome o)
+{
+	switch (o) {
+	case FX_APPLY_APPLIED:
+		return "applied";
+	case FX_APPLY_UNCHANGED:
+		return "unchanged";
+	case FX_APPLY_FAILED:
+		return "failed";
+	case FX_APPLY_INTERRUPTED:
+		return "interrupted";
+	default:
+		return "skipped";
+	}
+}
+
+size_t fx_apply_count(const struct fx_apply_results *r, enum fx_apply_outcome o)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		n += r->items[i].outcome == o;
+	return n;
+}
+
+int fx_apply_exit_code(const struct fx_apply_results *r)
+{
+	size_t i, done = 0;
+	int failed = 0;
+
+	if (r->interrupted)
+		return FX_EXIT_INTERRUPTED;
+	for (i = 0; i < r->n; i++) {
+		if (r->items[i].outcome == FX_APPLY_APPLIED)
+			done++;
+		if (r->items[i].outcome == FX_APPLY_FAILED ||
+		    r->items[i].outcome == FX_APPLY_INTERRUPTED)
+			failed = 1;
+	}
+	if (!failed)
+		return FX_EXIT_OK;
+	return done ? FX_EXIT_PARTIAL : FX_EXIT_FAILURE;
+}
+
+/* "RUNNING; task 0 RUNNING, task 1 UNASSIGNED" (or "not yet assigned"). */
+static char *apply_state_line(const struct fx_observed_connector *s, int found)
+{
+	struct fx_buf b = FX_BUF_INIT;
+	size_t i;
+
+	if (!found)
+		return fx_strdup("no status yet");
+	fx_buf_adds(&b, s->state ? s->state : "UNKNOWN");
+	if (!s->n_tasks)
+		fx_buf_adds(&b, "; no tasks yet");
+	for (i = 0; i < s->n_tasks; i++)
+		fx_buf_addf(&b, "%s task %d %s", i ? "," : ";", s->tasks[i].id,
+			    s->tasks[i].state ? s->tasks[i].state : "UNKNOWN");
+	if (!fx_buf_ok(&b)) {
+		fx_buf_release(&b);
+		return NULL;
+	}
+	return fx_buf_detach(&b);
+}
+
+static int apply_is(const char *state, const char *want)
+{
+	return state && !strcmp(state, want);
+}
+
+/* The status with its traces dropped (kept in the result for JSON). */
+static void apply_keep_status(struct fx_apply_result *r, struct fx_observed_connector *s)
+{
+	size_t i;
+
+	fx_observed_connector_release(&r->status);
+	free(s->trace);
+	s->trace = NULL;
+	for (i = 0; i < s->n_tasks; i++) {
+		free(s->tasks[i].trace);
+		s->tasks[i].trace = NULL;
+	}
+	fx_config_release(&s->config);
+	r->status = *s;
+	memset(s, 0, sizeof(*s));
+}
+
+static int apply_set(char **dst, char *val)
+{
+	free(*dst);
+	*dst = val;
+	return val ? 0 : -1;
+}
+
+/*
+ * Waits until the connector and every task are RUNNING in two consecutive
+ * reads.  Fills r (state, and on failure error/trace).  Returns 0 RUNNING, 1
+ * failed or timed out, 2 interrupted, -1 OOM.
+ */
+static int apply_wait(struct fx_connect_client *client, const struct fx_change *ch,
+		      const struct fx_apply_opts *o, struct fx_apply_result *r, double t0)
+{
+	double start = apply_now(), deadline = start + o->wait_s;
+	long poll = o->poll_ms > 0 ? o->poll_ms : 1000;
+	char *last = NULL;
+	int streak = 0, ret = -1;
+
+	r->waited = 1;
+	for (;;) {
+		struct fx_observed_connector s;
+		struct fx_err err = FX_ERR_INIT;
+		char *line;
+		int found = 0;
+		size_t i;
+
+		/* Never read right after the write: Connect may still show the old state. */
+		if (apply_sleep(o, poll) < 0) {
+			ret = 2;
+			goto cleanup;
+		}
+		memset(&s, 0, sizeof(s));
+		if (fx_connect_get_status(client, ch->connector, &s, &found, &err) < 0) {
+			fx_observed_connector_release(&s);
+			if (err.code == FX_EXIT_INTERRUPTED) {
+				ret = 2;
+				goto cleanup;
+			}
+			line = fx_connect_redact(err.msg, &ch->desired);
+			streak = 0;
+		} else {
+			const char *trace = NULL;
+			int failed = apply_is(s.state, "FAILED"), running = apply_is(s.state, "RUNNING");
+
+			if (failed)
+				trace = s.trace;
+			for (i = 0; i < s.n_tasks; i++) {
+				if (apply_is(s.tasks[i].state, "FAILED")) {
+					if (!failed || !trace)
+						trace = s.tasks[i].trace;
+					failed = 1;
+				}
+				running &= apply_is(s.tasks[i].state, "RUNNING");
+			}
+			running &= found && s.n_tasks > 0;
+			streak = running ? streak + 1 : 0;
+			line = apply_state_line(&s, found);
+			if (failed) {
+				if (apply_set(&r->state, fx_strdup("FAILED")) < 0 ||
+				    apply_set(&r->error, fx_asprintf("%s: %s", ch->connector, line ? line : "FAILED")) < 0 ||
+				    (trace && apply_set(&r->trace, fx_connect_trace_head(trace, APPLY_TRACE_LINES,
+											 &ch->desired)) < 0)) {
+					fx_observed_connector_release(&s);
+					free(line);
+					goto oom;
+				}
+				apply_keep_status(r, &s);
+				free(line);
+				ret = 1;
+				goto cleanup;
+			}
+			if (found)
+				apply_keep_status(r, &s);
+			fx_observed_connector_release(&s);
+		}
+		if (!line)
+			goto oom;
+		if (!last || strcmp(last, line)) {
+			free(last);
+			last = line;
+			apply_emit(o, FX_APPLY_EV_STATE, r, last, t0);
+		} else {
+			free(line);
+			apply_emit(o, FX_APPLY_EV_TICK, r, last, t0);
+		}
+		if (streak >= APPLY_RUNNING_READS) {
+			if (apply_set(&r->state, fx_strdup("RUNNING")) < 0)
+				goto oom;
+			ret = 0;
+			goto cleanup;
+		}
+		if (apply_now() >= deadline) {
+			if (apply_set(&r->state, fx_strdup(r->status.state ? r->status.state : "UNKNOWN")) < 0 ||
+			    apply_set(&r->error, fx_asprintf("%s: not RUNNING after %d s (--wait): %s",
+							      ch->connector, o->wait_s, last)) < 0)
+				goto oom;
+			ret = 1;
+			goto cleanup;
+		}
+	}
+oom:
+	ret = -1;
+cleanup:
+	free(last);
+	return ret;
+}
+
+/* One alter: the write, then the wait.  -1 only on OOM. */
+static int apply_one(struct fx_connect_client *client, const struct fx_change *ch,
+		     const struct fx_apply_opts *o, struct fx_apply_result *r,
+		     struct fx_apply_results *out)
+{
+	struct fx_err werr = FX_ERR_INIT;
+	double t0 = apply_now();
+	int noop = 0, rc, w;
+
+	apply_emit(o, FX_APPLY_EV_START, r, NULL, t0);
+	switch (ch->action) {
+	case FX_ACTION_CREATE:
+		rc = fx_connect_create(client, ch->connector, &ch->desired, &noop, &werr);
+		break;
+	case FX_ACTION_UPDATE:
+		rc = fx_connect_update(client, ch->connector, &ch->desired, &werr);
+		break;
+	default:
+		rc = fx_connect_delete(client, ch->connector, &noop, &werr);
+		break;
+	}
+	if (rc < 0) {
+		/* connect.c already redacted with the desired config; once more for patterns */
+		if (apply_set(&r->error, fx_connect_redact(werr.msg, &ch->desired)) < 0)
+			return -1;
+		r->outcome = werr.code == FX_EXIT_INTERRUPTED ? FX_APPLY_INTERRUPTED : FX_APPLY_FAILED;
+		if (werr.code == FX_EXIT_INTERRUPTED)
+			out->interrupted = 1;
+		goto done;
+	}
+	r->written = !noop;
+	r->outcome = noop ? FX_APPLY_UNCHANGED : FX_APPLY_APPLIED;
+	if (ch->action == FX_ACTION_DELETE) {
+		if (apply_set(&r->state, fx_strdup("deleted")) < 0)
+			return -1;
+		goto done;
+	}
+	if (o->wait_s <= 0 || apply_interrupted(o)) {
+		if (apply_interrupted(o))
+			out->interrupted = 1;
+		goto done;
+	}
+	w = apply_wait(client, ch, o, r, t0);
+	if (w < 0)
+		return -1;
+	if (w == 1)
+		r->outcome = FX_APPLY_FAILED;
+	if (w == 2) {
+		/* the write landed; only the wait was cut short */
+		out->interrupted = 1;
+		if (!r->error && apply_set(&r->error, fx_strdup("interrupted while waiting for RUNNING")) < 0)
+			return -1;
+	}
+done:
+	r->seconds = apply_now() - t0;
+	apply_emit(o, FX_APPLY_EV_DONE, r, r->state, t0);
+	return 0;
+}
+
+int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
+		 const struct fx_apply_opts *o, struct fx_apply_results *out, struct fx_err *err)
+{
+	struct fx_apply_results res = FX_APPLY_RESULTS_INIT;
+	size_t i;
+	int ret = -1, stop = 0;
+
+	/* Every guard before the first write: all or nothing. */
+	for (i = 0; i < p->n_changes; i++) {
+		const struct fx_change *ch = &p->changes[i];
+
+		if (!fx_connect_is_managed(ch->connector))
+			return fx_err_set(err, FX_EXIT_REFUSED,
+					  "connector '%s' is not managed by fluxacdc (no fluxa_ prefix): refusing to write it",
+					  ch->connector);
+		if (ch->action == FX_ACTION_DELETE && !o->allow_destroy)
+			return fx_err_set(err, FX_EXIT_REFUSED,
+					  "the plan deletes connector '%s' on %s: rerun with --allow-destroy",
+					  ch->connector, ch->connect_url);
+		if (!fx_connect_clients_find(cs, ch->connect_url))
+			return fx_err_set(err, FX_EXIT_FAILURE, "no Connect client for %s (connector '%s')",
+					  ch->connect_url, ch->connector);
+	}
+	res.items = fx_calloc(p->n_changes + 1, sizeof(*res.items));
+	if (!res.items)
+		return fx_err_set(err, 1, "out of memory");
+	for (i = 0; i < p->n_changes; i++) {
+		const struct fx_change *ch = &p->changes[i];
+		struct fx_apply_result *r = &res.items[i];
+
+		res.n++;
+		r->action = ch->action;
+		r->connector = fx_strdup(ch->connector);
+		r->connect_url = fx_strdup(ch->connect_url);
+		r->kafka_pool = ch->kafka_pool ? fx_strdup(ch->kafka_pool) : NULL;
+		if (!r->connector || !r->connect_url || (ch->kafka_pool && !r->kafka_pool)) {
+			fx_err_set(err, 1, "out of memory");
+			goto cleanup;
+		}
+	}
+	for (i = 0; i < p->n_changes && !stop; i++) {
+		struct fx_apply_result *r = &res.items[i];
+
+		if (apply_interrupted(o)) {
+			res.interrupted = 1;
+			break;
+		}
+		if (apply_one(fx_connect_clients_find(cs, p->changes[i].connect_url), &p->changes[i], o,
+			      r, &res) < 0) {
+			fx_err_set(err, 1, "out of memory");
+			goto cleanup;
+		}
+		stop = r->outcome == FX_APPLY_FAILED || r->outcome == FX_APPLY_INTERRUPTED ||
+		       res.interrupted;
+	}
+	fx_apply_results_release(out);
+	*out = res;
+	memset(&res, 0, sizeof(res));
+	ret = 0;
+cleanup:
+	fx_apply_results_release(&res);
+	return ret;
+}
+
+static json_t *apply_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *fx_apply_results_json(const struct fx_apply_results *r, const struct fx_plan *p,
+			      const char *status, int exit_code, const char *message)
+{
+	json_t *root = json_object(), *items = json_array(), *unchanged = json_array();
+	size_t i, j;
+
+	if (!root || !items || !unchanged) {
+		json_decref(root);
+		json_decref(items);
+		json_decref(unchanged);
+		return NULL;
+	}
+	for (i = 0; r && i < r->n; i++) {
+		const struct fx_apply_result *a = &r->items[i];
+		json_t *tasks = json_array(), *item;
+
+		for (j = 0; j < a->status.n_tasks; j++)
+			json_array_append_new(tasks, json_pack("{s:i, s:o, s:o}", "id", a->status.tasks[j].id,
+							       "state", apply_str(a->status.tasks[j].state),
+							       "worker_id", apply_str(a->status.tasks[j].worker_id)));
+		item = json_pack("{s:s, s:s, s:o, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:f}",
+				 "connector", a->connector, "connect_url", a->connect_url,
+				 "kafka_pool", apply_str(a->kafka_pool),
+				 "action", fx_action_name(a->action),
+				 "outcome", fx_apply_outcome_name(a->outcome),
+				 "written", a->written,
+				 "state", apply_str(a->state),
+				 "worker_id", apply_str(a->status.worker_id),
+				 "tasks", tasks,
+				 "error", apply_str(a->error),
+				 "trace", apply_str(a->trace),
+				 "seconds", (double)(long)(a->seconds * 1000) / 1000.0);
+		json_array_append_new(items, item);
+	}
+	for (i = 0; p && i < p->n_unchanged; i++)
+		json_array_append_new(unchanged, json_pack("{s:s, s:s}", "connector",
+							   p->unchanged[i].connector, "connect_url",
+							   p->unchanged[i].connect_url));
+	json_object_set_new(root, "format_version", json_string("1"));
+	json_object_set_new(root, "fluxacdc_version", json_string(FX_VERSION));
+	json_object_set_new(root, "status", json_string(status));
+	json_object_set_new(root, "exit_code", json_integer(exit_code));
+	json_object_set_new(root, "message", apply_str(message));
+	json_object_set_new(root, "results", items);
+	json_object_set_new(root, "unchanged", unchanged);
+	json_object_set_new(root, "summary",
+			    json_pack("{s:I, s:I, s:I, s:I, s:I}",
+				      "applied", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_APPLIED) : 0),
+				      "unchanged", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_UNCHANGED) : 0),
+				      "failed", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_FAILED) : 0),
+				      "skipped", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_SKIPPED) : 0),
+				      "interrupted", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_INTERRUPTED) : 0)));
+	return root;
+}

@@ -1,0 +1,109 @@
+/*
+ * Carrying out a plan (SPEC §4): its alters in the plan's order (deletes,
+ * updates, creates; by cluster, then name) through connect.c, then, after each
+ * create and update, waiting until the connector and all its tasks are RUNNING
+ * in two consecutive reads.  The first failure stops the run: later alters
+ * are left untouched ("skipped") so the output can say exactly what was done.
+ *
+ * Never prints: progress goes to the caller's callback, results into struct
+ * fx_apply_results, which owns everything in it (fx_apply_results_release).
+ * Strings in results are safe to print: errors and traces are redacted with
+ * the change's own config (its secrets) and password=...-like patterns.
+ * The plan and the clients are lent for the duration of the call.
+ */
+#ifndef FX_APPLY_H
+#define FX_APPLY_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "connect.h"
+#include "observed.h"
+#include "plan.h"
+#include "util/err.h"
+
+enum fx_apply_outcome {
+	FX_APPLY_SKIPPED = 0, /* not attempted: an earlier alter failed, or interrupted */
+	FX_APPLY_APPLIED,     /* written and (unless --no-wait) RUNNING */
+	FX_APPLY_UNCHANGED,   /* nothing to write: already so (same config there, already gone) */
+	FX_APPLY_FAILED,      /* the write failed, or the connector/a task FAILED, or the wait timed out */
+	FX_APPLY_INTERRUPTED, /* SIGINT while this alter was under way */
+};
+
+struct fx_apply_result {
+	char *connector;
+	char *connect_url;
+	char *kafka_pool;
+	enum fx_action action;
+	enum fx_apply_outcome outcome;
+	int written;       /* our write landed (so a failure after it is not "nothing applied") */
+	int waited;        /* a wait for RUNNING took place */
+	char *state;       /* final connector state (RUNNING, FAILED, ..., "deleted"), or NULL */
+	char *error;       /* why it failed, redacted; NULL on success */
+	char *trace;       /* first lines of the failing task's trace, redacted; or NULL */
+	struct fx_observed_connector status; /* the last status read (traces dropped) */
+	double seconds;    /* write + wait */
+};
+
+struct fx_apply_results {
+	struct fx_apply_result *items; /* one per plan change, in plan order */
+	size_t n;
+	int interrupted;
+};
+
+#define FX_APPLY_RESULTS_INIT { NULL, 0, 0 }
+
+enum fx_apply_event_kind {
+	FX_APPLY_EV_START,  /* an alter begins */
+	FX_APPLY_EV_STATE,  /* the connector's state line changed while waiting */
+	FX_APPLY_EV_TICK,   /* waiting, nothing changed (for a TTY's elapsed time) */
+	FX_APPLY_EV_DONE,   /* the alter is over: see result */
+};
+
+struct fx_apply_event {
+	enum fx_apply_event_kind kind;
+	const struct fx_apply_result *result; /* lent */
+	const char *state;  /* "RUNNING; task 0 UNASSIGNED", or NULL */
+	double elapsed;     /* seconds since the alter began */
+};
+
+struct fx_apply_opts {
+	int allow_destroy;  /* deletes are refused (code 3, nothing written) without it */
+	int wait_s;         /* wait for RUNNING at most this long; 0: do not wait */
+	int poll_ms;        /* between status reads; <= 0 means 1000 */
+	volatile sig_atomic_t *interrupt; /* lent; stops between requests */
+	void (*progress)(void *ctx, const struct fx_apply_event *ev);
+	void *ctx;
+};
+
+#define FX_APPLY_OPTS_INIT { 0, 120, 1000, NULL, NULL, NULL }
+
+/*
+ * Applies p's changes.  Returns 0 when the run took place, whatever its
+ * outcome (see the results and fx_apply_exit_code); -1 with err before any
+ * write when the plan cannot be applied (a delete without allow_destroy: 3;
+ * a connector that is not fluxa_*: 3; no client for a change's cluster: 1) or
+ * on OOM.
+ */
+int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
+		 const struct fx_apply_opts *o, struct fx_apply_results *out, struct fx_err *err);
+void fx_apply_results_release(struct fx_apply_results *r);
+
+/* 0 all done, 1 nothing applied and an error, 5 some applied then an error,
+ * 130 interrupted. */
+int fx_apply_exit_code(const struct fx_apply_results *r);
+size_t fx_apply_count(const struct fx_apply_results *r, enum fx_apply_outcome o);
+const char *fx_apply_outcome_name(enum fx_apply_outcome o);
+
+/*
+ * The results as JSON (schemas/apply-result.schema.json); new reference.
+ * p (may be NULL) adds the unchanged connectors; status is the overall word
+ * ("applied", "no-changes", "refused", "stale", "blocked", "failed",
+ * "partial", "interrupted"), message (may be NULL) says why.
+ */
+json_t *fx_apply_results_json(const struct fx_apply_results *r, const struct fx_plan *p,
+			      const char *status, int exit_code, const char *message);
+
+#endif

@@ -1,0 +1,403 @@
+/*
+ * fluxacdc status: every managed (fluxa_*) connector on every Connect cluster
+ * of the manifest, its state, each task's state and worker, the first lines
+ * of any trace, and whether the manifest wants it (orphans flagged, desired
+ * ones not created yet shown as absent).  Exit 1 when a cluster cannot be
+ * read or a managed connector or task is FAILED, so it can gate a deploy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd_common.h"
+#include "connect.h"
+#include "desired.h"
+#include "util/alloc.h"
+
+#define STATUS_TRACE_LINES 5
+
+enum { STATUS_CONNECTOR = 1 };
+
+static const struct fx_optdef status_optdefs[] = {
+	{ STATUS_CONNECTOR, "connector", 0, 1, "NAME", "only this connector" },
+	{ 0, NULL, 0, 0, NULL, NULL },
+};
+
+struct status_args {
+	const char *connector;
+};
+
+static int status_opt(int id, const char *arg, void *ctx, struct fx_err *err)
+{
+	struct status_args *a = ctx;
+
+	(void)err;
+	if (id == STATUS_CONNECTOR)
+		a->connector = arg;
+	return 0;
+}
+
+/* One row: a managed connector seen on a cluster, or a desired one not there. */
+struct status_row {
+	const char *name;
+	const struct fx_observed_connector *live; /* NULL: absent */
+	const struct fx_connector *want;          /* NULL: orphan */
+};
+
+struct status_totals {
+	size_t connectors, running, failed, orphans, absent, unreachable;
+};
+
+static const struct fx_connector *status_wanted(const struct fx_desired *d, const char *url,
+						 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->connectors[i].kafka->connect_url && !strcmp(d->connectors[i].name, name) &&
+		    !strcmp(d->connectors[i].kafka->connect_url, url))
+			return &d->connectors[i];
+	return NULL;
+}
+
+static int status_row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct status_row *)a)->name, ((const struct status_row *)b)->name);
+}
+
+/* The rows of one cluster, sorted by name (caller frees the array). */
+static struct status_row *status_rows(const struct fx_observed_cluster *cl,
+				      const struct fx_desired *d, const char *only, size_t *n)
+{
+	struct status_row *rows = fx_calloc(cl->n_connectors + d->n + 1, sizeof(*rows));
+	size_t i;
+
+	*n = 0;
+	if (!rows)
+		return NULL;
+	for (i = 0; i < cl->n_connectors; i++) {
+		const struct fx_observed_connector *o = &cl->connectors[i];
+
+		if (!fx_connect_is_managed(o->name) || (only && strcmp(only, o->name)))
+			continue;
+		rows[*n].name = o->name;
+		rows[*n].live = o;
+		rows[*n].want = status_wanted(d, cl->connect_url, o->name);
+		(*n)++;
+	}
+	for (i = 0; cl->reachable && i < d->n; i++) {
+		const struct fx_connector *c = &d->connectors[i];
+
+		if (!c->kafka->connect_url || strcmp(c->kafka->connect_url, cl->connect_url) ||
+		    fx_observed_find(cl, c->name) || (only && strcmp(only, c->name)))
+			continue;
+		rows[*n].name = c->name;
+		rows[*n].want = c;
+		(*n)++;
+	}
+	qsort(rows, *n, sizeof(*rows), status_row_cmp);
+	return rows;
+}
+
+static int status_failed(const struct fx_observed_connector *o)
+{
+	size_t i;
+
+	if (o->state && !strcmp(o->state, "FAILED"))
+		return 1;
+	for (i = 0; i < o->n_tasks; i++)
+		if (o->tasks[i].state && !strcmp(o->tasks[i].state, "FAILED"))
+			return 1;
+	return 0;
+}
+
+static int status_running(const struct fx_observed_connector *o)
+{
+	size_t i;
+
+	if (!o->state || strcmp(o->state, "RUNNING") || !o->n_tasks)
+		return 0;
+	for (i = 0; i < o->n_tasks; i++)
+		if (!o->tasks[i].state || strcmp(o->tasks[i].state, "RUNNING"))
+			return 0;
+	return 1;
+}
+
+static void status_count(const struct status_row *r, struct status_totals *t)
+{
+	t->connectors++;
+	if (!r->live) {
+		t->absent++;
+		return;
+	}
+	if (!r->want)
+		t->orphans++;
+	if (status_failed(r->live))
+		t->failed++;
+	else if (status_running(r->live))
+		t->running++;
+}
+
+/* A trace's first lines, redacted with the secrets of the live config. */
+static char *status_trace(const char *trace, const struct fx_observed_connector *o)
+{
+	return trace ? fx_connect_trace_head(trace, STATUS_TRACE_LINES, &o->config) : NULL;
+}
+
+static const char *status_paint(int color, const char *state)
+{
+	if (!color || !state)
+		return "";
+	if (!strcmp(state, "RUNNING"))
+		return "\033[32m";
+	if (!strcmp(state, "FAILED"))
+		return "\033[31m";
+	return "\033[33m";
+}
+
+static void status_print_trace(const char *indent, const char *trace)
+{
+	const char *p = trace;
+
+	while (p && *p) {
+		size_t n = strcspn(p, "\n");
+
+		printf("%s%.*s\n", indent, (int)n, p);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static void status_text_state(int color, const char *what, const char *state, const char *worker)
+{
+	printf("%s%s%-11s%s", what, status_paint(color, state), state ? state : "UNKNOWN",
+	       color ? "\033[0m" : "");
+	if (worker)
+		printf(" worker %s", worker);
+}
+
+static void status_text_row(const struct status_row *r, int color)
+{
+	const struct fx_observed_connector *o = r->live;
+	size_t i;
+
+	if (!o) {
+		printf("  %-28s %s%-11s%s manifest wants it: not created yet (run fluxacdc apply)\n",
+		       r->name, color ? "\033[33m" : "", "ABSENT", color ? "\033[0m" : "");
+		return;
+	}
+	printf("  %-28s ", r->name);
+	status_text_state(color, "", o->state, o->worker_id);
+	if (!r->want)
+		printf("  %sORPHAN%s: not in the manifest (apply --allow-destroy deletes it)",
+		       color ? "\033[33m" : "", color ? "\033[0m" : "");
+	printf("\n");
+	if (o->trace) {
+		char *t = status_trace(o->trace, o);
+
+		status_print_trace("      | ", t);
+		free(t);
+	}
+	for (i = 0; i < o->n_tasks; i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "    task %-21d ", o->tasks[i].id);
+		status_text_state(color, what, o->tasks[i].state, o->tasks[i].worker_id);
+		printf("\n");
+		if (o->tasks[i].trace) {
+			char *t = status_trace(o->tasks[i].trace, o);
+
+			status_print_trace("      | ", t);
+			free(t);
+		}
+	}
+	if (!o->n_tasks && o->state && !strcmp(o->state, "RUNNING"))
+		printf("    (no tasks)\n");
+}
+
+static json_t *status_json_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *status_json_row(const struct status_row *r)
+{
+	const struct fx_observed_connector *o = r->live;
+	json_t *tasks = json_array();
+	char *trace = o ? status_trace(o->trace, o) : NULL;
+	json_t *row;
+	size_t i;
+
+	for (i = 0; o && i < o->n_tasks; i++) {
+		char *t = status_trace(o->tasks[i].trace, o);
+
+		json_array_append_new(tasks, json_pack("{s:i, s:o, s:o, s:o}", "id", o->tasks[i].id,
+						       "state", status_json_str(o->tasks[i].state),
+						       "worker_id", status_json_str(o->tasks[i].worker_id),
+						       "trace", status_json_str(t)));
+		free(t);
+	}
+	row = json_pack("{s:s, s:b, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "name", r->name,
+			"present", o != NULL, "wanted", r->want != NULL, "orphan", o && !r->want,
+			"mysql_pool", status_json_str(r->want ? r->want->mysql->code : NULL),
+			"type", status_json_str(o ? o->type : NULL),
+			"state", status_json_str(o ? o->state : "ABSENT"),
+			"worker_id", status_json_str(o ? o->worker_id : NULL),
+			"trace", status_json_str(trace), "tasks", tasks);
+	free(trace);
+	return row;
+}
+
+static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
+{
+	static const char *const formats[] = { "text", "json", NULL };
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_connect_clients clients = FX_CONNECT_CLIENTS_INIT;
+	struct fx_connect_settings cs = FX_CONNECT_SETTINGS_INIT;
+	struct fx_checks warnings = FX_CHECKS_INIT;
+	struct fx_observed_cluster *cl = NULL;
+	struct fx_err err = FX_ERR_INIT;
+	struct status_args a = { NULL };
+	struct status_totals t;
+	json_t *jclusters = NULL;
+	const char *format;
+	size_t i, j;
+	int first, ret, color;
+
+	memset(&t, 0, sizeof(t));
+	if (fx_cli_parse(argc, argv, self, status_opt, &a, opts, &first, &err) < 0 ||
+	    fx_cli_format(opts, formats, "text", &format, &err) < 0)
+		return fx_cmd_fail(&err);
+	if (first < argc) {
+		fx_err_set(&err, FX_EXIT_USAGE, "status: unexpected argument '%s'", argv[first]);
+		return fx_cmd_fail(&err);
+	}
+	ret = fx_cmd_load_manifest(opts, &m);
+	if (ret)
+		return ret;
+	fx_cli_catch_signals();
+	cs.timeout_s = opts->timeout_s;
+	cs.interrupt = &fx_interrupted;
+	cs.log = fx_cli_log;
+	cs.log_ctx = opts;
+	if (fx_desired_build(&m, NULL, &d, &err) < 0 ||
+	    fx_connect_clients_from_manifest(&clients, &m, &cs, &warnings, &err) < 0) {
+		ret = fx_cmd_fail(&err);
+		goto cleanup;
+	}
+	for (i = 0; i < warnings.n && !opts->quiet; i++)
+		fx_warnf("%s: %s", warnings.items[i].scope, warnings.items[i].message);
+	if (!clients.n) {
+		fx_err_set(&err, FX_EXIT_FAILURE, "%s: no Kafka pool has a connect_url", m.path);
+		ret = fx_cmd_fail(&err);
+		goto cleanup;
+	}
+	cl = calloc(clients.n, sizeof(*cl));
+	if (!cl || fx_connect_observe(&clients, cl, &err) < 0) {
+		if (!cl)
+			fx_err_set(&err, FX_EXIT_FAILURE, "out of memory");
+		ret = fx_cmd_fail(&err);
+		goto cleanup;
+	}
+	color = fx_cli_use_color(opts, stdout);
+	if (format[0] == 'j')
+		jclusters = json_array();
+	for (i = 0; i < clients.n; i++) {
+		struct status_row *rows;
+		size_t n;
+		json_t *jrows = NULL;
+
+		if (!cl[i].reachable) {
+			t.unreachable++;
+			fx_errorf("Kafka Connect of pool '%s' unreadable: %s", cl[i].kafka_pool,
+				  cl[i].error ? cl[i].error : "unreachable");
+		}
+		rows = status_rows(&cl[i], &d, a.connector, &n);
+		if (!rows) {
+			fx_err_set(&err, FX_EXIT_FAILURE, "out of memory");
+			ret = fx_cmd_fail(&err);
+			goto cleanup;
+		}
+		if (jclusters)
+			jrows = json_array();
+		else if (cl[i].reachable)
+			printf("%sKafka Connect %s (pool %s, version %s)%s\n", i ? "\n" : "",
+			       cl[i].connect_url, cl[i].kafka_pool, cl[i].version ? cl[i].version : "?",
+			       n ? "" : ": no managed connectors");
+		else
+			printf("%sKafka Connect %s (pool %s): UNREACHABLE\n", i ? "\n" : "",
+			       cl[i].connect_url, cl[i].kafka_pool);
+		for (j = 0; j < n; j++) {
+			status_count(&rows[j], &t);
+			if (jrows)
+				json_array_append_new(jrows, status_json_row(&rows[j]));
+			else
+				status_text_row(&rows[j], color);
+		}
+		if (jclusters)
+			json_array_append_new(jclusters,
+					      json_pack("{s:s, s:s, s:b, s:o, s:o, s:o, s:I}",
+							"connect_url", cl[i].connect_url,
+							"kafka_pool", cl[i].kafka_pool,
+							"reachable", cl[i].reachable,
+							"error", status_json_str(cl[i].error),
+							"version", status_json_str(cl[i].version),
+							"connectors", jrows,
+							"requests", (json_int_t)cl[i].requests));
+		free(rows);
+	}
+	ret = t.failed || t.unreachable ? FX_EXIT_FAILURE : FX_EXIT_OK;
+	if (jclusters) {
+		json_t *root = json_pack("{s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:b}",
+					 "format_version", "1", "fluxacdc_version", FX_VERSION,
+					 "clusters", jclusters, "summary",
+					 "connectors", (json_int_t)t.connectors,
+					 "running", (json_int_t)t.running,
+					 "failed", (json_int_t)t.failed,
+					 "orphans", (json_int_t)t.orphans,
+					 "absent", (json_int_t)t.absent,
+					 "unreachable_clusters", (json_int_t)t.unreachable,
+					 "healthy", ret == 0);
+
+		jclusters = NULL;
+		json_dumpf(root, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		json_decref(root);
+	} else {
+		printf("\n%zu managed connector%s: %zu running, %zu failed, %zu orphaned, %zu absent",
+		       t.connectors, t.connectors == 1 ? "" : "s", t.running, t.failed, t.orphans,
+		       t.absent);
+		if (t.unreachable)
+			printf("; %zu cluster%s unreachable", t.unreachable, t.unreachable == 1 ? "" : "s");
+		printf("\n");
+	}
+	if (opts->verbose)
+		for (i = 0; i < clients.n; i++)
+			fx_notef(opts, "%lu requests to %s", fx_connect_client_requests(clients.items[i]),
+				 fx_connect_client_url(clients.items[i]));
+	if (a.connector && !t.connectors && !t.unreachable) {
+		fx_errorf("status: no managed connector named '%s' on the manifest's clusters",
+			  a.connector);
+		ret = FX_EXIT_FAILURE;
+	}
+cleanup:
+	json_decref(jclusters);
+	for (i = 0; cl && i < clients.n; i++)
+		fx_observed_cluster_release(&cl[i]);
+	free(cl);
+	fx_checks_release(&warnings);
+	fx_connect_clients_release(&clients);
+	fx_desired_release(&d);
+	fx_manifest_release(&m);
+	return ret;
+}
+
+const struct fx_cmd fx_cmd_status = {
+	"status", cmd_status_run, "",
+	"Show each managed connector's state, tasks and failure trace; exit 1 when any is FAILED.",
+	status_optdefs,
+};
