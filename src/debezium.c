@@ -1,0 +1,901 @@
+/*
+ * Debezium record bytes -> struct fx_event (see debezium.h).  The JSON scanner
+ * here validates and measures; it never copies nor allocates.
+ */
+#include "debezium.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+
+#define SCAN_MAX_DEPTH 128
+
+struct scan {
+	const unsigned char *start;
+	const unsigned char *p;
+	const unsigned char *end;
+	int depth;
+	int spaced;        /* whitespace was skipped between tokens */
+	const char *why;   /* first error */
+	size_t at;         /* its byte offset */
+};
+
+static void scan_init(struct scan *s, const char *p, size_t n)
+{
+	s->start = s->p = (const unsigned char *)p;
+	s->end = s->start + n;
+	s->depth = 0;
+	s->spaced = 0;
+	s->why = NULL;
+	s->at = 0;
+}
+
+static int scan_fail(struct scan *s, const char *why)
+{
+	if (!s->why) {
+		s->why = why;
+		s->at = (size_t)(s->p - s->start);
+	}
+	return -1;
+}
+
+static void scan_ws(struct scan *s)
+{
+	const unsigned char *p = s->p;
+
+	while (p < s->end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	if (p != s->p)
+		s->spaced = 1;
+	s->p = p;
+}
+
+/* One UTF-8 sequence at p (first byte >= 0x80); its length, 0 when invalid. */
+static size_t scan_utf8(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0], cp, min;
+	size_t len, k;
+
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2, cp = c & 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3, cp = c & 0x0F, min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4, cp = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < len)
+		return 0;
+	for (k = 1; k < len; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+static int hexval(unsigned c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return (int)(c - 'a' + 10);
+	return -1;
+}
+
+/* The code unit of a \uXXXX escape at p, -1 when incomplete or not hex. */
+static int scan_u4(const unsigned char *p, const unsigned char *end)
+{
+	int v = 0, k, h;
+
+	if (end - p < 6)
+		return -1;
+	for (k = 2; k < 6; k++) {
+		h = hexval(p[k]);
+		if (h < 0)
+			return -1;
+		v = v << 4 | h;
+	}
+	return v;
+}
+
+/* A string at s->p (on its opening quote); out spans it with the quotes. */
+static int scan_string(struct scan *s, struct fx_span *out)
+{
+	const unsigned char *p = s->p + 1, *end = s->end;
+
+	for (;;) {
+		/* the common case: plain ASCII */
+		while (p < end && *p >= 0x20 && *p != '"' && *p != '\\' && *p < 0x80)
+			p++;
+		if (p >= end) {
+			s->p = p;
+			return scan_fail(s, "unterminated string");
+		}
+		if (*p == '"')
+			break;
+		if (*p == '\\') {
+			if (p + 1 >= end) {
+				s->p = p;
+				return scan_fail(s, "unterminated string");
+			}
+			switch (p[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+				p += 2;
+				break;
+			case 'u': {
+				int cp = scan_u4(p, end);
+
+				if (cp < 0) {
+					s->p = p;
+					return scan_fail(s, "bad \\u escape");
+				}
+				p += 6;
+				/* surrogates only in pairs, as UTF-8 can carry nothing else */
+				if (cp >= 0xDC00 && cp <= 0xDFFF) {
+					s->p = p - 6;
+					return scan_fail(s, "lone surrogate in \\u escape");
+				}
+				if (cp >= 0xD800 && cp <= 0xDBFF) {
+					int lo = p + 1 < end && p[0] == '\\' && p[1] == 'u' ?
+						 scan_u4(p, end) : -1;
+
+					if (lo < 0xDC00 || lo > 0xDFFF) {
+						s->p = p - 6;
+						return scan_fail(s, "lone surrogate in \\u escape");
+					}
+					p += 6;
+				}
+				break;
+			}
+			default:
+				s->p = p;
+				return scan_fail(s, "bad escape in string");
+			}
+		} else if (*p < 0x20) {
+			s->p = p;
+			return scan_fail(s, "control character in string");
+		} else {
+			size_t len = scan_utf8(p, end);
+
+			if (!len) {
+				s->p = p;
+				return scan_fail(s, "invalid UTF-8");
+			}
+			p += len;
+		}
+	}
+	out->p = (const char *)s->p;
+	out->n = (size_t)(p + 1 - s->p);
+	s->p = p + 1;
+	return 0;
+}
+
+static int scan_digits(struct scan *s)
+{
+	const unsigned char *p = s->p;
+
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return s->p == p ? scan_fail(s, "bad number") : 0;
+}
+
+static int scan_number(struct scan *s)
+{
+	if (*s->p == '-')
+		s->p++;
+	if (s->p < s->end && *s->p == '0')
+		s->p++;
+	else if (scan_digits(s) < 0)
+		return -1;
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		if (scan_digits(s) < 0)
+			return -1;
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (scan_digits(s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int scan_word(struct scan *s, const char *w, size_t n)
+{
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n))
+		return scan_fail(s, "unexpected character");
+	s->p += n;
+	return 0;
+}
+
+static int scan_value(struct scan *s, struct fx_span *out);
+
+/* After '{' or '[' has been consumed. */
+static int scan_container(struct scan *s, unsigned char close)
+{
+	struct fx_span ignored;
+
+	if (++s->depth > SCAN_MAX_DEPTH)
+		return scan_fail(s, "nested too deeply");
+	scan_ws(s);
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		s->depth--;
+		return 0;
+	}
+	for (;;) {
+		if (close == '}') {
+			if (s->p >= s->end || *s->p != '"')
+				return scan_fail(s, "expected a field name");
+			if (scan_string(s, &ignored) < 0)
+				return -1;
+			scan_ws(s);
+			if (s->p >= s->end || *s->p != ':')
+				return scan_fail(s, "expected ':'");
+			s->p++;
+			scan_ws(s);
+		}
+		if (scan_value(s, &ignored) < 0)
+			return -1;
+		scan_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			scan_ws(s);
+			continue;
+		}
+		if (s->p < s->end && *s->p == close) {
+			s->p++;
+			s->depth--;
+			return 0;
+		}
+		return scan_fail(s, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+	}
+}
+
+/* A value at s->p (no leading whitespace); out spans it. */
+static int scan_value(struct scan *s, struct fx_span *out)
+{
+	const unsigned char *begin = s->p;
+	int ret;
+
+	if (s->p >= s->end)
+		return scan_fail(s, "unexpected end");
+	switch (*s->p) {
+	case '"':
+		return scan_string(s, out);
+	case '{':
+		s->p++;
+		ret = scan_container(s, '}');
+		break;
+	case '[':
+		s->p++;
+		ret = scan_container(s, ']');
+		break;
+	case 't':
+		ret = scan_word(s, "true", 4);
+		break;
+	case 'f':
+		ret = scan_word(s, "false", 5);
+		break;
+	case 'n':
+		ret = scan_word(s, "null", 4);
+		break;
+	default:
+		if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))
+			ret = scan_number(s);
+		else
+			ret = scan_fail(s, "unexpected character");
+		break;
+	}
+	out->p = (const char *)begin;
+	out->n = (size_t)(s->p - begin);
+	return ret;
+}
+
+/* A whole document: one value, only whitespace around it. */
+static int scan_document(struct scan *s, struct fx_span *out)
+{
+	scan_ws(s);
+	if (scan_value(s, out) < 0)
+		return -1;
+	scan_ws(s);
+	if (s->p != s->end)
+		return scan_fail(s, "trailing bytes after the JSON value");
+	return 0;
+}
+
+static int span_is(struct fx_span v, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return v.p && v.n == n && !memcmp(v.p, lit, n);
+}
+
+static int span_is_null(struct fx_span v)
+{
+	return span_is(v, "null");
+}
+
+/* A field name span (with quotes) equals the plain ASCII name. */
+static int name_is(struct fx_span name, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return name.n == n && !memcmp(name.p, lit, n);
+}
+
+/*
+ * Iterates the fields of an object that scan_document validated: each call
+ * gives the next field (name without quotes), 1; 0 at the end.
+ */
+struct obj_iter {
+	struct scan s;
+};
+
+static void obj_iter_init(struct obj_iter *it, struct fx_span obj)
+{
+	scan_init(&it->s, obj.p, obj.n);
+	it->s.p++; /* '{' */
+	scan_ws(&it->s);
+}
+
+static int obj_iter_next(struct obj_iter *it, struct fx_field *f)
+{
+	struct scan *s = &it->s;
+
+	if (s->p >= s->end || *s->p == '}')
+		return 0;
+	if (*s->p == ',') {
+		s->p++;
+		scan_ws(s);
+	}
+	if (s->p >= s->end || *s->p != '"' || scan_string(s, &f->name) < 0)
+		return 0;
+	f->name.p++;
+	f->name.n -= 2;
+	scan_ws(s);
+	s->p++; /* ':' */
+	scan_ws(s);
+	if (scan_value(s, &f->value) < 0)
+		return 0;
+	scan_ws(s);
+	return 1;
+}
+
+void fx_event_init(struct fx_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+}
+
+void fx_event_release(struct fx_event *ev)
+{
+	free(ev->key_fields.fields);
+	free(ev->before.fields);
+	free(ev->after.fields);
+	free(ev->changed);
+	fx_event_init(ev);
+}
+
+/* Clears what a decode fills, keeping the arrays. */
+static void event_reset(struct fx_event *ev)
+{
+	struct fx_row kf = ev->key_fields, b = ev->before, a = ev->after;
+	struct fx_change *ch = ev->changed;
+	size_t ch_alloc = ev->changed_alloc;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->key_fields.fields = kf.fields;
+	ev->key_fields.alloc = kf.alloc;
+	ev->before.fields = b.fields;
+	ev->before.alloc = b.alloc;
+	ev->after.fields = a.fields;
+	ev->after.alloc = a.alloc;
+	ev->changed = ch;
+	ev->changed_alloc = ch_alloc;
+}
+
+static int row_fill(struct fx_row *row, struct fx_span obj, struct fx_err *err)
+{
+	struct obj_iter it;
+	struct fx_field f;
+
+	row->n = 0;
+	row->raw = obj;
+	row->present = obj.p && obj.n && obj.p[0] == '{';
+	if (!row->present)
+		return 0;
+	obj_iter_init(&it, obj);
+	while (obj_iter_next(&it, &f)) {
+		if (fx_grow(&row->fields, &row->alloc, row->n + 1, sizeof(*row->fields)) < 0)
+			return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+		row->fields[row->n++] = f;
+	}
+	return 0;
+}
+
+/* The payload of a JsonConverter envelope {"schema":..,"payload":..}, else the value. */
+static struct fx_span unwrap(struct fx_span doc, int *is_envelope)
+{
+	struct obj_iter it;
+	struct fx_field f;
+	struct fx_span payload = { NULL, 0 };
+	int has_schema = 0, others = 0;
+
+	*is_envelope = 0;
+	if (doc.p[0] != '{')
+		return doc;
+	obj_iter_init(&it, doc);
+	while (obj_iter_next(&it, &f)) {
+		if (name_is(f.name, "schema"))
+			has_schema = 1;
+		else if (name_is(f.name, "payload"))
+			payload = f.value;
+		else
+			others = 1;
+	}
+	if (!has_schema || !payload.p || others)
+		return doc;
+	*is_envelope = 1;
+	return payload;
+}
+
+static int scan_error(struct fx_err *err, const char *what, const struct scan *s)
+{
+	return fx_err_set(err, FX_EXIT_FAILURE, "%s is not JSON: %s at byte %zu", what, s->why,
+			  s->at);
+}
+
+int fx_debezium_decode_key(struct fx_event *ev, const void *key, size_t len, struct fx_err *err)
+{
+	struct scan s;
+	struct fx_span doc;
+	int env;
+
+	event_reset(ev);
+	if (!key)
+		return 0;
+	if (!len)
+		return fx_err_set(err, FX_EXIT_FAILURE, "key is empty bytes");
+	scan_init(&s, key, len);
+	if (scan_document(&s, &doc) < 0)
+		return scan_error(err, "key", &s);
+	ev->key = unwrap(doc, &env);
+	if (span_is_null(ev->key)) {
+		ev->key.p = NULL;
+		ev->key.n = 0;
+		return 0;
+	}
+	if (ev->key.p[0] != '{') {
+		/* not a Debezium struct key, but a usable ID all the same */
+		ev->id = ev->key;
+		return 0;
+	}
+	if (row_fill(&ev->key_fields, ev->key, err) < 0)
+		return -1;
+	if (ev->key_fields.n == 1) {
+		ev->id = ev->key_fields.fields[0].value;
+	} else if (ev->key_fields.n > 1) {
+		ev->id = ev->key;
+		ev->id_composite = 1;
+	}
+	return 0;
+}
+
+static int source_fill(struct fx_source *src, struct fx_span obj)
+{
+	struct obj_iter it;
+	struct fx_field f;
+
+	memset(src, 0, sizeof(*src));
+	src->raw = obj;
+	if (obj.p[0] != '{')
+		return span_is_null(obj) ? 0 : -1;
+	obj_iter_init(&it, obj);
+	while (obj_iter_next(&it, &f)) {
+		const char *n = f.name.p;
+
+		switch (f.name.n) {
+		case 2:
+			if (!memcmp(n, "db", 2))
+				src->db = f.value;
+			break;
+		case 3:
+			if (!memcmp(n, "pos", 3))
+				src->pos = f.value;
+			break;
+		case 4:
+			if (!memcmp(n, "file", 4))
+				src->file = f.value;
+			else if (!memcmp(n, "gtid", 4))
+				src->gtid = f.value;
+			else if (!memcmp(n, "name", 4))
+				src->name = f.value;
+			break;
+		case 5:
+			if (!memcmp(n, "table", 5))
+				src->table = f.value;
+			else if (!memcmp(n, "ts_ms", 5))
+				src->ts_ms = f.value;
+			break;
+		case 8:
+			if (!memcmp(n, "snapshot", 8))
+				src->snapshot = f.value;
+			break;
+		case 9:
+			if (!memcmp(n, "connector", 9))
+				src->connector = f.value;
+			break;
+		}
+	}
+	return 0;
+}
+
+int fx_debezium_span_int(struct fx_span s, int64_t *out)
+{
+	size_t i = 0;
+	int neg = 0;
+	uint64_t v = 0;
+
+	if (!s.p || !s.n)
+		return -1;
+	if (s.p[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	if (i == s.n || s.n - i > 19)
+		return -1;
+	for (; i < s.n; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s.p[i] - '0');
+	}
+	if (v > (uint64_t)INT64_MAX)
+		return -1;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+static int add_change(struct fx_event *ev, struct fx_span name, struct fx_span before,
+		      struct fx_span after, struct fx_err *err)
+{
+	if (fx_grow(&ev->changed, &ev->changed_alloc, ev->n_changed + 1, sizeof(*ev->changed)) < 0)
+		return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+	ev->changed[ev->n_changed].name = name;
+	ev->changed[ev->n_changed].before = before;
+	ev->changed[ev->n_changed].after = after;
+	ev->n_changed++;
+	return 0;
+}
+
+static int same_name(struct fx_span a, struct fx_span b)
+{
+	return a.n == b.n && !memcmp(a.p, b.p, a.n);
+}
+
+/* Fields that differ between before and after, in after's order, then before-only ones. */
+static int diff_rows(struct fx_event *ev, struct fx_err *err)
+{
+	const struct fx_row *b = &ev->before, *a = &ev->after;
+	struct fx_span none = { NULL, 0 };
+	size_t i, j;
+
+	for (i = 0; i < a->n; i++) {
+		const struct fx_field *fa = &a->fields[i];
+		const struct fx_field *fb = NULL;
+
+		/* Debezium writes before and after in the same column order */
+		if (i < b->n && same_name(b->fields[i].name, fa->name))
+			fb = &b->fields[i];
+		for (j = 0; !fb && j < b->n; j++)
+			if (same_name(b->fields[j].name, fa->name))
+				fb = &b->fields[j];
+		if (!fb) {
+			if (add_change(ev, fa->name, none, fa->value, err) < 0)
+				return -1;
+		} else if (!fx_debezium_same_value(fb->value, fa->value)) {
+			if (add_change(ev, fa->name, fb->value, fa->value, err) < 0)
+				return -1;
+		}
+	}
+	for (j = 0; j < b->n; j++) {
+		int found = j < a->n && same_name(a->fields[j].name, b->fields[j].name);
+
+		for (i = 0; !found && i < a->n; i++)
+			found = same_name(a->fields[i].name, b->fields[j].name);
+		if (!found && add_change(ev, b->fields[j].name, b->fields[j].value, none, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* FluxaORM's ID column, when the key did not give the ID. */
+static void id_from_row(struct fx_event *ev)
+{
+	const struct fx_row *row = ev->after.present ? &ev->after : &ev->before;
+	size_t i;
+
+	for (i = 0; i < row->n; i++)
+		if (name_is(row->fields[i].name, "ID")) {
+			ev->id = row->fields[i].value;
+			return;
+		}
+}
+
+static int not_debezium(struct fx_err *err, const char *why)
+{
+	return fx_err_set(err, FX_EXIT_FAILURE, "not a Debezium change event: %s", why);
+}
+
+int fx_debezium_decode_value(struct fx_event *ev, const void *value, size_t len,
+			     struct fx_err *err)
+{
+	struct scan s;
+	struct fx_span doc, root, op = { NULL, 0 }, before = { NULL, 0 }, after = { NULL, 0 };
+	struct fx_span source = { NULL, 0 }, ts = { NULL, 0 };
+	struct obj_iter it;
+	struct fx_field f;
+	int env;
+
+	if (!value) {
+		ev->tombstone = 1;
+		return 0;
+	}
+	if (!len)
+		return fx_err_set(err, FX_EXIT_FAILURE, "value is empty bytes (not null, not JSON)");
+	scan_init(&s, value, len);
+	if (scan_document(&s, &doc) < 0)
+		return scan_error(err, "value", &s);
+	ev->compact = !s.spaced;
+	root = unwrap(doc, &env);
+	if (env && span_is_null(root)) {
+		ev->tombstone = 1;
+		return 0;
+	}
+	if (root.p[0] != '{')
+		return not_debezium(err, env ? "the payload is not an object" :
+				    "the value is not a JSON object");
+	obj_iter_init(&it, root);
+	while (obj_iter_next(&it, &f)) {
+		if (name_is(f.name, "op"))
+			op = f.value;
+		else if (name_is(f.name, "before"))
+			before = f.value;
+		else if (name_is(f.name, "after"))
+			after = f.value;
+		else if (name_is(f.name, "source"))
+			source = f.value;
+		else if (name_is(f.name, "ts_ms"))
+			ts = f.value;
+		else if (name_is(f.name, "message"))
+			ev->message = f.value;
+	}
+	if (!op.p)
+		return not_debezium(err, "no \"op\" field");
+	if (op.n != 3 || op.p[0] != '"' || !strchr("cudrtm", op.p[1]) || !op.p[1])
+		return not_debezium(err, "unknown \"op\"");
+	ev->op = (enum fx_op)op.p[1];
+	if (before.p && before.p[0] != '{' && !span_is_null(before))
+		return not_debezium(err, "\"before\" is neither an object nor null");
+	if (after.p && after.p[0] != '{' && !span_is_null(after))
+		return not_debezium(err, "\"after\" is neither an object nor null");
+	if (source.p && source_fill(&ev->source, source) < 0)
+		return not_debezium(err, "\"source\" is not an object");
+	if ((ev->op == FX_OP_CREATE || ev->op == FX_OP_READ) && !(after.p && after.p[0] == '{'))
+		return not_debezium(err, "a create without \"after\"");
+	if (ev->op == FX_OP_DELETE && !(before.p && before.p[0] == '{'))
+		return not_debezium(err, "a delete without \"before\"");
+	if (ev->op == FX_OP_UPDATE && !(after.p && after.p[0] == '{'))
+		return not_debezium(err, "an update without \"after\"");
+	if (before.p && row_fill(&ev->before, before, err) < 0)
+		return -1;
+	if (after.p && row_fill(&ev->after, after, err) < 0)
+		return -1;
+	ev->has_ts_ms = ts.p && fx_debezium_span_int(ts, &ev->ts_ms) == 0;
+	ev->has_source_ts_ms = fx_debezium_span_int(ev->source.ts_ms, &ev->source_ts_ms) == 0;
+	if (!ev->id.p)
+		id_from_row(ev);
+	if (ev->op == FX_OP_UPDATE && diff_rows(ev, err) < 0)
+		return -1;
+	return 0;
+}
+
+int fx_debezium_decode(struct fx_event *ev, const void *key, size_t klen, const void *value,
+		       size_t vlen, struct fx_err *err)
+{
+	if (fx_debezium_decode_key(ev, key, klen, err) < 0)
+		return -1;
+	return fx_debezium_decode_value(ev, value, vlen, err);
+}
+
+static void put_utf8(struct fx_buf *out, unsigned cp)
+{
+	char b[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		b[0] = (char)cp, n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | (cp >> 12)), b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+	} else {
+		b[0] = (char)(0xF0 | (cp >> 18)), b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), b[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+	}
+	fx_buf_add(out, b, n);
+}
+
+static unsigned hex4(const char *p)
+{
+	return (unsigned)(hexval((unsigned char)p[0]) << 12 | hexval((unsigned char)p[1]) << 8 |
+			  hexval((unsigned char)p[2]) << 4 | hexval((unsigned char)p[3]));
+}
+
+void fx_debezium_unescape(struct fx_span s, struct fx_buf *out)
+{
+	size_t i, end;
+
+	if (!s.p || !s.n)
+		return;
+	if (s.p[0] != '"' || s.n < 2) {
+		fx_buf_add(out, s.p, s.n);
+		return;
+	}
+	end = s.n - 1;
+	for (i = 1; i < end; i++) {
+		size_t run = i;
+		char c;
+
+		while (run < end && s.p[run] != '\\')
+			run++;
+		if (run > i) {
+			fx_buf_add(out, s.p + i, run - i);
+			i = run - 1;
+			continue;
+		}
+		/* validated by the scanner: an escape is complete */
+		c = s.p[++i];
+		switch (c) {
+		case 'b': fx_buf_addc(out, '\b'); break;
+		case 'f': fx_buf_addc(out, '\f'); break;
+		case 'n': fx_buf_addc(out, '\n'); break;
+		case 'r': fx_buf_addc(out, '\r'); break;
+		case 't': fx_buf_addc(out, '\t'); break;
+		case 'u': {
+			unsigned cp = hex4(s.p + i + 1);
+
+			i += 4;
+			if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < end && s.p[i + 1] == '\\' &&
+			    s.p[i + 2] == 'u') {
+				unsigned lo = hex4(s.p + i + 3);
+
+				if (lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					i += 6;
+				}
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				cp = 0xFFFD; /* a lone surrogate */
+			put_utf8(out, cp);
+			break;
+		}
+		default:
+			fx_buf_addc(out, c);
+			break;
+		}
+	}
+}
+
+void fx_debezium_id_text(const struct fx_event *ev, struct fx_buf *out)
+{
+	size_t i;
+
+	if (!ev->id.p)
+		return;
+	if (!ev->id_composite) {
+		fx_debezium_unescape(ev->id, out);
+		return;
+	}
+	for (i = 0; i < ev->key_fields.n; i++) {
+		if (i)
+			fx_buf_addc(out, ',');
+		fx_buf_add(out, ev->key_fields.fields[i].name.p, ev->key_fields.fields[i].name.n);
+		fx_buf_addc(out, '=');
+		fx_debezium_unescape(ev->key_fields.fields[i].value, out);
+	}
+}
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+int fx_debezium_same_value(struct fx_span a, struct fx_span b)
+{
+	size_t i = 0, j = 0;
+	int in_str = 0;
+
+	if (a.n == b.n && !memcmp(a.p, b.p, a.n))
+		return 1;
+	if (a.p[0] != '{' && a.p[0] != '[')
+		return 0; /* scalars: the bytes decide */
+	/* containers: compare outside strings without whitespace */
+	for (;;) {
+		if (!in_str) {
+			while (i < a.n && is_ws(a.p[i]))
+				i++;
+			while (j < b.n && is_ws(b.p[j]))
+				j++;
+		}
+		if (i == a.n || j == b.n)
+			return i == a.n && j == b.n;
+		if (a.p[i] != b.p[j])
+			return 0;
+		if (in_str && a.p[i] == '\\') {
+			if (i + 1 >= a.n || j + 1 >= b.n || a.p[i + 1] != b.p[j + 1])
+				return 0;
+			i += 2;
+			j += 2;
+			continue;
+		}
+		if (a.p[i] == '"')
+			in_str = !in_str;
+		i++;
+		j++;
+	}
+}
+
+const char *fx_op_name(enum fx_op op)
+{
+	switch (op) {
+	case FX_OP_CREATE: return "create";
+	case FX_OP_UPDATE: return "update";
+	case FX_OP_DELETE: return "delete";
+	case FX_OP_READ: return "read";
+	case FX_OP_TRUNCATE: return "truncate";
+	case FX_OP_MESSAGE: return "message";
+	case FX_OP_NONE: break;
+	}
+	return "tombstone";
+}
+
+int fx_op_parse_mask(const char *list, unsigned *mask, struct fx_err *err)
+{
+	static const char letters[] = "cudrtm";
+	const char *p = list;
+
+	*mask = 0;
+	while (*p) {
+		size_t n = strcspn(p, ","), k;
+		int found = 0;
+
+		for (k = 0; letters[k] && !found; k++) {
+			const char *word = fx_op_name((enum fx_op)letters[k]);
+
+			if ((n == 1 && p[0] == letters[k]) ||
+			    (n == strlen(word) && !strncmp(p, word, n))) {
+				*mask |= FX_OP_MASK(letters[k]);
+				found = 1;
+			}
+		}
+		if (!found)
+			return fx_err_set(err, FX_EXIT_USAGE,
+					  "--op takes a list of c, u, d, r, t, m (or create, update, delete, read, truncate, message), not '%.*s'",
+					  (int)n, p);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (!*mask)
+		return fx_err_set(err, FX_EXIT_USAGE, "--op needs at least one operation");
+	return 0;
+}

@@ -1,0 +1,365 @@
+/*
+ * Change events -> pretty text or JSON lines (see render_event.h).  The JSON
+ * form copies the record's own before/after/source text (whitespace between
+ * tokens dropped when there is any), so it costs a memcpy, not a re-encode.
+ */
+#include "render_event.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "util/duration.h"
+#include "util/str.h"
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+
+#define RENDER_MAX_VALUE 200
+
+void fx_render_json_string(struct fx_buf *out, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	fx_buf_addc(out, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		fx_buf_add(out, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"': fx_buf_adds(out, "\\\""); break;
+		case '\\': fx_buf_adds(out, "\\\\"); break;
+		case '\n': fx_buf_adds(out, "\\n"); break;
+		case '\r': fx_buf_adds(out, "\\r"); break;
+		case '\t': fx_buf_adds(out, "\\t"); break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			fx_buf_add(out, esc, 6);
+			break;
+		}
+	}
+	fx_buf_add(out, run, (size_t)(s - run));
+	fx_buf_addc(out, '"');
+}
+
+/* Raw JSON, without whitespace between tokens unless the record had none. */
+static void put_json(struct fx_buf *out, struct fx_span v, int compact)
+{
+	size_t i, run = 0;
+	int in_str = 0;
+
+	if (!v.p) {
+		fx_buf_adds(out, "null");
+		return;
+	}
+	if (compact) {
+		fx_buf_add(out, v.p, v.n);
+		return;
+	}
+	for (i = 0; i < v.n; i++) {
+		char c = v.p[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+			fx_buf_add(out, v.p + run, i - run);
+			run = i + 1;
+		}
+	}
+	fx_buf_add(out, v.p + run, v.n - run);
+}
+
+static void put_int(struct fx_buf *out, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	fx_buf_add(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+static void render_json(struct fx_buf *out, const struct fx_record_meta *m,
+			const struct fx_event *ev)
+{
+	size_t i;
+
+	fx_buf_adds(out, "{\"topic\":");
+	fx_render_json_string(out, m->topic);
+	fx_buf_adds(out, ",\"partition\":");
+	put_int(out, m->partition);
+	fx_buf_adds(out, ",\"offset\":");
+	put_int(out, m->offset);
+	fx_buf_adds(out, ",\"timestamp\":");
+	if (m->timestamp_ms >= 0)
+		put_int(out, m->timestamp_ms);
+	else
+		fx_buf_adds(out, "null");
+	fx_buf_adds(out, ",\"entity\":");
+	if (m->entity)
+		fx_render_json_string(out, m->entity);
+	else
+		put_json(out, ev->source.table, 1);
+	fx_buf_adds(out, ",\"id\":");
+	put_json(out, ev->id, 0);
+	if (ev->tombstone) {
+		fx_buf_adds(out, ",\"tombstone\":true}\n");
+		return;
+	}
+	fx_buf_adds(out, ",\"op\":\"");
+	fx_buf_addc(out, (char)ev->op);
+	fx_buf_adds(out, "\",\"before\":");
+	put_json(out, ev->before.raw, ev->compact);
+	fx_buf_adds(out, ",\"after\":");
+	put_json(out, ev->after.raw, ev->compact);
+	fx_buf_adds(out, ",\"changed\":");
+	if (ev->op == FX_OP_UPDATE) {
+		fx_buf_addc(out, '[');
+		for (i = 0; i < ev->n_changed; i++) {
+			if (i)
+				fx_buf_addc(out, ',');
+			fx_buf_addc(out, '"');
+			fx_buf_add(out, ev->changed[i].name.p, ev->changed[i].name.n);
+			fx_buf_addc(out, '"');
+		}
+		fx_buf_addc(out, ']');
+	} else {
+		fx_buf_adds(out, "null");
+	}
+	if (ev->op == FX_OP_MESSAGE) {
+		fx_buf_adds(out, ",\"message\":");
+		put_json(out, ev->message, ev->compact);
+	}
+	fx_buf_adds(out, ",\"source\":");
+	put_json(out, ev->source.raw, ev->compact);
+	fx_buf_adds(out, ",\"ts_ms\":");
+	if (ev->has_ts_ms)
+		put_int(out, ev->ts_ms);
+	else
+		fx_buf_adds(out, "null");
+	fx_buf_adds(out, "}\n");
+}
+
+/* Text for a terminal: control characters (from unescaped strings) become '?'. */
+static void put_safe(struct fx_buf *out, const char *s, size_t n)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			fx_buf_add(out, s + run, i - run);
+			fx_buf_addc(out, '?');
+			run = i + 1;
+		}
+	fx_buf_add(out, s + run, n - run);
+}
+
+/* A value as JSON text, cut after max bytes (on a character boundary). */
+static void put_value(struct fx_buf *out, struct fx_span v, size_t max, int color)
+{
+	size_t n;
+
+	if (!v.p) {
+		fx_buf_adds(out, color ? C_DIM "(absent)" C_RESET : "(absent)");
+		return;
+	}
+	if (v.n <= max) {
+		put_json(out, v, 0);
+		return;
+	}
+	n = fx_str_utf8_prefix(v.p, max);
+	fx_buf_add(out, v.p, n);
+	fx_buf_addf(out, "%s… (%zu bytes)%s", color ? C_DIM : "", v.n, color ? C_RESET : "");
+}
+
+static const char *op_color(const struct fx_event *ev)
+{
+	if (ev->tombstone)
+		return C_DIM;
+	switch (ev->op) {
+	case FX_OP_CREATE: return C_GREEN;
+	case FX_OP_READ: return C_CYAN;
+	case FX_OP_UPDATE: return C_YELLOW;
+	case FX_OP_DELETE: return C_RED;
+	case FX_OP_TRUNCATE: return C_RED;
+	default: return C_BOLD;
+	}
+}
+
+static int64_t event_time(const struct fx_record_meta *m, const struct fx_event *ev)
+{
+	if (ev->has_source_ts_ms && ev->source_ts_ms > 0)
+		return ev->source_ts_ms;
+	if (ev->has_ts_ms && ev->ts_ms > 0)
+		return ev->ts_ms;
+	return m->timestamp_ms;
+}
+
+static int span_is(struct fx_span v, const char *lit)
+{
+	return v.n == strlen(lit) && !memcmp(v.p, lit, v.n);
+}
+
+static void put_unquoted(struct fx_buf *out, struct fx_span s)
+{
+	struct fx_buf tmp = FX_BUF_INIT;
+
+	fx_debezium_unescape(s, &tmp);
+	put_safe(out, fx_buf_str(&tmp), tmp.len);
+	fx_buf_release(&tmp);
+}
+
+/* Where the change came from in the database: binlog position, GTID, snapshot. */
+static void put_source(struct fx_buf *out, const struct fx_source *src)
+{
+	struct fx_buf tmp = FX_BUF_INIT;
+
+	if (src->snapshot.p && !span_is(src->snapshot, "\"false\"") &&
+	    !span_is(src->snapshot, "false") && !span_is(src->snapshot, "null")) {
+		fx_buf_adds(&tmp, " snapshot=");
+		put_unquoted(&tmp, src->snapshot);
+	}
+	if (src->gtid.p && src->gtid.p[0] == '"') {
+		fx_buf_adds(&tmp, " gtid=");
+		put_unquoted(&tmp, src->gtid);
+	}
+	if (src->file.p && src->file.p[0] == '"' && src->file.n > 2) {
+		fx_buf_addc(&tmp, ' ');
+		put_unquoted(&tmp, src->file);
+		if (src->pos.p) {
+			fx_buf_addc(&tmp, ':');
+			put_unquoted(&tmp, src->pos);
+		}
+	}
+	if (tmp.len)
+		fx_buf_add(out, tmp.buf, tmp.len);
+	fx_buf_release(&tmp);
+}
+
+static void render_pretty(struct fx_buf *out, const struct fx_render_opts *o,
+			  const struct fx_record_meta *m, const struct fx_event *ev)
+{
+	const char *dim = o->color ? C_DIM : "", *reset = o->color ? C_RESET : "";
+	size_t max = o->max_value ? o->max_value : RENDER_MAX_VALUE;
+	size_t i, width = 0, idlen;
+	char when[32];
+	int64_t t = event_time(m, ev);
+
+	if (t >= 0)
+		fx_time_format_ms(t, when);
+	else
+		memcpy(when, "-", 2);
+	fx_buf_adds(out, when);
+	fx_buf_addc(out, ' ');
+	if (o->color)
+		fx_buf_adds(out, op_color(ev));
+	fx_buf_adds(out, ev->tombstone ? "tombstone" : fx_op_name(ev->op));
+	fx_buf_adds(out, reset);
+	fx_buf_addc(out, ' ');
+	if (o->color)
+		fx_buf_adds(out, C_BOLD);
+	if (m->entity)
+		put_safe(out, m->entity, strlen(m->entity));
+	else if (ev->source.table.p)
+		put_unquoted(out, ev->source.table);
+	else
+		fx_buf_addc(out, '?');
+	if (ev->id.p) {
+		struct fx_buf id = FX_BUF_INIT;
+
+		fx_buf_addc(out, '#');
+		fx_debezium_id_text(ev, &id);
+		put_safe(out, fx_buf_str(&id), id.len);
+		fx_buf_release(&id);
+	}
+	fx_buf_adds(out, reset);
+	fx_buf_addf(out, " %s", dim);
+	put_safe(out, m->topic, strlen(m->topic));
+	fx_buf_addf(out, "[%" PRId32 "]@%" PRId64, m->partition, m->offset);
+	put_source(out, &ev->source);
+	fx_buf_adds(out, reset);
+	fx_buf_addc(out, '\n');
+	if (ev->tombstone)
+		return;
+	if (ev->op == FX_OP_UPDATE && ev->before.present) {
+		for (i = 0; i < ev->n_changed; i++)
+			if (ev->changed[i].name.n > width)
+				width = ev->changed[i].name.n;
+		for (i = 0; i < ev->n_changed; i++) {
+			const struct fx_change *c = &ev->changed[i];
+
+			fx_buf_adds(out, "    ");
+			fx_buf_add(out, c->name.p, c->name.n);
+			fx_buf_addf(out, "%*s  ", (int)(width - c->name.n), "");
+			put_value(out, c->before, max, o->color);
+			fx_buf_addf(out, " %s→%s ", dim, reset);
+			put_value(out, c->after, max, o->color);
+			fx_buf_addc(out, '\n');
+		}
+		if (!ev->n_changed)
+			fx_buf_addf(out, "    %s(no column changed)%s\n", dim, reset);
+		return;
+	}
+	if (ev->op == FX_OP_DELETE)
+		return; /* the header names the row */
+	if (ev->op == FX_OP_MESSAGE) {
+		fx_buf_adds(out, "    ");
+		put_value(out, ev->message, max, o->color);
+		fx_buf_addc(out, '\n');
+		return;
+	}
+	for (i = 0; i < ev->after.n; i++)
+		if (ev->after.fields[i].name.n > width)
+			width = ev->after.fields[i].name.n;
+	for (i = 0; i < ev->after.n; i++) {
+		const struct fx_field *f = &ev->after.fields[i];
+
+		idlen = f->name.n;
+		fx_buf_adds(out, "    ");
+		fx_buf_add(out, f->name.p, idlen);
+		fx_buf_addf(out, "%*s  ", (int)(width - idlen), "");
+		put_value(out, f->value, max, o->color);
+		fx_buf_addc(out, '\n');
+	}
+}
+
+void fx_render_event(struct fx_buf *out, const struct fx_render_opts *o,
+		     const struct fx_record_meta *m, const struct fx_event *ev)
+{
+	if (o->format == FX_EVENT_PRETTY)
+		render_pretty(out, o, m, ev);
+	else
+		render_json(out, m, ev);
+}
+
+int fx_render_event_file(FILE *f, const struct fx_render_opts *o,
+			 const struct fx_record_meta *m, const struct fx_event *ev)
+{
+	struct fx_buf b = FX_BUF_INIT;
+	int ret = 0;
+
+	fx_render_event(&b, o, m, ev);
+	if (!fx_buf_ok(&b) || fwrite(b.buf, 1, b.len, f) != b.len)
+		ret = -1;
+	fx_buf_release(&b);
+	return ret;
+}

@@ -1,0 +1,410 @@
+/*
+ * The decoder against real events recorded from the local stack
+ * (tests/fixtures/events-tail/, see record.sh there), with and without the
+ * JsonConverter schema envelope, and against records that are not events.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "debezium.h"
+#include "helpers.h"
+#include "util/alloc.h"
+
+struct fixture {
+	char *key, *value;
+	size_t klen, vlen;
+};
+
+static void fixture_load(const char *name, struct fixture *fx)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "tests/fixtures/events-tail/%s.key", name);
+	fx->key = fx_test_read(fx_test_path(rel), &fx->klen);
+	snprintf(rel, sizeof(rel), "tests/fixtures/events-tail/%s.value", name);
+	fx->value = fx_test_read(fx_test_path(rel), &fx->vlen);
+	if (!fx->value)
+		fx->vlen = 0;
+	if (!fx->key)
+		fx->klen = 0;
+	snprintf(rel, sizeof(rel), "tests/fixtures/events-tail/%s.nokey", name);
+	cr_assert(fx->key || fx_test_read(fx_test_path(rel), NULL), "fixture %s is missing", name);
+}
+
+static void fixture_free(struct fixture *fx)
+{
+	free(fx->key);
+	free(fx->value);
+}
+
+static char *id_text(const struct fx_event *ev)
+{
+	struct fx_buf b = FX_BUF_INIT;
+
+	fx_debezium_id_text(ev, &b);
+	return fx_buf_detach(&b);
+}
+
+static int span_eq(struct fx_span s, const char *lit)
+{
+	return s.p && s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
+}
+
+static const char *row_value(const struct fx_row *r, const char *name)
+{
+	static char out[256];
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->fields[i].name.n == strlen(name) &&
+		    !memcmp(r->fields[i].name.p, name, r->fields[i].name.n)) {
+			snprintf(out, sizeof(out), "%.*s", (int)r->fields[i].value.n,
+				 r->fields[i].value.p);
+			return out;
+		}
+	return NULL;
+}
+
+struct real_case {
+	const char *name;
+	int tombstone;
+	char op;
+	const char *id;
+	int composite;
+	const char *changed; /* comma-joined, updates */
+	const char *snapshot;
+	size_t n_after, n_before;
+};
+
+/* Both converter modes carry the same rows, so each case runs for plain- and schema-. */
+static const struct real_case real_cases[] = {
+	{ "types-read", 0, 'r', "1", 0, NULL, "\"last\"", 12, 0 },
+	{ "types-create", 0, 'c', "2", 0, NULL, "\"false\"", 12, 0 },
+	{ "types-update", 0, 'u', "2", 0, "Balance", "\"false\"", 12, 12 },
+	{ "types-update2", 0, 'u', "2", 0, "Email,Meta", "\"false\"", 12, 12 },
+	{ "types-delete", 0, 'd', "2", 0, NULL, "\"false\"", 0, 12 },
+	{ "types-tombstone", 1, 0, "2", 0, NULL, NULL, 0, 0 },
+	{ "composite-create", 0, 'c', "OrderID=7,Line=1", 1, NULL, "\"false\"", 4, 0 },
+	{ "composite-update", 0, 'u', "OrderID=7,Line=1", 1, "Qty", "\"false\"", 4, 4 },
+	{ "composite-delete", 0, 'd', "OrderID=7,Line=1", 1, NULL, "\"false\"", 0, 4 },
+	{ "composite-tombstone", 1, 0, "OrderID=7,Line=1", 1, NULL, NULL, 0, 0 },
+	{ "nopk-create", 0, 'c', "42", 0, NULL, "\"false\"", 2, 0 },
+};
+
+static void check_real(const char *mode, const struct real_case *c)
+{
+	struct fx_event ev = FX_EVENT_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	struct fixture fx;
+	char name[128], *id;
+
+	snprintf(name, sizeof(name), "%s-%s", mode, c->name);
+	fixture_load(name, &fx);
+	cr_assert_eq(fx_debezium_decode(&ev, fx.key, fx.klen, fx.value, fx.vlen, &err), 0,
+		     "%s: %s", name, err.msg);
+	cr_expect_eq(ev.tombstone, c->tombstone, "%s: tombstone", name);
+	cr_expect_eq((char)ev.op, c->op, "%s: op '%c'", name, ev.op ? ev.op : '-');
+	id = id_text(&ev);
+	cr_expect_str_eq(id, c->id, "%s: id", name);
+	free(id);
+	cr_expect_eq(ev.id_composite, c->composite, "%s: composite id", name);
+	cr_expect_eq(ev.after.n, c->n_after, "%s: %zu after fields", name, ev.after.n);
+	cr_expect_eq(ev.before.n, c->n_before, "%s: %zu before fields", name, ev.before.n);
+	if (c->changed) {
+		char got[256] = "";
+		size_t i;
+
+		for (i = 0; i < ev.n_changed; i++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%.*s", i ? "," : "",
+				 (int)ev.changed[i].name.n, ev.changed[i].name.p);
+		cr_expect_str_eq(got, c->changed, "%s: changed", name);
+	} else {
+		cr_expect_eq(ev.n_changed, 0, "%s: changed only for updates", name);
+	}
+	if (!c->tombstone) {
+		cr_expect(span_eq(ev.source.snapshot, c->snapshot), "%s: snapshot %.*s", name,
+			  (int)ev.source.snapshot.n, ev.source.snapshot.p);
+		cr_expect(span_eq(ev.source.connector, "\"mariadb\""), "%s: connector", name);
+		cr_expect(span_eq(ev.source.db, "\"fluxa\""), "%s: db", name);
+		cr_expect(span_eq(ev.source.file, "\"mariadb-bin.000003\"") || ev.source.file.n > 2,
+			  "%s: binlog file", name);
+		cr_expect(ev.source.pos.p && ev.source.pos.p[0] >= '1', "%s: binlog pos", name);
+		cr_expect(ev.has_ts_ms && ev.ts_ms > 1700000000000LL, "%s: ts_ms", name);
+		cr_expect(ev.has_source_ts_ms, "%s: source.ts_ms", name);
+		cr_expect(ev.compact, "%s: JsonConverter writes compact JSON", name);
+		/* the envelope is gone: the payload's own fields are what we see */
+		cr_expect(!ev.source.raw.p || ev.source.raw.p[0] == '{', "%s: source", name);
+	}
+	fx_event_release(&ev);
+	fixture_free(&fx);
+}
+
+Test(debezium, real_events_plain_and_schema)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(real_cases) / sizeof(real_cases[0]); i++) {
+		check_real("plain", &real_cases[i]);
+		check_real("schema", &real_cases[i]);
+	}
+}
+
+Test(debezium, column_types_as_debezium_writes_them)
+{
+	struct fx_event ev = FX_EVENT_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	struct fixture fx;
+
+	fixture_load("plain-types-create", &fx);
+	cr_assert_eq(fx_debezium_decode(&ev, fx.key, fx.klen, fx.value, fx.vlen, &err), 0, "%s",
+		     err.msg);
+	cr_expect_str_eq(row_value(&ev.after, "Balance"), "\"12.50\"");   /* DECIMAL as string */
+	cr_expect_str_eq(row_value(&ev.after, "CreatedAt"), "1795514400123"); /* DATETIME(3): ms */
+	cr_expect_str_eq(row_value(&ev.after, "Meta"), "\"{\\\"plan\\\":\\\"pro\\\",\\\"n\\\":1}\"");
+	cr_expect_str_eq(row_value(&ev.after, "Avatar"), "\"iVBORw0KGgo=\""); /* BLOB: base64 */
+	cr_expect_str_eq(row_value(&ev.after, "Birthday"), "null");
+	cr_expect_str_eq(row_value(&ev.after, "Score"), "-3.25E10");
+	fx_event_release(&ev);
+	fixture_free(&fx);
+
+	/* the snapshot row has a quoted, non-ASCII name */
+	fixture_load("schema-types-read", &fx);
+	cr_assert_eq(fx_debezium_decode(&ev, fx.key, fx.klen, fx.value, fx.vlen, &err), 0, "%s",
+		     err.msg);
+	cr_expect_str_eq(row_value(&ev.after, "Name"), "\"snap \\\"quoted\\\" Zoë\"");
+	fx_event_release(&ev);
+	fixture_free(&fx);
+}
+
+Test(debezium, update_changes_carry_both_sides)
+{
+	struct fx_event ev = FX_EVENT_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	struct fixture fx;
+
+	fixture_load("schema-types-update2", &fx);
+	cr_assert_eq(fx_debezium_decode(&ev, fx.key, fx.klen, fx.value, fx.vlen, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(ev.n_changed, 2);
+	cr_expect(span_eq(ev.changed[0].before, "\"alice@example.com\""));
+	cr_expect(span_eq(ev.changed[0].after, "null"));
+	cr_expect(span_eq(ev.changed[1].after, "\"{\\\"plan\\\":\\\"team\\\",\\\"n\\\":2}\""));
+	fx_event_release(&ev);
+	fixture_free(&fx);
+}
+
+Test(debezium, key_alone_gives_the_id)
+{
+	struct fx_event ev = FX_EVENT_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	static const struct {
+		const char *key, *id;
+	} cases[] = {
+		{ "{\"ID\":42}", "42" },
+		{ "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"ID\":42}}", "42" },
+		{ "{\"Code\":\"a\\\"b\\u00e9\\ud83d\\ude00\"}", "a\"bé😀" },
+		{ "{\"A\":1,\"B\":\"x\"}", "A=1,B=x" },
+		{ "\"plain-string-key\"", "plain-string-key" },
+		{ "null", "" },
+		{ "{}", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *id;
+
+		cr_assert_eq(fx_debezium_decode_key(&ev, cases[i].key, strlen(cases[i].key), &err), 0,
+			     "%s: %s", cases[i].key, err.msg);
+		id = id_text(&ev);
+		cr_expect_str_eq(id, cases[i].id, "key %s", cases[i].key);
+		free(id);
+	}
+	fx_event_release(&ev);
+}
+
+Test(debezium, other_ops_and_spacing)
+{
+	struct fx_event ev = FX_EVENT_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	const char *t = "{\"before\":null,\"after\":null,\"source\":{\"table\":\"T\"},\"op\":\"t\",\"ts_ms\":5}";
+	const char *m = "{\"op\":\"m\",\"ts_ms\":5,\"message\":{\"prefix\":\"p\",\"content\":\"eA==\"}}";
+	const char *spaced = "{ \"op\" : \"u\",\n \"before\": {\"ID\": 1, \"N\": [1, 2]},\n"
+			     " \"after\": {\"ID\":1,\"N\":[1,2], \"M\": 3}, \"source\": null }";
+
+	cr_assert_eq(fx_debezium_decode(&ev, NULL, 0, t, strlen(t), &err), 0, "%s", err.msg);
+	cr_expect_eq(ev.op, FX_OP_TRUNCATE);
+	cr_expect_null(ev.id.p);
+	cr_expect(ev.has_ts_ms && ev.ts_ms == 5);
+	cr_assert_eq(fx_debezium_decode(&ev, NULL, 0, m, strlen(m), &err), 0, "%s", err.msg);
+	cr_expect_eq(ev.op, FX_OP_MESSAGE);
+	cr_expect(ev.message.p && ev.message.p[0] == '{');
+	cr_assert_eq(fx_debezium_decode(&ev, "{\"ID\":1}", 8, spaced, strlen(spaced), &err), 0,
+		     "%s", err.msg);
+	cr_expect_not(ev.compact);
+	cr_assert_eq(ev.n_changed, 1, "[1, 2] and [1,2] are the same value");
+	cr_expect(span_eq(ev.changed[0].name, "M"));
+	cr_expect_null(ev.changed[0].before.p);
+	fx_event_release(&ev);
+}
+
+/* Records that are not Debezium change events: each is an error with a reason. */
+Test(debezium, not_events)
+{
+	static const struct {
+		const char *key, *value;
+		size_t vlen;
+		const char *why;
+	} cases[] = {
+		{ "{\"ID\":1}", "", 0, "empty bytes" },
+		{ "{\"ID\":1}", "\x01\x02garbage", 9, "not JSON" },
+		{ "{\"ID\":1}", "hello", 5, "not JSON" },
+		{ "{\"ID\":1}", "{\"a\":1}", 7, "no \"op\"" },
+		{ "{\"ID\":1}", "[1,2]", 5, "not a JSON object" },
+		{ "{\"ID\":1}", "42", 2, "not a JSON object" },
+		{ "{\"ID\":1}", "{\"op\":\"x\"}", 10, "unknown \"op\"" },
+		{ "{\"ID\":1}", "{\"op\":1}", 8, "unknown \"op\"" },
+		{ "{\"ID\":1}", "{\"op\":\"c\"}", 10, "create without" },
+		{ "{\"ID\":1}", "{\"op\":\"d\",\"before\":null}", 24, "delete without" },
+		{ "{\"ID\":1}", "{\"op\":\"u\",\"after\":5}", 20, "neither an object" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{}} x", 24, "trailing bytes" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":\"\xff\"}}", 28, "invalid UTF-8" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":\"\xc0\xaf\"}}", 29, "invalid UTF-8" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":\"x\ny\"}}", 28, "control character" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":01}}", 26, "expected ','" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":1.}}", 26, "bad number" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":\"\\x\"}}", 28, "bad escape" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":\"\\u12\"}}", 30, "bad \\u escape" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":tru}}", 26, "unexpected" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":\"\\udc00\"}}", 32, "lone surrogate" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":\"\\ud800x\"}}", 33, "lone surrogate" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":1,}}", 26, "field name" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\" 1}}", 25, "expected ':'" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":1}", 24, "expected ',' or '}'" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":\"1}}", 25, "unterminated" },
+		{ "{\"ID\":1}", "{\"op\":\"c\",\"after\":{\"a\":1}}\0", 27, "trailing" },
+		{ "not json", "{\"op\":\"c\",\"after\":{}}", 21, "key is not JSON" },
+		{ "", "{\"op\":\"c\",\"after\":{}}", 21, "key is empty" },
+	};
+	struct fx_event ev = FX_EVENT_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_err err = FX_ERR_INIT;
+		int ret = fx_debezium_decode(&ev, cases[i].key, strlen(cases[i].key), cases[i].value,
+					     cases[i].vlen, &err);
+
+		cr_expect_eq(ret, -1, "case %zu decoded", i);
+		cr_expect(strstr(err.msg, cases[i].why), "case %zu: '%s' does not say '%s'", i,
+			  err.msg, cases[i].why);
+	}
+	fx_event_release(&ev);
+}
+
+Test(debezium, deep_nesting_is_refused_not_recursed)
+{
+	struct fx_event ev = FX_EVENT_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	size_t n = 100000, i;
+	char *v = malloc(2 * n + 1);
+
+	for (i = 0; i < n; i++) {
+		v[i] = '[';
+		v[n + i] = ']';
+	}
+	cr_expect_eq(fx_debezium_decode(&ev, NULL, 0, v, 2 * n, &err), -1);
+	cr_expect(strstr(err.msg, "nested too deeply"), "%s", err.msg);
+	free(v);
+	fx_event_release(&ev);
+}
+
+Test(debezium, envelope_with_null_payload_is_a_tombstone)
+{
+	struct fx_event ev = FX_EVENT_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	const char *v = "{\"schema\":null,\"payload\":null}";
+
+	cr_assert_eq(fx_debezium_decode(&ev, "{\"ID\":3}", 8, v, strlen(v), &err), 0, "%s", err.msg);
+	cr_expect(ev.tombstone);
+	fx_event_release(&ev);
+}
+
+Test(debezium, unescape)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "\"plain\"", "plain" },
+		{ "\"a\\nb\\t\\\\\\/\\\"\"", "a\nb\t\\/\"" },
+		{ "\"\\u00e9\\u20ac\"", "é€" },
+		{ "\"\\ud83d\\ude00\"", "😀" },
+		{ "\"\\ud83d\"", "\xef\xbf\xbd" },
+		{ "\"\"", "" },
+		{ "12.5", "12.5" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_buf b = FX_BUF_INIT;
+		struct fx_span s = { cases[i].in, strlen(cases[i].in) };
+
+		fx_debezium_unescape(s, &b);
+		cr_expect_str_eq(fx_buf_str(&b), cases[i].out, "unescape %s", cases[i].in);
+		fx_buf_release(&b);
+	}
+}
+
+Test(debezium, op_masks)
+{
+	struct fx_err err = FX_ERR_INIT;
+	unsigned m;
+
+	cr_assert_eq(fx_op_parse_mask("c,u,d", &m, &err), 0);
+	cr_expect_eq(m, FX_OP_MASK('c') | FX_OP_MASK('u') | FX_OP_MASK('d'));
+	cr_assert_eq(fx_op_parse_mask("update,r,t", &m, &err), 0);
+	cr_expect_eq(m, FX_OP_MASK('u') | FX_OP_MASK('r') | FX_OP_MASK('t'));
+	cr_expect_eq(fx_op_parse_mask("c,x", &m, &err), -1);
+	cr_expect(strstr(err.msg, "'x'"), "%s", err.msg);
+	cr_expect_eq(err.code, FX_EXIT_USAGE);
+	cr_expect_eq(fx_op_parse_mask("", &m, &err), -1);
+	cr_expect_eq(fx_op_parse_mask("cu", &m, &err), -1);
+}
+
+Test(debezium, span_int)
+{
+	struct fx_span s;
+	int64_t v;
+
+	s.p = "1795492274220", s.n = 13;
+	cr_expect(fx_debezium_span_int(s, &v) == 0 && v == 1795492274220LL);
+	s.p = "-5", s.n = 2;
+	cr_expect(fx_debezium_span_int(s, &v) == 0 && v == -5);
+	s.p = "1.5", s.n = 3;
+	cr_expect_eq(fx_debezium_span_int(s, &v), -1);
+	s.p = "99999999999999999999", s.n = 20;
+	cr_expect_eq(fx_debezium_span_int(s, &v), -1);
+	s.p = "\"1\"", s.n = 3;
+	cr_expect_eq(fx_debezium_span_int(s, &v), -1);
+}
+
+/* Every allocation failing in turn: an error, never a crash or a leak (ASan run). */
+Test(debezium, allocation_failures)
+{
+	struct fixture fx;
+	long n;
+
+	fixture_load("plain-types-update", &fx);
+	for (n = 0; n < 10; n++) {
+		struct fx_event ev = FX_EVENT_INIT;
+		struct fx_err err = FX_ERR_INIT;
+		int ret;
+
+		fx_alloc_fail_after(n);
+		ret = fx_debezium_decode(&ev, fx.key, fx.klen, fx.value, fx.vlen, &err);
+		fx_alloc_fail_after(-1);
+		cr_expect(ret == 0 || strstr(err.msg, "out of memory"), "after %ld: %s", n, err.msg);
+		fx_event_release(&ev);
+	}
+	fixture_free(&fx);
+}
