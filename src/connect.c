@@ -271,6 +271,11 @@ unsigned long fx_connect_client_requests(const struct fx_connect_client *c)
 	return c->requests;
 }
 
+void fx_connect_client_set_retry_budget(struct fx_connect_client *c, long ms)
+{
+	c->budget_ms = ms >= 0 ? ms : 60000;
+}
+
 /* Same URL, trailing slashes ignored. */
 static int cc_same_url(const char *a, const char *b)
 {

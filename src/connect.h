@@ -69,6 +69,8 @@ const char *fx_connect_client_url(const struct fx_connect_client *c);
 const char *fx_connect_client_pool(const struct fx_connect_client *c);
 /* HTTP requests made so far (retries included). */
 unsigned long fx_connect_client_requests(const struct fx_connect_client *c);
+/* Changes the writes' retry budget (ms; < 0 means 60000) of a client made elsewhere. */
+void fx_connect_client_set_retry_budget(struct fx_connect_client *c, long ms);
 
 /* One client per distinct Connect URL (trailing '/' ignored), in the order added. */
 struct fx_connect_clients {

@@ -15,6 +15,7 @@ extern const struct fx_cmd fx_cmd_version;
 extern const struct fx_cmd fx_cmd_plan;
 extern const struct fx_cmd fx_cmd_show;
 extern const struct fx_cmd fx_cmd_status;
+extern const struct fx_cmd fx_cmd_apply;
 
 /* The command table: a new command is one file and one row here. */
 static const struct fx_cmd *const commands[] = {
@@ -24,6 +25,7 @@ static const struct fx_cmd *const commands[] = {
 	&fx_cmd_plan,
 	&fx_cmd_show,
 	&fx_cmd_status,
+	&fx_cmd_apply,
 	&fx_cmd_version,
 	NULL,
 };

@@ -1,0 +1,432 @@
+/*
+ * fluxacdc apply [FILE]: carry out the alters.
+ *
+ * Without FILE: plan, print it, and on a TTY ask for the exact word yes (no TTY
+ * and no --auto-approve: refuse, exit 3).  With FILE (from plan --out): no
+ * prompt; the manifest and the live state are read again and the plan is
+ * refused (exit 4) when either fingerprint moved.  Check errors block (1);
+ * deletes need --allow-destroy (3).  Then apply.c does the writes; the result
+ * lines say what was applied, and the exit status is 0, 1, 5 or 130.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "apply.h"
+#include "cmd_common.h"
+#include "diff.h"
+#include "plan_json.h"
+#include "plan_run.h"
+#include "render_plan.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+enum {
+	APPLY_AUTO_APPROVE = 1, APPLY_ALLOW_DESTROY, APPLY_WAIT, APPLY_NO_WAIT,
+	APPLY_RETRY_BUDGET, APPLY_SKIP_DB, APPLY_NO_VALIDATE,
+};
+
+static const struct fx_optdef apply_optdefs[] = {
+	{ APPLY_AUTO_APPROVE, "auto-approve", 0, 0, NULL, "apply without asking (needed without a TTY)" },
+	{ APPLY_ALLOW_DESTROY, "allow-destroy", 0, 0, NULL, "allow deleting managed connectors the manifest no longer wants" },
+	{ APPLY_WAIT, "wait", 0, 1, "SECONDS", "wait at most this long for each connector to be RUNNING (default 120)" },
+	{ APPLY_NO_WAIT, "no-wait", 0, 0, NULL, "do not wait for RUNNING after a create or update" },
+	{ APPLY_RETRY_BUDGET, "retry-budget", 0, 1, "SECONDS", "time each write may spend retrying rebalance answers (default 60)" },
+	{ APPLY_SKIP_DB, "skip-db-checks", 0, 0, NULL, "do not connect to the databases while planning" },
+	{ APPLY_NO_VALIDATE, "no-server-validate", 0, 0, NULL, "skip Connect's config validation while planning" },
+	{ 0, NULL, 0, 0, NULL, NULL },
+};
+
+struct apply_args {
+	int auto_approve;
+	int allow_destroy;
+	int wait_s;
+	int retry_budget_s;
+	int skip_db;
+	int no_validate;
+};
+
+static int apply_opt(int id, const char *arg, void *ctx, struct fx_err *err)
+{
+	struct apply_args *a = ctx;
+	uint64_t v;
+
+	switch (id) {
+	case APPLY_AUTO_APPROVE:
+		a->auto_approve = 1;
+		break;
+	case APPLY_ALLOW_DESTROY:
+		a->allow_destroy = 1;
+		break;
+	case APPLY_WAIT:
+	case APPLY_RETRY_BUDGET:
+		if (fx_str_to_u64(arg, 0, 86400, &v) < 0)
+			return fx_err_set(err, FX_EXIT_USAGE, "--%s: '%s' is not a number of seconds (0..86400)",
+					  id == APPLY_WAIT ? "wait" : "retry-budget", arg);
+		if (id == APPLY_WAIT)
+			a->wait_s = (int)v;
+		else
+			a->retry_budget_s = (int)v;
+		break;
+	case APPLY_NO_WAIT:
+		a->wait_s = 0;
+		break;
+	case APPLY_SKIP_DB:
+		a->skip_db = 1;
+		break;
+	default:
+		a->no_validate = 1;
+	}
+	return 0;
+}
+
+/* Progress on stderr: one rewritten line on a TTY, one line per change off it. */
+struct apply_progress {
+	const struct fx_opts *opts;
+	int tty;
+	int dirty; /* a TTY line is showing */
+};
+
+static void apply_progress_cb(void *ctx, const struct fx_apply_event *ev)
+{
+	struct apply_progress *pr = ctx;
+	const struct fx_apply_result *r = ev->result;
+
+	if (pr->opts->quiet)
+		return;
+	if (pr->tty) {
+		if (ev->kind == FX_APPLY_EV_DONE) {
+			if (pr->dirty)
+				fputs("\r\033[K", stderr);
+			pr->dirty = 0;
+			return;
+		}
+		fprintf(stderr, "\r\033[K%s %s: %s (%.0f s)", fx_action_name(r->action), r->connector,
+			ev->state ? ev->state : "writing", ev->elapsed);
+		pr->dirty = 1;
+		fflush(stderr);
+		return;
+	}
+	if (ev->kind == FX_APPLY_EV_START)
+		fprintf(stderr, "fluxacdc: %s %s on %s\n", fx_action_name(r->action), r->connector,
+			r->connect_url);
+	else if (ev->kind == FX_APPLY_EV_STATE)
+		fprintf(stderr, "fluxacdc: %s: %s (%.1f s)\n", r->connector, ev->state, ev->elapsed);
+}
+
+/* -v request log that does not tear a TTY progress line. */
+static void apply_log(void *ctx, const char *line)
+{
+	struct apply_progress *pr = ctx;
+
+	if (!pr->opts->verbose)
+		return;
+	if (pr->dirty) {
+		fputs("\r\033[K", stderr);
+		pr->dirty = 0;
+	}
+	fprintf(stderr, "fluxacdc: %s\n", line);
+}
+
+static void apply_print_lines(const char *indent, const char *text)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		size_t n = strcspn(p, "\n");
+
+		printf("%s%.*s\n", indent, (int)n, p);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static void apply_print_results(const struct fx_apply_results *r, int color)
+{
+	size_t i;
+
+	printf("\nApply results:\n");
+	for (i = 0; i < r->n; i++) {
+		const struct fx_apply_result *a = &r->items[i];
+		const char *c = !color ? "" : a->outcome == FX_APPLY_APPLIED ? "\033[32m" :
+				a->outcome == FX_APPLY_UNCHANGED ? "" :
+				a->outcome == FX_APPLY_SKIPPED ? "\033[33m" : "\033[31m";
+
+		printf("  %-28s %-7s %s%-11s%s", a->connector, fx_action_name(a->action), c,
+		       fx_apply_outcome_name(a->outcome), color ? "\033[0m" : "");
+		if (a->outcome == FX_APPLY_SKIPPED) {
+			printf(" not attempted\n");
+			continue;
+		}
+		printf(" %s", a->state ? a->state : a->written ? "written" : "-");
+		if (a->outcome == FX_APPLY_UNCHANGED)
+			printf(a->action == FX_ACTION_DELETE ? " (already gone)" : " (already there with this config)");
+		if (a->written && a->outcome != FX_APPLY_APPLIED)
+			printf(" (the write landed)");
+		printf(" %.1f s\n", a->seconds);
+		if (a->error)
+			apply_print_lines("      error: ", a->error);
+		if (a->trace)
+			apply_print_lines("      | ", a->trace);
+	}
+}
+
+/* "fluxa_a, fluxa_b" of the results with outcome o (or "none"). */
+static void apply_names(struct fx_buf *b, const struct fx_apply_results *r, enum fx_apply_outcome o)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		if (r->items[i].outcome == o)
+			fx_buf_addf(b, "%s%s", n++ ? ", " : "", r->items[i].connector);
+	if (!n)
+		fx_buf_adds(b, "none");
+}
+
+static void apply_json_out(const struct fx_apply_results *r, const struct fx_plan *p,
+			   const char *status, int code, const char *message)
+{
+	json_t *j = fx_apply_results_json(r, p, status, code, message);
+
+	if (j) {
+		json_dumpf(j, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		json_decref(j);
+	}
+}
+
+/* Reads a whole file into b. */
+static int apply_read_file(const char *path, struct fx_buf *b, struct fx_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return fx_err_set(err, FX_EXIT_FAILURE, "cannot read plan file '%s': %s", path,
+				  strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fx_buf_add(b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		return fx_err_set(err, FX_EXIT_FAILURE, "cannot read plan file '%s'", path);
+	}
+	fclose(f);
+	return fx_buf_ok(b) ? 0 : fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+}
+
+/* Asks for "yes" on the terminal; 1 approved, 0 not, -1 interrupted. */
+static int apply_confirm(size_t n_changes)
+{
+	char line[64];
+
+	fprintf(stderr, "\nDo you want to apply %s%zu alter%s to Kafka Connect?\n"
+		"  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
+		n_changes == 1 ? "this " : "these ", n_changes, n_changes == 1 ? "" : "s");
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin)) {
+		fputc('\n', stderr);
+		return fx_interrupted ? -1 : 0;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return !strcmp(line, "yes");
+}
+
+static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
+{
+	static const char *const formats[] = { "text", "json", NULL };
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_plan saved = FX_PLAN_INIT, p = FX_PLAN_INIT;
+	struct fx_connect_clients clients = FX_CONNECT_CLIENTS_INIT;
+	struct fx_plan_run_opts ro = FX_PLAN_RUN_OPTS_INIT;
+	struct fx_render_opts rend = FX_RENDER_OPTS_INIT;
+	struct fx_apply_opts ao = FX_APPLY_OPTS_INIT;
+	struct fx_apply_results res = FX_APPLY_RESULTS_INIT;
+	struct apply_args a = { 0, 0, 120, 60, 0, 0 };
+	struct apply_progress pr = { opts, 0, 0 };
+	struct fx_opts mopts = *opts;
+	struct fx_buf b = FX_BUF_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	const char *format, *file = NULL;
+	size_t i;
+	int first, ret, json, code;
+
+	if (fx_cli_parse(argc, argv, self, apply_opt, &a, opts, &first, &err) < 0 ||
+	    fx_cli_format(opts, formats, "text", &format, &err) < 0)
+		return fx_cmd_fail(&err);
+	if (first + 1 < argc) {
+		fx_err_set(&err, FX_EXIT_USAGE, "apply: unexpected argument '%s'", argv[first + 1]);
+		return fx_cmd_fail(&err);
+	}
+	if (first < argc)
+		file = argv[first];
+	json = !strcmp(format, "json");
+	mopts = *opts;
+	if (file) {
+		if (apply_read_file(file, &b, &err) < 0 ||
+		    fx_plan_from_json(file, fx_buf_str(&b), b.len, &saved, &err) < 0) {
+			ret = fx_cmd_fail(&err);
+			goto cleanup;
+		}
+		/* The manifest the plan was made from, unless -f says otherwise. */
+		if (!mopts.manifest && saved.manifest_path)
+			mopts.manifest = saved.manifest_path;
+	}
+	ret = fx_cmd_load_manifest(&mopts, &m);
+	if (ret)
+		goto cleanup;
+	fx_cli_catch_signals();
+	pr.tty = isatty(STDERR_FILENO);
+	ro.timeout_s = opts->timeout_s;
+	ro.skip_db_checks = a.skip_db || (file && saved.db_checks_skipped);
+	ro.server_validate = !a.no_validate;
+	ro.salt = file ? saved.salt : NULL;
+	ro.interrupt = &fx_interrupted;
+	ro.log = apply_log;
+	ro.log_ctx = &pr;
+	if (fx_plan_run(&m, &ro, &p, NULL, &clients, &err) < 0) {
+		ret = fx_cmd_fail(&err);
+		goto cleanup;
+	}
+	for (i = 0; i < clients.n; i++)
+		fx_connect_client_set_retry_budget(clients.items[i], a.retry_budget_s * 1000L);
+	rend.color = fx_cli_use_color(opts, stdout);
+	rend.verbose = opts->verbose;
+	if (!json) {
+		if (file)
+			fx_render_plan_summary(stdout, &p, &rend);
+		else
+			fx_render_plan_text(stdout, &p, &rend);
+	}
+	if (!fx_plan_applyable(&p)) {
+		if (file)
+			fx_render_plan_text(stderr, &p, &rend);
+		fx_errorf("apply: the plan has %zu check error%s: nothing applied",
+			  fx_checks_count(&p.checks, FX_CHECK_ERROR),
+			  fx_checks_count(&p.checks, FX_CHECK_ERROR) == 1 ? "" : "s");
+		ret = FX_EXIT_FAILURE;
+		if (json)
+			apply_json_out(NULL, &p, "blocked", ret, "check errors block apply");
+		goto cleanup;
+	}
+	if (file) {
+		fx_buf_reset(&b);
+		if (fx_diff_drift(&saved, &p, &b)) {
+			const char *s = fx_buf_str(&b);
+
+			while (*s) {
+				size_t n = strcspn(s, "\n");
+
+				fx_errorf("%s: stale plan: %.*s", file, (int)n, s);
+				s += n + (s[n] == '\n');
+			}
+			fx_errorf("%s: nothing applied; run plan again", file);
+			ret = FX_EXIT_STALE;
+			if (json)
+				apply_json_out(NULL, &p, "stale", ret, "the plan file is stale");
+			goto cleanup;
+		}
+	}
+	if (!p.n_changes) {
+		if (!json && !opts->quiet)
+			printf("\nApply complete: nothing to do.\n");
+		if (json)
+			apply_json_out(NULL, &p, "no-changes", 0, NULL);
+		ret = 0;
+		goto cleanup;
+	}
+	if (fx_plan_count(&p, FX_ACTION_DELETE) && !a.allow_destroy) {
+		fx_errorf("apply: the plan deletes %zu connector%s: rerun with --allow-destroy to allow it; nothing applied",
+			  fx_plan_count(&p, FX_ACTION_DELETE),
+			  fx_plan_count(&p, FX_ACTION_DELETE) == 1 ? "" : "s");
+		ret = FX_EXIT_REFUSED;
+		if (json)
+			apply_json_out(NULL, &p, "refused", ret, "deletes need --allow-destroy");
+		goto cleanup;
+	}
+	if (!file && !a.auto_approve) {
+		int ok;
+
+		if (!isatty(STDIN_FILENO)) {
+			fx_errorf("apply: no terminal to ask for approval: rerun with --auto-approve, or apply a plan file (plan --out FILE); nothing applied");
+			ret = FX_EXIT_REFUSED;
+			if (json)
+				apply_json_out(NULL, &p, "refused", ret, "no approval");
+			goto cleanup;
+		}
+		fflush(stdout);
+		ok = apply_confirm(p.n_changes);
+		if (ok <= 0) {
+			fx_errorf("apply: %s; nothing applied", ok < 0 ? "interrupted" : "not approved");
+			ret = ok < 0 ? FX_EXIT_INTERRUPTED : FX_EXIT_REFUSED;
+			if (json)
+				apply_json_out(NULL, &p, "refused", ret, "not approved");
+			goto cleanup;
+		}
+	}
+	fflush(stdout);
+	ao.allow_destroy = a.allow_destroy;
+	ao.wait_s = a.wait_s;
+	ao.interrupt = &fx_interrupted;
+	ao.progress = apply_progress_cb;
+	ao.ctx = &pr;
+	if (fx_apply_run(&p, &clients, &ao, &res, &err) < 0) {
+		ret = fx_cmd_fail(&err);
+		if (json)
+			apply_json_out(NULL, &p, err.code == FX_EXIT_REFUSED ? "refused" : "failed", ret,
+				       err.msg);
+		goto cleanup;
+	}
+	code = fx_apply_exit_code(&res);
+	ret = code;
+	if (json) {
+		apply_json_out(&res, &p, code == 0 ? "applied" : code == FX_EXIT_PARTIAL ? "partial" :
+			       code == FX_EXIT_INTERRUPTED ? "interrupted" : "failed", code, NULL);
+	} else {
+		apply_print_results(&res, rend.color);
+		printf("\nApply %s: %zu applied, %zu unchanged, %zu failed, %zu not attempted.\n",
+		       code == 0 ? "complete" : code == FX_EXIT_INTERRUPTED ? "interrupted" :
+		       code == FX_EXIT_PARTIAL ? "partly done" : "failed",
+		       fx_apply_count(&res, FX_APPLY_APPLIED), fx_apply_count(&res, FX_APPLY_UNCHANGED),
+		       fx_apply_count(&res, FX_APPLY_FAILED) + fx_apply_count(&res, FX_APPLY_INTERRUPTED),
+		       fx_apply_count(&res, FX_APPLY_SKIPPED));
+	}
+	if (code) {
+		fx_buf_reset(&b);
+		fx_buf_adds(&b, "applied: ");
+		apply_names(&b, &res, FX_APPLY_APPLIED);
+		fx_buf_adds(&b, "; failed: ");
+		apply_names(&b, &res, FX_APPLY_FAILED);
+		if (fx_apply_count(&res, FX_APPLY_INTERRUPTED)) {
+			fx_buf_adds(&b, "; interrupted: ");
+			apply_names(&b, &res, FX_APPLY_INTERRUPTED);
+		}
+		fx_buf_adds(&b, "; not attempted: ");
+		apply_names(&b, &res, FX_APPLY_SKIPPED);
+		fx_errorf("apply %s (exit %d): %s", code == FX_EXIT_INTERRUPTED ? "interrupted" :
+			  code == FX_EXIT_PARTIAL ? "partly done" : "failed", code, fx_buf_str(&b));
+	}
+	if (opts->verbose)
+		for (i = 0; i < clients.n; i++)
+			fx_notef(opts, "%lu requests to %s", fx_connect_client_requests(clients.items[i]),
+				 fx_connect_client_url(clients.items[i]));
+cleanup:
+	fx_apply_results_release(&res);
+	fx_connect_clients_release(&clients);
+	fx_plan_release(&p);
+	fx_plan_release(&saved);
+	fx_buf_release(&b);
+	fx_manifest_release(&m);
+	return ret;
+}
+
+const struct fx_cmd fx_cmd_apply = {
+	"apply", cmd_apply_run, "[FILE]",
+	"Carry out the alters (asks for yes on a TTY); with FILE, exactly that plan, refusing if stale.",
+	apply_optdefs,
+};
