@@ -637,8 +637,8 @@ static void set_hint(struct eval *e, struct fx_buf *b, const char *var, const ch
 		fx_buf_addf(b, "SET PERSIST %s = %s; (or %s = %s under [mysqld] in my.cnf, then "
 			    "restart)", var, sql_value, var, cnf_value);
 	else
-		fx_buf_addf(b, "set %s = %s under [mysqld] in my.cnf, and SET GLOBAL %s = %s; for "
-			    "the running server", var, cnf_value, var, sql_value);
+		fx_buf_addf(b, "set %s = %s under [mysqld] in my.cnf, and run SET GLOBAL %s = %s "
+			    "for the running server", var, cnf_value, var, sql_value);
 }
 
 static void check_reachable(struct eval *e)
@@ -734,7 +734,9 @@ static void check_variables(struct eval *e)
 		char obs[64], msg[64];
 
 		snprintf(obs, sizeof(obs), "%llu s", (unsigned long long)secs);
-		if (secs >= 3600)
+		if (secs % 3600 == 0)
+			snprintf(msg, sizeof(msg), "%llu h", (unsigned long long)(secs / 3600));
+		else if (secs >= 3600)
 			snprintf(msg, sizeof(msg), "%.1f h", (double)secs / 3600.0);
 		else
 			snprintf(msg, sizeof(msg), "%llu min", (unsigned long long)(secs / 60));
