@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include "diff.h"
+#include "mysql_inspect.h"
 #include "util/alloc.h"
 
 void fx_plan_new_salt(char out[33])
@@ -33,6 +34,36 @@ void fx_plan_new_salt(char out[33])
 static char *run_scope(const struct fx_observed_cluster *cl)
 {
 	return fx_asprintf("connect:%s", cl->kafka_pool ? cl->kafka_pool : cl->connect_url);
+}
+
+/*
+ * A pool whose flavor is still unknown (database checks skipped, or the
+ * server unreachable) keeps the class its live connector has, so that not
+ * knowing is never a connector.class change; with no live connector, mysql.
+ */
+static void run_flavor_from_live(const struct fx_manifest *m, const struct fx_observed_cluster *cl,
+				 size_t n_cl, enum fx_flavor *flavors)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->n_mysql; i++) {
+		char name[512];
+
+		if (flavors[i] != FX_FLAVOR_AUTO || m->mysql[i].flavor != FX_FLAVOR_AUTO)
+			continue;
+		snprintf(name, sizeof(name), "fluxa_%s", m->mysql[i].code);
+		for (j = 0; j < n_cl; j++) {
+			const struct fx_observed_connector *o = fx_observed_find(&cl[j], name);
+			const char *cls = o ? fx_config_get(&o->config, "connector.class") : NULL;
+
+			if (cls && !strcmp(cls, FX_CLASS_MARIADB))
+				flavors[i] = FX_FLAVOR_MARIADB;
+			else if (cls && !strcmp(cls, FX_CLASS_MYSQL))
+				flavors[i] = FX_FLAVOR_MYSQL;
+			if (flavors[i] != FX_FLAVOR_AUTO)
+				break;
+		}
+	}
 }
 
 /* connect.reachable and connect.plugin for each cluster and desired connector. */
@@ -173,11 +204,23 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		fx_err_set(err, 1, "out of memory");
 		goto cleanup;
 	}
-	/* FX_PLAN_DB_STEP: database checks fill flavors[] and plan->checks */
-	if (o->skip_db_checks)
+	if (o->skip_db_checks) {
 		plan->db_checks_skipped = 1;
+		for (i = 0; i < m->n_mysql; i++)
+			flavors[i] = m->mysql[i].flavor;
+	} else {
+		struct fx_mysql_inspect_opts mo = FX_MYSQL_INSPECT_OPTS_INIT;
+
+		mo.timeout_s = o->timeout_s;
+		mo.interrupt = o->interrupt;
+		mo.log = o->log;
+		mo.log_ctx = o->log_ctx;
+		if (fx_mysql_inspect(m, &mo, NULL, flavors, &plan->checks, err) < 0)
+			goto cleanup;
+	}
 	if (fx_connect_observe(clients, cl, err) < 0)
 		goto cleanup;
+	run_flavor_from_live(m, cl, clients->n, flavors);
 	if (fx_desired_build(m, flavors, &d, err) < 0)
 		goto cleanup;
 	if (fx_diff_compute(&d, cl, clients->n, salt, plan, err) < 0)
