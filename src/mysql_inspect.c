@@ -377,8 +377,15 @@ static void inspect_pool(struct job *j, const struct queue *q)
 
 	if (inspect_interrupted(q))
 		goto done;
-	if (inspect_query(j, c, "SELECT VERSION(), CURRENT_USER(), CURRENT_ROLE()", row_version) < 0 ||
-	    inspect_query(j, c, sql_variables, row_var) < 0) {
+	/* CURRENT_ROLE() is MySQL 8.0+ and MariaDB 10.0.5+: without it, ask for less */
+	if (inspect_query(j, c, "SELECT VERSION(), CURRENT_USER(), CURRENT_ROLE()", row_version) < 0 &&
+	    (inspect_conn_lost(c) ||
+	     inspect_query(j, c, "SELECT VERSION(), CURRENT_USER(), NULL", row_version) < 0)) {
+		inspect_set_error(j, c, "SELECT VERSION()");
+		f->query_failed = 1;
+		goto done;
+	}
+	if (inspect_query(j, c, sql_variables, row_var) < 0) {
 		inspect_set_error(j, c, "SHOW GLOBAL VARIABLES");
 		f->query_failed = 1;
 		goto done;
