@@ -234,14 +234,20 @@ static int inspect_tables(struct job *j, MYSQL *c)
 	if (inspect_query(j, c, fx_buf_str(&sql), row_schema) < 0)
 		goto cleanup;
 	/* STATISTICS, not TABLE_CONSTRAINTS: MariaDB shows the latter's primary keys only
-	 * to users with more than SELECT (tests/fixtures/mysql/README.md) */
+	 * to users with more than SELECT (tests/fixtures/mysql/README.md).  Every
+	 * information_schema condition is a literal (schema and table names): a
+	 * correlated subquery made MariaDB open every table of every schema for
+	 * each row (337 ms instead of 29 ms for 20 tables among 1000). */
 	fx_buf_reset(&sql);
-	fx_buf_adds(&sql, "SELECT t.TABLE_NAME, t.TABLE_TYPE, (SELECT COUNT(*) FROM "
-		    "information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = t.TABLE_SCHEMA AND "
-		    "s.TABLE_NAME = t.TABLE_NAME AND s.INDEX_NAME = 'PRIMARY') FROM "
-		    "information_schema.TABLES t WHERE t.TABLE_SCHEMA = ");
+	fx_buf_adds(&sql, "SELECT t.TABLE_NAME, t.TABLE_TYPE, COUNT(s.INDEX_NAME) FROM "
+		    "information_schema.TABLES t LEFT JOIN (SELECT TABLE_NAME, INDEX_NAME FROM "
+		    "information_schema.STATISTICS WHERE TABLE_SCHEMA = ");
 	inspect_quote(c, &sql, db);
-	fx_buf_addf(&sql, " AND t.TABLE_NAME IN (%s)", fx_buf_str(&in));
+	fx_buf_addf(&sql, " AND TABLE_NAME IN (%s) AND INDEX_NAME = 'PRIMARY') s "
+		    "ON s.TABLE_NAME = t.TABLE_NAME WHERE t.TABLE_SCHEMA = ", fx_buf_str(&in));
+	inspect_quote(c, &sql, db);
+	fx_buf_addf(&sql, " AND t.TABLE_NAME IN (%s) GROUP BY t.TABLE_NAME, t.TABLE_TYPE",
+		    fx_buf_str(&in));
 	if (!fx_buf_ok(&sql)) {
 		j->oom = 1;
 		goto cleanup;
