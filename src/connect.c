@@ -453,7 +453,46 @@ static int cc_http_error(struct fx_connect_client *c, const struct cc_resp *r,
 	return -1;
 }
 
+/*
+ * A 404 that Connect itself gave ("Connector x not found"): its JSON error
+ * body.  A worker that is still starting answers 404 with no such body before
+ * its REST resources exist; that one says nothing about the connector.
+ */
+static int cc_not_found(const struct cc_resp *r)
+{
+	long code;
+	char *msg = NULL;
+	int ok;
+
+	if (r->status != 404)
+		return 0;
+	ok = fx_connect_parse_error(r->body, r->len, &code, &msg, NULL) == 0 && code == 404;
+	free(msg);
+	return ok;
+}
+
+/* A failed read worth another try: a rebalance answer, an unknown outcome,
+ * or a 404 from a worker whose REST resources are not up yet. */
+static int cc_read_retryable(const struct cc_resp *r)
+{
+	char *msg = NULL;
+	long code;
+	enum fx_connect_verdict v;
+
+	if (r->status == 404)
+		return !cc_not_found(r);
+	if (fx_connect_parse_error(r->body, r->len, &code, &msg, NULL) < 0)
+		msg = NULL;
+	v = fx_connect_classify(r->status, msg);
+	free(msg);
+	return v == FX_CONNECT_RETRY || v == FX_CONNECT_REREAD;
+}
+
+static int cc_sleep_ms(struct fx_connect_client *c, long ms);
+
 /* -------------------------------------------------------------- observing */
+
+#define CC_READ_ATTEMPTS 4 /* each observe request: tries on rebalance answers */
 
 static const char *const cc_observe_paths[] = {
 	"/", "/connector-plugins", "/connectors?expand=info&expand=status",
@@ -511,8 +550,14 @@ int fx_connect_observe_one(struct fx_connect_client *c, struct fx_observed_clust
 int fx_connect_observe(const struct fx_connect_clients *cs, struct fx_observed_cluster *out,
 		       struct fx_err *err)
 {
+	struct cc_obs {
+		size_t step;      /* next of cc_observe_paths */
+		unsigned tries;   /* of this step */
+		double start_at;  /* 0: not waiting; else start the step then */
+		int state;        /* 0 pending, 1 in flight or waiting, 2 done */
+	} *st = NULL;
 	CURLM *multi = NULL;
-	size_t *step = NULL, next = 0, active = 0, i;
+	size_t active = 0, i;
 	int ret = -1, interrupted = 0;
 
 	for (i = 0; i < cs->n; i++)
@@ -520,27 +565,34 @@ int fx_connect_observe(const struct fx_connect_clients *cs, struct fx_observed_c
 			return -1;
 	if (!cs->n)
 		return 0;
-	step = fx_calloc(cs->n, sizeof(*step));
+	st = fx_calloc(cs->n, sizeof(*st));
 	multi = curl_multi_init();
-	if (!step || !multi) {
+	if (!st || !multi) {
 		fx_err_set(err, 1, "out of memory");
 		goto cleanup;
 	}
 	for (;;) {
 		struct CURLMsg *msg;
-		int running, left;
+		double now = cc_now();
+		int running, left, timeout_ms = 100;
 
-		/* Start clusters while there is room. */
-		while (next < cs->n && active < CC_MAX_PARALLEL) {
-			struct fx_connect_client *c = cs->items[next];
+		/* Start clusters while there is room, and steps whose wait is over. */
+		for (i = 0; i < cs->n; i++) {
+			struct fx_connect_client *c = cs->items[i];
 
-			if (cc_prepare(c, "GET", cc_observe_paths[0], NULL, 1, err) < 0 ||
+			if (st[i].state == 0 && active < CC_MAX_PARALLEL) {
+				st[i].state = 1;
+				st[i].start_at = now;
+				active++;
+			}
+			if (st[i].state != 1 || st[i].start_at == 0 || st[i].start_at > now)
+				continue;
+			st[i].start_at = 0;
+			if (cc_prepare(c, "GET", cc_observe_paths[st[i].step], NULL, 1, err) < 0 ||
 			    curl_multi_add_handle(multi, c->easy) != CURLM_OK) {
 				fx_err_set(err, 1, "cannot start a request to %s", c->shown);
 				goto cleanup;
 			}
-			next++;
-			active++;
 		}
 		if (!active)
 			break;
@@ -551,10 +603,11 @@ int fx_connect_observe(const struct fx_connect_clients *cs, struct fx_observed_c
 		while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
 			struct fx_connect_client *c = NULL;
 			struct fx_err why = FX_ERR_INIT;
-			char *priv = NULL;
 			struct cc_resp r;
 			CURL *easy = msg->easy_handle;
 			CURLcode cc = msg->data.result;
+			char *priv = NULL;
+			int rc;
 
 			if (msg->msg != CURLMSG_DONE)
 				continue;
@@ -565,27 +618,43 @@ int fx_connect_observe(const struct fx_connect_clients *cs, struct fx_observed_c
 				;
 			if (i == cs->n)
 				continue;
-			if (cc_finish(c, cc, &r, &why) < 0 ||
-			    cc_observe_step(c, step[i], &r, &out[i], &why) < 0) {
+			rc = cc_finish(c, cc, &r, &why);
+			if (rc == 0 && r.status != 200 && cc_read_retryable(&r) &&
+			    ++st[i].tries < CC_READ_ATTEMPTS && !cc_interrupted(c)) {
+				/* a rebalance or a starting worker: the same request again soon */
+				cc_http_error(c, &r, NULL, NULL, &why);
+				cc_logf(c, "retrying in %.1f s: %s", 0.5 * st[i].tries, why.msg);
+				st[i].start_at = cc_now() + 0.5 * st[i].tries;
+				continue;
+			}
+			if (rc < 0 || cc_observe_step(c, st[i].step, &r, &out[i], &why) < 0) {
 				if (why.code == FX_EXIT_INTERRUPTED)
 					interrupted = 1;
 				if (cc_cluster_fail(&out[i], &why, err) < 0)
 					goto cleanup;
+				st[i].state = 2;
 				active--;
 				continue;
 			}
-			if (++step[i] == CC_OBSERVE_STEPS) {
+			st[i].tries = 0;
+			if (++st[i].step == CC_OBSERVE_STEPS) {
 				out[i].reachable = 1;
+				st[i].state = 2;
 				active--;
 				continue;
 			}
-			if (cc_prepare(c, "GET", cc_observe_paths[step[i]], NULL, 1, err) < 0 ||
-			    curl_multi_add_handle(multi, c->easy) != CURLM_OK) {
-				fx_err_set(err, 1, "cannot start a request to %s", c->shown);
-				goto cleanup;
-			}
+			st[i].start_at = cc_now();
 		}
-		if (active && curl_multi_poll(multi, NULL, 0, 100, NULL) != CURLM_OK) {
+		if (!active)
+			break;
+		for (i = 0; i < cs->n; i++)
+			if (st[i].state == 1 && st[i].start_at > 0) {
+				double w = (st[i].start_at - cc_now()) * 1000;
+
+				if (w < timeout_ms)
+					timeout_ms = w < 0 ? 0 : (int)w;
+			}
+		if (curl_multi_poll(multi, NULL, 0, timeout_ms, NULL) != CURLM_OK) {
 			fx_err_set(err, 1, "libcurl multi interface failed");
 			goto cleanup;
 		}
@@ -603,11 +672,34 @@ cleanup:
 	}
 	if (multi)
 		curl_multi_cleanup(multi);
-	free(step);
+	free(st);
 	return ret;
 }
 
 /* ---------------------------------------------------------------- reading */
+
+/*
+ * GET path, tried again (after 0.5, 1, 1.5 s) on a rebalance answer or a
+ * starting worker's 404.  0 with r for any final HTTP answer.
+ */
+static int cc_read(struct fx_connect_client *c, const char *path, struct cc_resp *r,
+		   struct fx_err *err)
+{
+	unsigned tries = 0;
+
+	for (;;) {
+		struct fx_err why = FX_ERR_INIT;
+
+		if (cc_perform(c, "GET", path, NULL, 1, r, err) < 0)
+			return -1;
+		if (r->status == 200 || !cc_read_retryable(r) || ++tries >= CC_READ_ATTEMPTS)
+			return 0;
+		cc_http_error(c, r, NULL, NULL, &why);
+		cc_logf(c, "retrying in %.1f s: %s", 0.5 * tries, why.msg);
+		if (cc_sleep_ms(c, 500L * tries) < 0)
+			return fx_err_set(err, FX_EXIT_INTERRUPTED, "GET %s%s: interrupted", c->shown, path);
+	}
+}
 
 /* base path + "/connectors/<escaped name>" + suffix, new string. */
 static char *cc_connector_path(struct fx_connect_client *c, const char *name, const char *suffix)
@@ -665,9 +757,9 @@ int fx_connect_get_status(struct fx_connect_client *c, const char *name,
 	*found = 0;
 	if (!path)
 		return fx_err_set(err, 1, "out of memory");
-	if (cc_perform(c, "GET", path, NULL, 1, &r, err) < 0)
+	if (cc_read(c, path, &r, err) < 0)
 		goto cleanup;
-	if (r.status == 404) {
+	if (cc_not_found(&r)) {
 		ret = 0;
 		goto cleanup;
 	}
@@ -696,9 +788,9 @@ int fx_connect_get_config(struct fx_connect_client *c, const char *name, struct 
 	*found = 0;
 	if (!path)
 		return fx_err_set(err, 1, "out of memory");
-	if (cc_perform(c, "GET", path, NULL, 1, &r, err) < 0)
+	if (cc_read(c, path, &r, err) < 0)
 		goto cleanup;
-	if (r.status == 404) {
+	if (cc_not_found(&r)) {
 		ret = 0;
 		goto cleanup;
 	}
@@ -878,7 +970,7 @@ static int cc_write(struct fx_connect_client *c, enum cc_write_kind kind, const 
 		} else if (r.status >= 200 && r.status < 300) {
 			ret = 0;
 			goto cleanup;
-		} else if (kind == CC_DELETE && r.status == 404) {
+		} else if (kind == CC_DELETE && cc_not_found(&r)) {
 			if (noop)
 				*noop = !uncertain;
 			ret = 0;
@@ -886,6 +978,9 @@ static int cc_write(struct fx_connect_client *c, enum cc_write_kind kind, const 
 		} else {
 			cc_http_error(c, &r, config, &message, &last);
 			verdict = fx_connect_classify(r.status, message);
+			/* a starting worker's bare 404: it does not know yet, ask again */
+			if (r.status == 404 && !cc_not_found(&r))
+				verdict = FX_CONNECT_REREAD;
 		}
 		if (verdict == FX_CONNECT_FAIL || (verdict == FX_CONNECT_EXISTS && kind != CC_CREATE)) {
 			*err = last;
