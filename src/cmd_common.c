@@ -16,8 +16,11 @@ int fx_cmd_load_manifest(const struct fx_opts *opts, struct fx_manifest *m)
 	size_t i;
 
 	if (fx_manifest_load(path, m, &diags, &err) < 0) {
-		for (i = 0; i < diags.n; i++)
+		/* the first ones are what to fix; a flood helps nobody (-v shows all) */
+		for (i = 0; i < diags.n && (i < 25 || opts->verbose); i++)
 			fx_errorf("%s", diags.items[i]);
+		if (i < diags.n)
+			fx_errorf("%s: %zu more errors not shown (-v shows them all)", path, diags.n - i);
 		if (!diags.n || opts->verbose)
 			fx_errorf("%s", err.msg);
 		fx_diags_release(&diags);

@@ -132,45 +132,39 @@ static int desired_config(struct fx_connector *c, struct fx_err *err)
 	return bad ? fx_err_set(err, 1, "out of memory building connector '%s'", c->name) : 0;
 }
 
-static struct fx_connector *desired_find(struct fx_desired *d, const char *kafka,
-					 const char *mysql)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		if (!strcmp(d->connectors[i].kafka->code, kafka) &&
-		    !strcmp(d->connectors[i].mysql->code, mysql))
-			return &d->connectors[i];
-	return NULL;
-}
-
 int fx_desired_build(const struct fx_manifest *m, const enum fx_flavor *flavors,
 		     struct fx_desired *out, struct fx_err *err)
 {
-	size_t i, alloc_tables;
+	size_t i, nk = m->n_kafka ? m->n_kafka : 1, nm = m->n_mysql ? m->n_mysql : 1;
+	/* slot[k * nm + p]: 1 + index of the connector of (kafka pool k, mysql pool p) */
+	size_t *slot = fx_calloc(nk * nm, sizeof(*slot));
+	size_t *alloc_tables = fx_calloc(m->n_entities ? m->n_entities : 1, sizeof(*alloc_tables));
 
 	out->connectors = fx_calloc(m->n_entities ? m->n_entities : 1, sizeof(*out->connectors));
 	out->n = 0;
-	if (!out->connectors)
-		return fx_err_set(err, 1, "out of memory");
+	if (!out->connectors || !slot || !alloc_tables)
+		goto oom;
 	for (i = 0; i < m->n_entities; i++) {
 		const struct fx_entity *e = &m->entities[i];
 		const struct fx_kafka_pool *kp;
 		const struct fx_mysql_pool *mp;
 		struct fx_connector *c;
-		char **grown;
+		size_t *s, ci;
 
 		if (!e->kafka_pool)
 			continue;
 		kp = fx_manifest_kafka(m, e->kafka_pool);
 		mp = fx_manifest_mysql(m, e->mysql_pool);
 		if (!kp || !mp) {
+			free(slot);
+			free(alloc_tables);
 			fx_desired_release(out);
 			return fx_err_set(err, 65, "entity '%s': unknown pool", e->name);
 		}
-		c = desired_find(out, kp->code, mp->code);
-		if (!c) {
+		s = &slot[(size_t)(kp - m->kafka) * nm + (size_t)(mp - m->mysql)];
+		if (!*s) {
 			c = &out->connectors[out->n++];
+			*s = out->n;
 			c->kafka = kp;
 			c->mysql = mp;
 			c->name = fx_asprintf("fluxa_%s", mp->code);
@@ -182,16 +176,18 @@ int fx_desired_build(const struct fx_manifest *m, const enum fx_flavor *flavors,
 			if (!c->name)
 				goto oom;
 		}
-		alloc_tables = c->n_tables + 1;
-		grown = fx_realloc(c->tables, alloc_tables * sizeof(*c->tables));
-		if (!grown)
+		ci = *s - 1;
+		c = &out->connectors[ci];
+		if (fx_grow(&c->tables, &alloc_tables[ci], c->n_tables + 1, sizeof(*c->tables)) < 0)
 			goto oom;
-		c->tables = grown;
 		c->tables[c->n_tables] = fx_strdup(e->table);
 		if (!c->tables[c->n_tables])
 			goto oom;
 		c->n_tables++;
 	}
+	free(slot);
+	free(alloc_tables);
+	slot = alloc_tables = NULL;
 	for (i = 0; i < out->n; i++) {
 		struct fx_connector *c = &out->connectors[i];
 		size_t j;
@@ -217,6 +213,8 @@ int fx_desired_build(const struct fx_manifest *m, const enum fx_flavor *flavors,
 	qsort(out->connectors, out->n, sizeof(*out->connectors), cmp_connector);
 	return 0;
 oom:
+	free(slot);
+	free(alloc_tables);
 	fx_desired_release(out);
 	return fx_err_set(err, 1, "out of memory");
 }

@@ -144,19 +144,39 @@ static int scalar_has_nul(const yaml_node_t *n)
 	return strlen(scalar_raw(n)) != n->data.scalar.length;
 }
 
+struct key_ref {
+	const char *key;
+	size_t index;  /* position in the mapping: ties keep document order */
+	struct fx_pos pos;
+};
+
+static int key_ref_cmp(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
 /*
  * Checks a mapping's keys: each a scalar, none twice, each one of allowed
- * (when allowed is not NULL).  ctx names the mapping in messages.
+ * (when allowed is not NULL).  ctx names the mapping in messages.  Duplicates
+ * are found by sorting (manifests with thousands of entities stay linear-ish).
  */
 static void ld_check_keys(struct ld *ld, yaml_node_t *map, const char *ctx,
 			  const char *const *allowed, size_t n_allowed)
 {
-	yaml_node_pair_t *p, *q;
+	yaml_node_pair_t *p;
+	size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start), nk = 0, i;
+	struct key_ref *keys = fx_calloc(n ? n : 1, sizeof(*keys));
 
+	if (!keys) {
+		ld->oom = 1;
+		return;
+	}
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = ld_node(ld, p->key);
 		const char *key;
-		size_t i;
 		int ok = 0;
 
 		if (!k || k->type != YAML_SCALAR_NODE) {
@@ -165,15 +185,10 @@ static void ld_check_keys(struct ld *ld, yaml_node_t *map, const char *ctx,
 			continue;
 		}
 		key = scalar_raw(k);
-		for (q = map->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *k2 = ld_node(ld, q->key);
-
-			if (k2 && k2->type == YAML_SCALAR_NODE && !strcmp(scalar_raw(k2), key)) {
-				ld_diag_at(ld, ld_pos(k), "%s: duplicate key '%s' (first at line %d)",
-					   ctx, key, ld_pos(k2).line);
-				break;
-			}
-		}
+		keys[nk].key = key;
+		keys[nk].index = nk;
+		keys[nk].pos = ld_pos(k);
+		nk++;
 		if (!allowed)
 			continue;
 		for (i = 0; i < n_allowed; i++)
@@ -192,6 +207,18 @@ static void ld_check_keys(struct ld *ld, yaml_node_t *map, const char *ctx,
 				ld_diag_at(ld, ld_pos(k), "%s: unknown key '%s'", ctx, key);
 		}
 	}
+	qsort(keys, nk, sizeof(*keys), key_ref_cmp);
+	for (i = 1; i < nk; i++) {
+		size_t first = i - 1;
+
+		if (strcmp(keys[i].key, keys[first].key))
+			continue;
+		while (first > 0 && !strcmp(keys[first - 1].key, keys[i].key))
+			first--;
+		ld_diag_at(ld, keys[i].pos, "%s: duplicate key '%s' (first at line %d)", ctx,
+			   keys[i].key, keys[first].pos.line);
+	}
+	free(keys);
 }
 
 /* The value node of key in map (first occurrence), or NULL. */
@@ -762,6 +789,49 @@ static void ld_group(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_co
 
 /* ---- cross-reference rules ---- */
 
+static const struct fx_manifest *sort_m; /* qsort has no context argument */
+
+static int entity_table_cmp(const void *a, const void *b)
+{
+	const struct fx_entity *x = &sort_m->entities[*(const size_t *)a];
+	const struct fx_entity *y = &sort_m->entities[*(const size_t *)b];
+	int c = strcmp(x->mysql_pool, y->mysql_pool);
+
+	if (!c)
+		c = strcmp(x->table, y->table);
+	return c ? c : (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+/* Two entities may not map to one (MySQL pool, table): sorted, then adjacent. */
+static void ld_rule_same_table(struct ld *ld)
+{
+	const struct fx_manifest *m = ld->m;
+	size_t *idx = fx_calloc(m->n_entities ? m->n_entities : 1, sizeof(*idx));
+	size_t i, n = 0, first = 0;
+
+	if (!idx) {
+		ld->oom = 1;
+		return;
+	}
+	for (i = 0; i < m->n_entities; i++)
+		if (m->entities[i].mysql_pool && m->entities[i].table)
+			idx[n++] = i;
+	sort_m = m;
+	qsort(idx, n, sizeof(*idx), entity_table_cmp);
+	for (i = 1; i < n; i++) {
+		const struct fx_entity *e = &m->entities[idx[i]], *o = &m->entities[idx[first]];
+
+		if (strcmp(e->mysql_pool, o->mysql_pool) || strcmp(e->table, o->table)) {
+			first = i;
+			continue;
+		}
+		ld_diag_at(ld, e->table_pos,
+			   "entity '%s': table '%s' of mysql pool '%s' is already entity '%s' (line %d)",
+			   e->name, e->table, e->mysql_pool, o->name, o->pos.line);
+	}
+	free(idx);
+}
+
 static void ld_rules(struct ld *ld)
 {
 	struct fx_manifest *m = ld->m;
@@ -816,38 +886,8 @@ static void ld_rules(struct ld *ld)
 		if (mp && (!mp->user || !*mp->user))
 			ld_diag_at(ld, mp->pos, "mysql pool '%s': names no user (entity '%s' is captured from it)",
 				   mp->code, e->name);
-		for (j = 0; j < i; j++) {
-			const struct fx_entity *o = &m->entities[j];
-
-			if (o->mysql_pool && o->table && e->table &&
-			    !strcmp(o->mysql_pool, e->mysql_pool) && !strcmp(o->table, e->table)) {
-				ld_diag_at(ld, e->table_pos,
-					   "entity '%s': table '%s' of mysql pool '%s' is already entity '%s' (line %d)",
-					   e->name, e->table, e->mysql_pool, o->name, o->pos.line);
-				break;
-			}
-		}
 	}
-	/* non-captured duplicates are errors too: two entities, one table */
-	for (i = 0; i < m->n_entities; i++) {
-		struct fx_entity *e = &m->entities[i];
-
-		if (e->kafka_pool || !e->mysql_pool || !e->table)
-			continue;
-		for (j = 0; j < m->n_entities; j++) {
-			const struct fx_entity *o = &m->entities[j];
-
-			if (j == i || !o->mysql_pool || !o->table)
-				continue;
-			if ((j < i || o->kafka_pool) && !strcmp(o->mysql_pool, e->mysql_pool) &&
-			    !strcmp(o->table, e->table)) {
-				ld_diag_at(ld, e->table_pos,
-					   "entity '%s': table '%s' of mysql pool '%s' is already entity '%s' (line %d)",
-					   e->name, e->table, e->mysql_pool, o->name, o->pos.line);
-				break;
-			}
-		}
-	}
+	ld_rule_same_table(ld);
 	for (i = 0; i < m->n_mysql; i++) {
 		if (!m->mysql[i].has_server_id)
 			continue;
