@@ -15,6 +15,8 @@
 
 enum fx_color_mode { FX_COLOR_AUTO = 0, FX_COLOR_ALWAYS, FX_COLOR_NEVER };
 
+struct fx_cmd;
+
 /* Settings resolved once and passed down read-only. Strings are lent from argv/env. */
 struct fx_opts {
 	const char *manifest;  /* -f: explicit path, else NULL */
@@ -25,9 +27,10 @@ struct fx_opts {
 	int timeout_s;
 	int help;
 	int version;
+	const struct fx_cmd *const *commands; /* main.c's command table, NULL-terminated (completion) */
 };
 
-#define FX_OPTS_INIT { NULL, NULL, FX_COLOR_AUTO, 0, 0, 10, 0, 0 }
+#define FX_OPTS_INIT { NULL, NULL, FX_COLOR_AUTO, 0, 0, 10, 0, 0, NULL }
 
 struct fx_optdef {
 	int id;             /* returned to the command's callback; >= 1000 for globals */

@@ -16,6 +16,7 @@ extern const struct fx_cmd fx_cmd_plan;
 extern const struct fx_cmd fx_cmd_show;
 extern const struct fx_cmd fx_cmd_status;
 extern const struct fx_cmd fx_cmd_apply;
+extern const struct fx_cmd fx_cmd_completion;
 
 /* The command table: a new command is one file and one row here. */
 static const struct fx_cmd *const commands[] = {
@@ -27,6 +28,7 @@ static const struct fx_cmd *const commands[] = {
 	&fx_cmd_status,
 	&fx_cmd_apply,
 	&fx_cmd_version,
+	&fx_cmd_completion,
 	NULL,
 };
 
@@ -48,6 +50,7 @@ int main(int argc, char **argv)
 	int i, ret;
 
 	setlocale(LC_CTYPE, "");
+	opts.commands = commands;
 	/* Global options before the command: scan up to the first non-option. */
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const struct fx_optdef *d;
