@@ -97,15 +97,15 @@ static int diff_add_item(struct fx_change *ch, size_t *alloc, const char *key, e
 	if (!it->sensitive) {
 		it->before = before ? fx_strdup(before) : NULL;
 		it->after = after ? fx_strdup(after) : NULL;
-		if ((before && !it->before) || (after && !it->after)) {
-			free(it->key);
-			free(it->before);
-			free(it->after);
-			return -1;
-		}
 	}
-	if (!it->key)
+	/* not counted in n_diff yet: a failure frees all three here */
+	if (!it->key || (!it->sensitive && ((before && !it->before) || (after && !it->after)))) {
+		free(it->key);
+		free(it->before);
+		free(it->after);
+		memset(it, 0, sizeof(*it));
 		return -1;
+	}
 	ch->n_diff++;
 	return 0;
 }
@@ -126,11 +126,14 @@ static int diff_add_note(struct fx_change *ch, char *note)
 	return 0;
 }
 
-/* The entries of comma list b missing from comma list a, comma-joined (NULL: none). */
-static char *diff_list_added(const char *a, const char *b)
+/* The entries of comma list b missing from comma list a, comma-joined into
+ * *added (NULL: none).  -1 when out of memory: never a silent "none". */
+static int diff_list_added(const char *a, const char *b, char **added)
 {
 	struct fx_buf out = FX_BUF_INIT;
 	const char *p = b;
+
+	*added = NULL;
 
 	while (p && *p) {
 		const char *end = strchr(p, ',');
@@ -152,11 +155,16 @@ static char *diff_list_added(const char *a, const char *b)
 		}
 		p = end ? end + 1 : NULL;
 	}
+	if (!fx_buf_ok(&out)) {
+		fx_buf_release(&out);
+		return -1;
+	}
 	if (!out.len) {
 		fx_buf_release(&out);
-		return NULL;
+		return 0;
 	}
-	return fx_buf_detach(&out);
+	*added = fx_buf_detach(&out);
+	return 0;
 }
 
 static int diff_change_init(struct fx_change *ch, enum fx_action a, const char *name,
@@ -229,8 +237,10 @@ static int diff_desired(const struct fx_connector *c, const struct fx_observed_c
 			i++;
 			j++;
 		}
-		if (r < 0)
+		if (r < 0) {
+			fx_buf_release(&keys);
 			return -1;
+		}
 		if (key) {
 			size_t k;
 
@@ -256,11 +266,12 @@ static int diff_desired(const struct fx_connector *c, const struct fx_observed_c
 	{
 		const char *before = fx_config_get(&o->config, "table.include.list");
 		const char *after = fx_config_get(&c->config, "table.include.list");
-		char *added = after ? diff_list_added(before ? before : "", after) : NULL;
+		char *added = NULL;
 
-		if (added && diff_add_note(ch, fx_asprintf(
+		if ((after && diff_list_added(before ? before : "", after, &added) < 0) ||
+		    (added && diff_add_note(ch, fx_asprintf(
 				     "tables added to table.include.list are not snapshotted by Debezium (only new changes are captured): %s; for their existing rows send an incremental snapshot signal (execute-snapshot)",
-				     added)) < 0) {
+				     added)) < 0)) {
 			free(added);
 			fx_buf_release(&keys);
 			return -1;
@@ -269,6 +280,10 @@ static int diff_desired(const struct fx_connector *c, const struct fx_observed_c
 	}
 	if (risk == FX_RISK_RESNAPSHOT &&
 	    diff_add_note(ch, fx_strdup("this change makes Debezium start over: new topics or schema history, and a new snapshot")) < 0) {
+		fx_buf_release(&keys);
+		return -1;
+	}
+	if (!fx_buf_ok(&keys)) { /* a truncated key list must not pass for the real one */
 		fx_buf_release(&keys);
 		return -1;
 	}
@@ -414,8 +429,11 @@ int fx_diff_compute(const struct fx_desired *d, const struct fx_observed_cluster
 				goto oom;
 		}
 	}
-	qsort(out->changes, out->n_changes, sizeof(*out->changes), cmp_change);
-	qsort(out->unchanged, out->n_unchanged, sizeof(*out->unchanged), cmp_unchanged);
+	/* qsort(NULL, 0, ...) is undefined behaviour (UBSan: nonnull argument) */
+	if (out->n_changes > 1)
+		qsort(out->changes, out->n_changes, sizeof(*out->changes), cmp_change);
+	if (out->n_unchanged > 1)
+		qsort(out->unchanged, out->n_unchanged, sizeof(*out->unchanged), cmp_unchanged);
 	diff_fingerprints(d, clusters, n_clusters, out->salt, out);
 	return 0;
 oom:

@@ -123,11 +123,31 @@ int fx_plan_write_json(const struct fx_plan *p, FILE *out, int pretty)
 
 /* ---- reading ---- */
 
-static char *get_str(json_t *o, const char *key)
+/* A copy of o's string member key; NULL when absent, or (setting *oom) when
+ * out of memory, so that a failed copy never passes for a missing field. */
+static char *get_str(json_t *o, const char *key, int *oom)
 {
 	json_t *v = json_object_get(o, key);
+	char *s;
 
-	return json_is_string(v) ? fx_strdup(json_string_value(v)) : NULL;
+	if (!json_is_string(v))
+		return NULL;
+	s = fx_strdup(json_string_value(v));
+	if (!s)
+		*oom = 1;
+	return s;
+}
+
+static char *dup_or_null(const char *s, int *oom)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = fx_strdup(s);
+	if (!d)
+		*oom = 1;
+	return d;
 }
 
 static int enum_of(const char *s, const char *const *names, size_t n)
@@ -147,22 +167,24 @@ static int plan_read_change(json_t *jc, struct fx_change *c, struct fx_err *err,
 	static const char *const ops[] = { "add", "change", "remove" };
 	json_t *diff, *notes, *v;
 	size_t i;
-	int a, r;
+	int a, r, oom = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (!json_is_object(jc))
 		return fx_err_set(err, 65, "changes[%zu] is not an object", idx);
 	a = enum_of(json_string_value(json_object_get(jc, "action")), actions, 3);
 	r = enum_of(json_string_value(json_object_get(jc, "risk")), risks, 4);
-	c->connector = get_str(jc, "connector");
-	c->connect_url = get_str(jc, "connect_url");
+	c->connector = get_str(jc, "connector", &oom);
+	c->connect_url = get_str(jc, "connect_url", &oom);
+	if (oom)
+		return fx_err_set(err, 1, "out of memory reading changes[%zu]", idx);
 	if (a < 0 || r < 0 || !c->connector || !c->connect_url)
 		return fx_err_set(err, 65, "changes[%zu]: missing or bad action, risk, connector or connect_url", idx);
 	c->action = (enum fx_action)a;
 	c->risk = (enum fx_risk)r;
-	c->kafka_pool = get_str(jc, "kafka_pool");
-	c->mysql_pool = get_str(jc, "mysql_pool");
-	c->description = get_str(jc, "description");
+	c->kafka_pool = get_str(jc, "kafka_pool", &oom);
+	c->mysql_pool = get_str(jc, "mysql_pool", &oom);
+	c->description = get_str(jc, "description", &oom);
 	diff = json_object_get(jc, "diff");
 	if (json_is_array(diff) && json_array_size(diff)) {
 		c->diff = fx_calloc(json_array_size(diff), sizeof(*c->diff));
@@ -172,15 +194,20 @@ static int plan_read_change(json_t *jc, struct fx_change *c, struct fx_err *err,
 			struct fx_diff_item *d = &c->diff[c->n_diff];
 			int op = enum_of(json_string_value(json_object_get(v, "op")), ops, 3);
 
-			d->key = get_str(v, "key");
+			d->key = get_str(v, "key", &oom);
+			if (oom) {
+				free(d->key);
+				d->key = NULL;
+				return fx_err_set(err, 1, "out of memory reading changes[%zu]", idx);
+			}
 			if (!d->key || op < 0) {
 				free(d->key);
 				return fx_err_set(err, 65, "changes[%zu].diff[%zu]: missing key or op", idx, i);
 			}
 			d->op = (enum fx_diff_op)op;
 			d->sensitive = json_is_true(json_object_get(v, "sensitive"));
-			d->before = get_str(v, "before");
-			d->after = get_str(v, "after");
+			d->before = get_str(v, "before", &oom);
+			d->after = get_str(v, "after", &oom);
 			c->n_diff++;
 		}
 	}
@@ -190,9 +217,11 @@ static int plan_read_change(json_t *jc, struct fx_change *c, struct fx_err *err,
 		if (!c->notes)
 			return fx_err_set(err, 1, "out of memory");
 		json_array_foreach(notes, i, v)
-			if (json_is_string(v) && (c->notes[c->n_notes] = fx_strdup(json_string_value(v))))
+			if (json_is_string(v) && (c->notes[c->n_notes] = dup_or_null(json_string_value(v), &oom)))
 				c->n_notes++;
 	}
+	if (oom)
+		return fx_err_set(err, 1, "out of memory reading changes[%zu]", idx);
 	return 0;
 }
 
@@ -217,6 +246,7 @@ static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
 	json_t *checks, *changes, *fp, *fps, *v, *man;
 	const char *s;
 	size_t i;
+	int oom = 0;
 
 	if (!json_is_object(root))
 		return fx_err_set(err, 65, "not a fluxacdc plan (the top level is not an object)");
@@ -227,7 +257,7 @@ static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
 		return fx_err_set(err, 65, "plan format_version '%s' is not one this fluxacdc reads (%s)",
 				  s, FX_PLAN_FORMAT_VERSION);
 	man = json_object_get(root, "manifest");
-	p->manifest_path = get_str(man, "path");
+	p->manifest_path = get_str(man, "path", &oom);
 	s = json_string_value(json_object_get(man, "sha256"));
 	snprintf(p->manifest_sha256, sizeof(p->manifest_sha256), "%s", s ? s : "");
 	p->db_checks_skipped = json_is_true(json_object_get(root, "db_checks_skipped"));
@@ -273,7 +303,7 @@ static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
 		if (plan_read_change(v, c, err, i) < 0)
 			return -1;
 		f = fps ? fp_of(fps, c->connect_url, c->connector) : NULL;
-		c->observed_fp = f ? fx_strdup(f) : NULL;
+		c->observed_fp = dup_or_null(f, &oom);
 	}
 	/* unchanged: every fingerprinted connector that is not a change */
 	if (fps && json_array_size(fps)) {
@@ -294,12 +324,14 @@ static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
 					     !strcmp(p->changes[k].connect_url, u);
 			if (is_change)
 				continue;
-			p->unchanged[p->n_unchanged].connector = fx_strdup(n);
-			p->unchanged[p->n_unchanged].connect_url = fx_strdup(u);
-			p->unchanged[p->n_unchanged].observed_fp = f ? fx_strdup(f) : NULL;
+			p->unchanged[p->n_unchanged].connector = dup_or_null(n, &oom);
+			p->unchanged[p->n_unchanged].connect_url = dup_or_null(u, &oom);
+			p->unchanged[p->n_unchanged].observed_fp = dup_or_null(f, &oom);
 			p->n_unchanged++;
 		}
 	}
+	if (oom)
+		return fx_err_set(err, 1, "out of memory reading the plan");
 	return 0;
 }
 

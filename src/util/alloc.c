@@ -6,6 +6,7 @@
 #include <string.h>
 
 static long alloc_fail_left = -1;
+static int alloc_fail_once; /* only that one allocation fails, later ones succeed */
 static long alloc_counter;
 static int alloc_injected;
 
@@ -16,6 +17,8 @@ static int alloc_should_fail(void)
 		return 0;
 	if (alloc_fail_left == 0) {
 		alloc_injected = 1;
+		if (alloc_fail_once)
+			alloc_fail_left = -1;
 		return 1;
 	}
 	alloc_fail_left--;
@@ -25,6 +28,14 @@ static int alloc_should_fail(void)
 void fx_alloc_fail_after(long n)
 {
 	alloc_fail_left = n;
+	alloc_fail_once = 0;
+	alloc_injected = 0;
+}
+
+void fx_alloc_fail_once(long n)
+{
+	alloc_fail_left = n;
+	alloc_fail_once = 1;
 	alloc_injected = 0;
 }
 

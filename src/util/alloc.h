@@ -18,6 +18,9 @@ char *fx_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Torture control: -1 disables; n >= 0 fails the allocation after n more succeed. */
 void fx_alloc_fail_after(long n);
+/* The same, but only that one allocation fails: later ones succeed again, so
+ * an out-of-memory error that is swallowed shows as a wrong result. */
+void fx_alloc_fail_once(long n);
 /* How many allocations fx_* made since the counter was last reset. */
 long fx_alloc_count(void);
 void fx_alloc_count_reset(void);
