@@ -1,6 +1,11 @@
 #include "cmd_common.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render_plan.h"
 
 int fx_cmd_fail(const struct fx_err *err)
 {
@@ -31,5 +36,29 @@ int fx_cmd_load_manifest(const struct fx_opts *opts, struct fx_manifest *m)
 	if (m->world_readable_secret && !opts->quiet)
 		fx_warnf("%s: holds a literal password and other users can read it; use ${VAR} or a config provider (${file:...}), or chmod o-r",
 			 path);
+	return 0;
+}
+
+int fx_cmd_github_summary(const struct fx_plan *p, const struct fx_render_opts *o)
+{
+	const char *path = getenv("GITHUB_STEP_SUMMARY");
+	struct fx_render_opts md = *o;
+	FILE *f;
+
+	if (!path || !*path)
+		return 0;
+	f = fopen(path, "a");
+	if (!f) {
+		fx_warnf("cannot append the plan to $GITHUB_STEP_SUMMARY '%s': %s; the plan is in the log",
+			 path, strerror(errno));
+		return -1;
+	}
+	md.color = 0;
+	fx_render_plan_markdown(f, p, &md);
+	if (fclose(f) != 0) {
+		fx_warnf("cannot append the plan to $GITHUB_STEP_SUMMARY '%s': %s; the plan is in the log",
+			 path, strerror(errno));
+		return -1;
+	}
 	return 0;
 }

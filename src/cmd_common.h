@@ -5,11 +5,19 @@
 #include "cli.h"
 #include "manifest.h"
 
+struct fx_plan;
+struct fx_render_opts;
+
 /*
  * Loads the manifest named by opts, prints every problem (and the literal
  * secret warning) on stderr.  Returns 0, or the exit status to use (65 or 1).
  */
 int fx_cmd_load_manifest(const struct fx_opts *opts, struct fx_manifest *m);
+/*
+ * --format github: appends the markdown plan to $GITHUB_STEP_SUMMARY when it
+ * is set.  A failure is a warning only (the plan is in the log); returns -1.
+ */
+int fx_cmd_github_summary(const struct fx_plan *p, const struct fx_render_opts *o);
 /* Prints err on stderr and returns its code (1 when unset). */
 int fx_cmd_fail(const struct fx_err *err);
 

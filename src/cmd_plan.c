@@ -85,7 +85,7 @@ static int plan_write_file(const struct fx_plan *p, const char *path, struct fx_
 
 static int cmd_plan_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
-	static const char *const formats[] = { "text", "json", "markdown", NULL };
+	static const char *const formats[] = { "text", "json", "markdown", "github", NULL };
 	struct fx_manifest m = FX_MANIFEST_INIT;
 	struct fx_plan p = FX_PLAN_INIT;
 	struct fx_connect_clients clients = FX_CONNECT_CLIENTS_INIT;
@@ -129,8 +129,12 @@ static int cmd_plan_run(const struct fx_cmd *self, int argc, char **argv, struct
 		fx_plan_write_json(&p, stdout, 0);
 	else if (!strcmp(format, "markdown"))
 		fx_render_plan_markdown(stdout, &p, &rend);
-	else
+	else if (!strcmp(format, "github")) {
+		fx_render_plan_github(stdout, &p, &rend);
+		fx_cmd_github_summary(&p, &rend);
+	} else {
 		fx_render_plan_text(stdout, &p, &rend);
+	}
 	if (!fx_plan_applyable(&p))
 		ret = FX_EXIT_FAILURE;
 	else if (a.detailed && p.n_changes)

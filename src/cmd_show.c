@@ -33,7 +33,7 @@ static int show_read(const char *path, struct fx_buf *b, struct fx_err *err)
 
 static int cmd_show_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
-	static const char *const formats[] = { "text", "json", "markdown", NULL };
+	static const char *const formats[] = { "text", "json", "markdown", "github", NULL };
 	struct fx_plan p = FX_PLAN_INIT;
 	struct fx_buf b = FX_BUF_INIT;
 	struct fx_err err = FX_ERR_INIT;
@@ -62,8 +62,12 @@ static int cmd_show_run(const struct fx_cmd *self, int argc, char **argv, struct
 		fx_plan_write_json(&p, stdout, 0);
 	else if (!strcmp(format, "markdown"))
 		fx_render_plan_markdown(stdout, &p, &rend);
-	else
+	else if (!strcmp(format, "github")) {
+		fx_render_plan_github(stdout, &p, &rend);
+		fx_cmd_github_summary(&p, &rend);
+	} else {
 		fx_render_plan_text(stdout, &p, &rend);
+	}
 	fx_plan_release(&p);
 	return 0;
 }

@@ -1,5 +1,6 @@
 #include "render_plan.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
@@ -251,4 +252,131 @@ void fx_render_plan_markdown(FILE *out, const struct fx_plan *p, const struct fx
 		fwrite(fx_buf_str(&b), 1, b.len, out);
 	}
 	fx_buf_release(&b);
+}
+
+/* ---- GitHub Actions workflow commands ---- */
+
+/* A workflow command's message: %, CR and LF escaped (GitHub's rules). */
+static void gh_data(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '%')
+			fputs("%25", out);
+		else if (*s == '\r')
+			fputs("%0D", out);
+		else if (*s == '\n')
+			fputs("%0A", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* A property value: also ':' and ','. */
+static void gh_prop(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == ':')
+			fputs("%3A", out);
+		else if (*s == ',')
+			fputs("%2C", out);
+		else if (*s == '%')
+			fputs("%25", out);
+		else if (*s == '\r')
+			fputs("%0D", out);
+		else if (*s == '\n')
+			fputs("%0A", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* "::LEVEL file=F,title=T::" then the caller writes the message and '\n'. */
+static void gh_start(FILE *out, const char *level, const struct fx_plan *p, const char *title)
+{
+	fprintf(out, "::%s ", level);
+	if (p->manifest_path && *p->manifest_path) {
+		fputs("file=", out);
+		gh_prop(out, p->manifest_path);
+		fputc(',', out);
+	}
+	fputs("title=", out);
+	gh_prop(out, title);
+	fputs("::", out);
+}
+
+static void gh_check(FILE *out, const struct fx_plan *p, const struct fx_check *k)
+{
+	struct fx_buf t = FX_BUF_INIT;
+
+	fx_buf_addf(&t, "fluxacdc: %s (%s)", k->id, k->scope);
+	gh_start(out, k->level == FX_CHECK_ERROR ? "error" : "warning", p, fx_buf_str(&t));
+	gh_data(out, k->message);
+	if (k->observed || k->expected) {
+		fputs("%0Aobserved ", out);
+		gh_data(out, k->observed ? k->observed : "-");
+		fputs(", expected ", out);
+		gh_data(out, k->expected ? k->expected : "-");
+	}
+	if (k->hint) {
+		fputs("%0Ahint: ", out);
+		gh_data(out, k->hint);
+	}
+	fputc('\n', out);
+	fx_buf_release(&t);
+}
+
+static void gh_change(FILE *out, const struct fx_plan *p, const struct fx_change *c)
+{
+	struct fx_buf t = FX_BUF_INIT;
+	size_t i;
+
+	fx_buf_addf(&t, "fluxacdc: %s %s (risk %s)", fx_action_name(c->action), c->connector,
+		    fx_risk_name(c->risk));
+	gh_start(out, "warning", p, fx_buf_str(&t));
+	gh_data(out, c->description ? c->description : c->connector);
+	fputs(" on ", out);
+	gh_data(out, c->connect_url);
+	for (i = 0; i < c->n_notes; i++) {
+		fputs("%0Anote: ", out);
+		gh_data(out, c->notes[i]);
+	}
+	if (c->action == FX_ACTION_DELETE)
+		fputs("%0Aapply deletes it only with --allow-destroy", out);
+	fputc('\n', out);
+	fx_buf_release(&t);
+}
+
+void fx_render_plan_github(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o)
+{
+	struct fx_buf line = FX_BUF_INIT;
+	struct fx_render_opts plain = FX_RENDER_OPTS_INIT;
+	size_t i;
+	char *text = NULL, *nl;
+	size_t len = 0;
+	FILE *mem;
+
+	for (i = 0; i < p->checks.n; i++)
+		if (p->checks.items[i].level != FX_CHECK_INFO)
+			gh_check(out, p, &p->checks.items[i]);
+	for (i = 0; i < p->n_changes; i++)
+		if (p->changes[i].action == FX_ACTION_DELETE || p->changes[i].risk >= FX_RISK_RESNAPSHOT)
+			gh_change(out, p, &p->changes[i]);
+	/* the summary as a notice, then the text plan for the log, with workflow
+	 * commands off so that no value in it can be taken for one */
+	mem = open_memstream(&text, &len);
+	if (mem) {
+		fx_render_plan_summary(mem, p, &plain);
+		fclose(mem);
+		if (text && (nl = strchr(text, '\n')))
+			*nl = '\0';
+	}
+	fputs("::notice title=fluxacdc plan::", out);
+	gh_data(out, text ? text : "");
+	fputc('\n', out);
+	free(text);
+	fx_buf_addf(&line, "fluxacdc-%s", p->salt[0] ? p->salt : "plan");
+	fprintf(out, "::stop-commands::%s\n", fx_buf_str(&line));
+	fx_render_plan_text(out, p, o);
+	fprintf(out, "::%s::\n", fx_buf_str(&line));
+	fx_buf_release(&line);
 }

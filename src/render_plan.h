@@ -20,6 +20,13 @@ struct fx_render_opts {
 
 void fx_render_plan_text(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o);
 void fx_render_plan_markdown(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o);
+/*
+ * GitHub Actions: workflow commands (::error, ::warning with the manifest as
+ * file) for check errors and warnings, deletes and resnapshot risks, a
+ * ::notice with the summary, then the text plan between ::stop-commands::
+ * markers so that no value in it is taken for a command.
+ */
+void fx_render_plan_github(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o);
 /* The one-line summary: "Plan: 1 to create, ...". */
 void fx_render_plan_summary(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o);
 
