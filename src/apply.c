@@ -441,9 +441,7 @@ json_t *fx_apply_results_json(const struct fx_apply_results *r, const struct fx_
 		json_array_append_new(items, item);
 	}
 	for (i = 0; p && i < p->n_unchanged; i++)
-		json_array_append_new(unchanged, json_pack("{s:s, s:s}", "connector",
-							   p->unchanged[i].connector, "connect_url",
-							   p->unchanged[i].connect_url));
+		json_array_append_new(unchanged, json_string(p->unchanged[i].connector));
 	json_object_set_new(root, "format_version", json_string("1"));
 	json_object_set_new(root, "fluxacdc_version", json_string(FX_VERSION));
 	json_object_set_new(root, "status", json_string(status));
