@@ -6,6 +6,7 @@
 
 #include <openssl/rand.h>
 
+#include "connect_checks.h"
 #include "diff.h"
 #include "mysql_inspect.h"
 #include "util/alloc.h"
@@ -29,11 +30,6 @@ void fx_plan_new_salt(char out[33])
 		out[2 * i + 1] = hex[r[i] & 15];
 	}
 	out[32] = '\0';
-}
-
-static char *run_scope(const struct fx_observed_cluster *cl)
-{
-	return fx_asprintf("connect:%s", cl->kafka_pool ? cl->kafka_pool : cl->connect_url);
 }
 
 /*
@@ -64,63 +60,6 @@ static void run_flavor_from_live(const struct fx_manifest *m, const struct fx_ob
 				break;
 		}
 	}
-}
-
-/* connect.reachable and connect.plugin for each cluster and desired connector. */
-static int run_connect_checks(const struct fx_desired *d, const struct fx_observed_cluster *cl,
-			      size_t n, struct fx_checks *checks)
-{
-	size_t i, j;
-	int bad = 0;
-
-	for (i = 0; i < n; i++) {
-		char *scope = run_scope(&cl[i]);
-
-		if (!scope)
-			return -1;
-		if (!cl[i].reachable)
-			bad |= fx_checks_add(checks, FX_CHECK_ERROR, "connect.reachable", scope,
-					     "unreachable", "reachable",
-					     "check connect_url, the network path from here, and that the Connect worker runs (GET / must answer)",
-					     "Kafka Connect at %s: %s", cl[i].connect_url,
-					     cl[i].error ? cl[i].error : "unreachable");
-		else
-			bad |= fx_checks_add(checks, FX_CHECK_INFO, "connect.reachable", scope,
-					     cl[i].version, NULL, NULL,
-					     "Kafka Connect %s at %s (Kafka cluster %s), %zu connector%s",
-					     cl[i].version ? cl[i].version : "?", cl[i].connect_url,
-					     cl[i].kafka_cluster_id ? cl[i].kafka_cluster_id : "?",
-					     cl[i].n_connectors, cl[i].n_connectors == 1 ? "" : "s");
-		for (j = 0; cl[i].reachable && j < d->n; j++) {
-			const struct fx_connector *c = &d->connectors[j];
-			const char *cls = fx_config_get(&c->config, "connector.class");
-			const struct fx_plugin *pl;
-			size_t k;
-			int seen = 0;
-
-			if (!c->kafka->connect_url || strcmp(c->kafka->connect_url, cl[i].connect_url) || !cls)
-				continue;
-			for (k = 0; k < j; k++) /* one check per class and cluster */
-				seen |= d->connectors[k].kafka->connect_url &&
-					!strcmp(d->connectors[k].kafka->connect_url, cl[i].connect_url) &&
-					!strcmp(fx_config_get(&d->connectors[k].config, "connector.class"), cls);
-			if (seen)
-				continue;
-			pl = fx_observed_plugin(&cl[i], cls);
-			if (pl)
-				bad |= fx_checks_add(checks, FX_CHECK_INFO, "connect.plugin", scope,
-						     pl->version, NULL, NULL, "%s %s is installed", cls,
-						     pl->version ? pl->version : "");
-			else
-				bad |= fx_checks_add(checks, FX_CHECK_ERROR, "connect.plugin", scope,
-						     "missing", cls,
-						     "install the Debezium connector plugin on every worker's plugin.path and restart the workers",
-						     "connector class %s is not installed on %s (needed by %s)",
-						     cls, cl[i].connect_url, c->name);
-		}
-		free(scope);
-	}
-	return bad ? -1 : 0;
 }
 
 /* connect.validate: Connect's own validation of each create/update. */
@@ -225,7 +164,7 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		goto cleanup;
 	if (fx_diff_compute(&d, cl, clients->n, salt, plan, err) < 0)
 		goto cleanup;
-	if (run_connect_checks(&d, cl, clients->n, &plan->checks) < 0) {
+	if (fx_connect_checks(&d, cl, clients->n, &plan->checks) < 0) {
 		fx_err_set(err, 1, "out of memory");
 		goto cleanup;
 	}

@@ -1,0 +1,126 @@
+#include "connect_checks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+
+static char *checks_scope(const struct fx_observed_cluster *cl)
+{
+	return fx_asprintf("connect:%s", cl->kafka_pool ? cl->kafka_pool : cl->connect_url);
+}
+
+/* connect.reachable and connect.plugin for each cluster and desired connector. */
+static int checks_cluster(const struct fx_desired *d, const struct fx_observed_cluster *cl,
+			      size_t n, struct fx_checks *checks)
+{
+	size_t i, j;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		char *scope = checks_scope(&cl[i]);
+
+		if (!scope)
+			return -1;
+		if (!cl[i].reachable)
+			bad |= fx_checks_add(checks, FX_CHECK_ERROR, "connect.reachable", scope,
+					     "unreachable", "reachable",
+					     "check connect_url, the network path from here, and that the Connect worker runs (GET / must answer)",
+					     "Kafka Connect at %s: %s", cl[i].connect_url,
+					     cl[i].error ? cl[i].error : "unreachable");
+		else
+			bad |= fx_checks_add(checks, FX_CHECK_INFO, "connect.reachable", scope,
+					     cl[i].version, NULL, NULL,
+					     "Kafka Connect %s at %s (Kafka cluster %s), %zu connector%s",
+					     cl[i].version ? cl[i].version : "?", cl[i].connect_url,
+					     cl[i].kafka_cluster_id ? cl[i].kafka_cluster_id : "?",
+					     cl[i].n_connectors, cl[i].n_connectors == 1 ? "" : "s");
+		for (j = 0; cl[i].reachable && j < d->n; j++) {
+			const struct fx_connector *c = &d->connectors[j];
+			const char *cls = fx_config_get(&c->config, "connector.class");
+			const struct fx_plugin *pl;
+			size_t k;
+			int seen = 0;
+
+			if (!c->kafka->connect_url || strcmp(c->kafka->connect_url, cl[i].connect_url) || !cls)
+				continue;
+			for (k = 0; k < j; k++) /* one check per class and cluster */
+				seen |= d->connectors[k].kafka->connect_url &&
+					!strcmp(d->connectors[k].kafka->connect_url, cl[i].connect_url) &&
+					!strcmp(fx_config_get(&d->connectors[k].config, "connector.class"), cls);
+			if (seen)
+				continue;
+			pl = fx_observed_plugin(&cl[i], cls);
+			if (pl)
+				bad |= fx_checks_add(checks, FX_CHECK_INFO, "connect.plugin", scope,
+						     pl->version, NULL, NULL, "%s %s is installed", cls,
+						     pl->version ? pl->version : "");
+			else
+				bad |= fx_checks_add(checks, FX_CHECK_ERROR, "connect.plugin", scope,
+						     "missing", cls,
+						     "install the Debezium connector plugin on every worker's plugin.path and restart the workers",
+						     "connector class %s is not installed on %s (needed by %s)",
+						     cls, cl[i].connect_url, c->name);
+		}
+		free(scope);
+	}
+	return bad ? -1 : 0;
+}
+
+/*
+ * connect.connector_state: a managed connector the manifest wants that is
+ * FAILED or PAUSED live.  Its config may match (no alter), so apply would
+ * leave it as it is: say so, with the restart call.
+ */
+static int checks_state(const struct fx_desired *d, const struct fx_observed_cluster *cl,
+			    size_t n, struct fx_checks *checks)
+{
+	size_t i, j, t;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; cl[i].reachable && j < d->n; j++) {
+			const struct fx_connector *c = &d->connectors[j];
+			const struct fx_observed_connector *o;
+			const char *state, *failed_task = NULL;
+			char *scope, hint[600];
+
+			if (!c->kafka->connect_url || strcmp(c->kafka->connect_url, cl[i].connect_url))
+				continue;
+			o = fx_observed_find(&cl[i], c->name);
+			if (!o)
+				continue;
+			for (t = 0; t < o->n_tasks; t++)
+				if (o->tasks[t].state && !strcmp(o->tasks[t].state, "FAILED"))
+					failed_task = "FAILED";
+			state = o->state && (!strcmp(o->state, "FAILED") || !strcmp(o->state, "PAUSED")) ?
+				o->state : failed_task;
+			if (!state)
+				continue;
+			scope = checks_scope(&cl[i]);
+			if (!scope)
+				return -1;
+			snprintf(hint, sizeof(hint), !strcmp(state, "PAUSED") ?
+				 "resume it: curl -X PUT %s/connectors/%s/resume" :
+				 "see 'fluxacdc status' for the trace; after fixing the cause: curl -X POST '%s/connectors/%s/restart?includeTasks=true&onlyFailed=true'",
+				 cl[i].connect_url, c->name);
+			bad |= fx_checks_add(checks, FX_CHECK_WARNING, "connect.connector_state", scope, state,
+					     "RUNNING", hint,
+					     "%s is %s%s on %s; apply changes only its config and does not restart it",
+					     c->name, o->state ? o->state : "?",
+					     failed_task && (!o->state || strcmp(o->state, "FAILED")) ? " (a task FAILED)" : "",
+					     cl[i].connect_url);
+			free(scope);
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+int fx_connect_checks(const struct fx_desired *d, const struct fx_observed_cluster *clusters,
+		      size_t n, struct fx_checks *out)
+{
+	if (checks_cluster(d, clusters, n, out) < 0 || checks_state(d, clusters, n, out) < 0)
+		return -1;
+	return 0;
+}
