@@ -41,8 +41,14 @@ UNIT_BIN := $(BUILD)/run_unit
 
 all: $(BIN)
 
-$(BIN): $(MAIN_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+# ./fluxacdc is plain or instrumented, from build/ or build/san/: the stamp
+# changes when SANITIZE does, so switching back relinks instead of keeping the
+# other flavor's binary.
+FLAVOR := build/.flavor
+$(shell mkdir -p build; echo '$(SANITIZE)' | cmp -s - $(FLAVOR) 2>/dev/null || echo '$(SANITIZE)' > $(FLAVOR))
+
+$(BIN): $(MAIN_OBJ) $(LIB_OBJ) $(FLAVOR)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB_OBJ) $(LIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
