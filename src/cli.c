@@ -37,7 +37,7 @@ void fx_cli_log(void *ctx, const char *line)
 
 const struct fx_optdef fx_global_optdefs[] = {
 	{ FX_GOPT_MANIFEST, "manifest", 'f', 1, "FILE", "manifest file (default $FLUXACDC_MANIFEST, else ./fluxacdc.yaml)" },
-	{ FX_GOPT_FORMAT, "format", 0, 1, "FORMAT", "output format: text, json (plan and show: also markdown)" },
+	{ FX_GOPT_FORMAT, "format", 0, 1, "FORMAT", "output format: text or json; plan, show: also markdown, github; tail: pretty or json" },
 	{ FX_GOPT_COLOR, "color", 0, 1, "WHEN", "colors: auto, always or never (default auto)" },
 	{ FX_GOPT_VERBOSE, "verbose", 'v', 0, NULL, "say more on stderr (repeatable)" },
 	{ FX_GOPT_QUIET, "quiet", 'q', 0, NULL, "print only errors and data" },

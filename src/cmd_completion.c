@@ -51,7 +51,7 @@ static const struct {
 	{ NULL, "group", COMP_LIST, "groups" },
 	{ "tail", "from", COMP_WORDS, "beginning end" },
 	{ "tail", "tombstones", COMP_WORDS, "show hide" },
-	{ "tail", "op", COMP_WORDS, "c u d r t" },
+	{ "tail", "op", COMP_WORDS, "c u d r t m" },
 	{ "completion", "list", COMP_WORDS, "entities connectors topics groups" },
 };
 

@@ -89,4 +89,9 @@ head -c 4096 /dev/urandom > "$tmp/rand.yaml"
 "$FX" validate -f / >/dev/null 2>&1; [ $? = 65 ] && ok || bad "directory: want 65"
 
 echo "cli: $pass passed, $fail failed"
+# the other CLI suites (completion, install, messages, ...): each prints its own tally
+for t in "$root"/tests/cli/test_*.sh; do
+	[ -x "$t" ] || continue
+	"$t" "$FX" || fail=$((fail + 1))
+done
 [ "$fail" -eq 0 ]
