@@ -97,3 +97,8 @@ GRANT SELECT ON ${FLUXACDC_MYSQL_DATABASE}.* TO '$NOGRANT_USER'@'%';" >/dev/null
 }
 
 secs_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
+
+# assert_match WHAT FILE ERE
+assert_match() {
+	if grep -qE -- "$3" "$2"; then ok "$1"; else fail "$1: /$3/ not in $2"; sed 's/^/    | /' "$2" | head -40; fi
+}
