@@ -107,18 +107,36 @@ demo: deps all
 bench: all
 	@tests/bench/run.sh
 
+# Installs the binary, both man pages, the bash and zsh completions (generated
+# by the binary just built, from the option tables --help prints) and the
+# JSON Schemas.  uninstall removes exactly those files.
+BINDIR    = $(PREFIX)/bin
+MAN1DIR   = $(PREFIX)/share/man/man1
+MAN5DIR   = $(PREFIX)/share/man/man5
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
+SCHEMADIR = $(PREFIX)/share/fluxacdc/schemas
+SCHEMAS   := $(notdir $(wildcard schemas/*.json))
+
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/fluxacdc/schemas
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 man/fluxacdc.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 man/fluxacdc.yaml.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 644 schemas/*.json $(DESTDIR)$(PREFIX)/share/fluxacdc/schemas/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(MAN5DIR) \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(SCHEMADIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fluxacdc
+	install -m 644 man/fluxacdc.1 $(DESTDIR)$(MAN1DIR)/fluxacdc.1
+	install -m 644 man/fluxacdc.yaml.5 $(DESTDIR)$(MAN5DIR)/fluxacdc.yaml.5
+	./$(BIN) completion bash > $(DESTDIR)$(BASHCOMPDIR)/fluxacdc.tmp
+	mv -f $(DESTDIR)$(BASHCOMPDIR)/fluxacdc.tmp $(DESTDIR)$(BASHCOMPDIR)/fluxacdc
+	chmod 644 $(DESTDIR)$(BASHCOMPDIR)/fluxacdc
+	./$(BIN) completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_fluxacdc.tmp
+	mv -f $(DESTDIR)$(ZSHCOMPDIR)/_fluxacdc.tmp $(DESTDIR)$(ZSHCOMPDIR)/_fluxacdc
+	chmod 644 $(DESTDIR)$(ZSHCOMPDIR)/_fluxacdc
+	install -m 644 $(addprefix schemas/,$(SCHEMAS)) $(DESTDIR)$(SCHEMADIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/$(BIN) $(DESTDIR)$(PREFIX)/share/man/man1/fluxacdc.1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5/fluxacdc.yaml.5
-	rm -rf $(DESTDIR)$(PREFIX)/share/fluxacdc
+	rm -f $(DESTDIR)$(BINDIR)/fluxacdc $(DESTDIR)$(MAN1DIR)/fluxacdc.1 \
+	  $(DESTDIR)$(MAN5DIR)/fluxacdc.yaml.5 $(DESTDIR)$(BASHCOMPDIR)/fluxacdc \
+	  $(DESTDIR)$(ZSHCOMPDIR)/_fluxacdc $(addprefix $(DESTDIR)$(SCHEMADIR)/,$(SCHEMAS))
+	rmdir $(DESTDIR)$(SCHEMADIR) $(DESTDIR)$(PREFIX)/share/fluxacdc 2>/dev/null || true
 
 clean:
 	rm -rf build $(BIN)
