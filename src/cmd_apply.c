@@ -397,6 +397,7 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 		       fx_apply_count(&res, FX_APPLY_SKIPPED));
 	}
 	if (code) {
+		fflush(stdout); /* the results first, then the verdict */
 		fx_buf_reset(&b);
 		fx_buf_adds(&b, "applied: ");
 		apply_names(&b, &res, FX_APPLY_APPLIED);

@@ -687,28 +687,48 @@ char *fx_connect_redact(const char *msg, const struct fx_config *secrets)
 
 char *fx_connect_trace_head(const char *trace, size_t max_lines, const struct fx_config *secrets)
 {
+	struct fx_buf out = FX_BUF_INIT;
+	const char **keep = NULL;
+	size_t *lens = NULL, n = 0, alloc_k = 0, alloc_l = 0, i;
 	const char *p = trace;
-	size_t lines = 0;
-	char *head, *red;
+	char *head = NULL, *red = NULL;
 
-	if (!trace)
+	if (!trace || !max_lines)
 		return NULL;
-	while (*p && lines < max_lines) {
-		const char *nl = strchr(p, '\n');
+	/* The exception lines: the first, and each "Caused by:"; not the frames. */
+	while (*p) {
+		size_t len = strcspn(p, "\n");
 
-		lines++;
-		if (!nl) {
-			p += strlen(p);
-			break;
+		while (len && p[len - 1] == '\r')
+			len--;
+		if (len && (n == 0 || (p[0] != '\t' && p[0] != ' '))) {
+			if (fx_grow(&keep, &alloc_k, n + 1, sizeof(*keep)) < 0 ||
+			    fx_grow(&lens, &alloc_l, n + 1, sizeof(*lens)) < 0)
+				goto cleanup;
+			keep[n] = p;
+			lens[n++] = len;
 		}
-		p = nl + 1;
+		p += strcspn(p, "\n");
+		if (*p)
+			p++;
 	}
-	head = fx_strndup(trace, (size_t)(p - trace));
-	if (!head)
-		return NULL;
-	while (*head && (head[strlen(head) - 1] == '\n' || head[strlen(head) - 1] == '\r'))
-		head[strlen(head) - 1] = '\0';
-	red = fx_connect_redact(head, secrets);
+	/* Too many: the first line and the last ones (the root cause is last). */
+	for (i = 0; i < n; i++) {
+		if (n > max_lines && i > 0 && i < n - (max_lines - 1))
+			continue;
+		if (out.len)
+			fx_buf_addc(&out, '\n');
+		fx_buf_add(&out, keep[i], lens[i]);
+	}
+	if (!fx_buf_ok(&out))
+		goto cleanup;
+	head = out.buf ? fx_buf_detach(&out) : fx_strdup("");
+	if (head)
+		red = fx_connect_redact(head, secrets);
+cleanup:
+	free(keep);
+	free(lens);
 	free(head);
+	fx_buf_release(&out);
 	return red;
 }

@@ -91,7 +91,11 @@ const char *fx_connect_verdict_name(enum fx_connect_verdict v);
  * secret, token or credential; ends at a quote, blank, comma, ; & ) or }).
  */
 char *fx_connect_redact(const char *msg, const struct fx_config *secrets);
-/* The first max_lines lines of trace, redacted as above, joined by "\n". */
+/*
+ * What to show of a Java stack trace: its first line and each "Caused by:"
+ * line (frames left out), at most max_lines (then the first and the last
+ * ones: the root cause comes last), redacted as above, joined by "\n".
+ */
 char *fx_connect_trace_head(const char *trace, size_t max_lines, const struct fx_config *secrets);
 
 /* A connector is managed (ours to write) when its name starts with "fluxa_". */
