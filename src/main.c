@@ -16,6 +16,7 @@ extern const struct fx_cmd fx_cmd_plan;
 extern const struct fx_cmd fx_cmd_show;
 extern const struct fx_cmd fx_cmd_status;
 extern const struct fx_cmd fx_cmd_apply;
+extern const struct fx_cmd fx_cmd_tail;
 extern const struct fx_cmd fx_cmd_completion;
 
 /* The command table: a new command is one file and one row here. */
@@ -27,6 +28,7 @@ static const struct fx_cmd *const commands[] = {
 	&fx_cmd_show,
 	&fx_cmd_status,
 	&fx_cmd_apply,
+	&fx_cmd_tail,
 	&fx_cmd_version,
 	&fx_cmd_completion,
 	NULL,

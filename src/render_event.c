@@ -98,6 +98,20 @@ static void put_int(struct fx_buf *out, int64_t v)
 	fx_buf_add(out, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+/*
+ * The manifest's entity, else (callers try the source block's table first)
+ * the topic's last part: Debezium names topics prefix.database.table.
+ */
+static const char *entity_name(const struct fx_record_meta *m)
+{
+	const char *dot;
+
+	if (m->entity)
+		return m->entity;
+	dot = strrchr(m->topic, '.');
+	return dot && dot[1] ? dot + 1 : m->topic;
+}
+
 static void render_json(struct fx_buf *out, const struct fx_record_meta *m,
 			const struct fx_event *ev)
 {
@@ -115,8 +129,8 @@ static void render_json(struct fx_buf *out, const struct fx_record_meta *m,
 	else
 		fx_buf_adds(out, "null");
 	fx_buf_adds(out, ",\"entity\":");
-	if (m->entity)
-		fx_render_json_string(out, m->entity);
+	if (m->entity || !ev->source.table.p)
+		fx_render_json_string(out, entity_name(m));
 	else
 		put_json(out, ev->source.table, 1);
 	fx_buf_adds(out, ",\"id\":");
@@ -277,12 +291,10 @@ static void render_pretty(struct fx_buf *out, const struct fx_render_opts *o,
 	fx_buf_addc(out, ' ');
 	if (o->color)
 		fx_buf_adds(out, C_BOLD);
-	if (m->entity)
-		put_safe(out, m->entity, strlen(m->entity));
-	else if (ev->source.table.p)
-		put_unquoted(out, ev->source.table);
+	if (m->entity || !ev->source.table.p)
+		put_safe(out, entity_name(m), strlen(entity_name(m)));
 	else
-		fx_buf_addc(out, '?');
+		put_unquoted(out, ev->source.table);
 	if (ev->id.p) {
 		struct fx_buf id = FX_BUF_INIT;
 
