@@ -225,9 +225,11 @@ static int apply_confirm(size_t n_changes)
 {
 	char line[64];
 
-	fprintf(stderr, "\nDo you want to apply %s%zu alter%s to Kafka Connect?\n"
-		"  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
-		n_changes == 1 ? "this " : "these ", n_changes, n_changes == 1 ? "" : "s");
+	if (n_changes == 1)
+		fprintf(stderr, "\nDo you want to apply this alter to Kafka Connect?\n");
+	else
+		fprintf(stderr, "\nDo you want to apply these %zu alters to Kafka Connect?\n", n_changes);
+	fprintf(stderr, "  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin)) {
 		fputc('\n', stderr);

@@ -1,0 +1,100 @@
+/* apply.c's accounting: which exit status a set of per-alter results gives
+ * (SPEC §2: 0 all applied, 1 nothing applied and an error, 5 some applied
+ * then an error, 130 interrupted), and the JSON result's shape. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "apply.h"
+
+#define A FX_APPLY_APPLIED
+#define U FX_APPLY_UNCHANGED
+#define F FX_APPLY_FAILED
+#define S FX_APPLY_SKIPPED
+#define I FX_APPLY_INTERRUPTED
+
+static const struct {
+	const char *what;
+	enum fx_apply_outcome o[4];
+	size_t n;
+	int interrupted;
+	int code;
+} cases[] = {
+	{ "nothing to do", { 0 }, 0, 0, 0 },
+	{ "all applied", { A, A, A }, 3, 0, 0 },
+	{ "applied and unchanged", { A, U }, 2, 0, 0 },
+	{ "only unchanged (already there)", { U, U }, 2, 0, 0 },
+	{ "first fails, rest skipped", { F, S, S }, 3, 0, 1 },
+	{ "unchanged then a failure: nothing applied", { U, F, S }, 3, 0, 1 },
+	{ "one applied then a failure", { A, F, S }, 3, 0, 5 },
+	{ "two applied then a failure", { A, A, F }, 3, 0, 5 },
+	{ "interrupted during a write", { A, I, S }, 3, 1, 130 },
+	{ "interrupted while waiting", { A, A }, 2, 1, 130 },
+};
+
+Test(apply, exit_code_table)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_apply_result items[4];
+		struct fx_apply_results r = { items, cases[i].n, cases[i].interrupted };
+
+		memset(items, 0, sizeof(items));
+		for (j = 0; j < cases[i].n; j++)
+			items[j].outcome = cases[i].o[j];
+		cr_expect_eq(fx_apply_exit_code(&r), cases[i].code, "%s: got %d", cases[i].what,
+			     fx_apply_exit_code(&r));
+	}
+}
+
+Test(apply, outcome_names)
+{
+	cr_expect_str_eq(fx_apply_outcome_name(FX_APPLY_APPLIED), "applied");
+	cr_expect_str_eq(fx_apply_outcome_name(FX_APPLY_UNCHANGED), "unchanged");
+	cr_expect_str_eq(fx_apply_outcome_name(FX_APPLY_FAILED), "failed");
+	cr_expect_str_eq(fx_apply_outcome_name(FX_APPLY_SKIPPED), "skipped");
+	cr_expect_str_eq(fx_apply_outcome_name(FX_APPLY_INTERRUPTED), "interrupted");
+}
+
+Test(apply, results_json)
+{
+	struct fx_apply_result items[2];
+	struct fx_apply_results r = { items, 2, 0 };
+	struct fx_task_status task = { 0, (char *)"FAILED", (char *)"w1:8083", NULL };
+	json_t *j, *res;
+
+	memset(items, 0, sizeof(items));
+	items[0].connector = (char *)"fluxa_a";
+	items[0].connect_url = (char *)"http://c:8083";
+	items[0].action = FX_ACTION_CREATE;
+	items[0].outcome = FX_APPLY_FAILED;
+	items[0].written = 1;
+	items[0].state = (char *)"FAILED";
+	items[0].error = (char *)"fluxa_a: RUNNING; task 0 FAILED";
+	items[0].trace = (char *)"ConnectException: boom";
+	items[0].status.tasks = &task;
+	items[0].status.n_tasks = 1;
+	items[0].seconds = 1.23456;
+	items[1].connector = (char *)"fluxa_b";
+	items[1].connect_url = (char *)"http://c:8083";
+	items[1].action = FX_ACTION_DELETE;
+	items[1].outcome = FX_APPLY_SKIPPED;
+
+	j = fx_apply_results_json(&r, NULL, "failed", fx_apply_exit_code(&r), NULL);
+	cr_assert_not_null(j);
+	cr_expect_str_eq(json_string_value(json_object_get(j, "status")), "failed");
+	cr_expect_eq(json_integer_value(json_object_get(j, "exit_code")), 1);
+	res = json_object_get(j, "results");
+	cr_assert_eq(json_array_size(res), 2);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(res, 0), "outcome")), "failed");
+	cr_expect(json_is_true(json_object_get(json_array_get(res, 0), "written")));
+	cr_expect_str_eq(json_string_value(json_object_get(
+				 json_array_get(json_object_get(json_array_get(res, 0), "tasks"), 0), "state")),
+			 "FAILED");
+	cr_expect(json_is_null(json_object_get(json_array_get(res, 1), "state")));
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "summary"), "skipped")), 1);
+	cr_expect(json_real_value(json_object_get(json_array_get(res, 0), "seconds")) < 1.2346);
+	json_decref(j);
+}
