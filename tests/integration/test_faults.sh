@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# Faults between fluxacdc and Kafka Connect, with the real Connect behind a
+# fault injector (fault_server.py): for plan, status and apply, a closed
+# port, a listener that never answers, slow answers (within and beyond
+# --timeout), an answer trickled past the deadline, a 500 with an HTML body,
+# bytes that are not HTTP, an answer cut mid-body; then faults on apply's
+# writes only: a 500, an answer cut after the write landed, a write that
+# lands but is never answered.  Each command must fail within --timeout
+# (plus the retry budget for writes) with a clear message and the right exit
+# code, never leave a write unreported, and a repeated apply must converge.
+# Connectors: fluxa_reltest_f*, removed at the end.
+. "$(dirname "$0")/lib.sh"
+FAULTS="$FLUXACDC_ROOT/tests/integration/fault_server.py"
+M="$FX_TMP/m.yaml"
+export RELTEST_PW="$FLUXACDC_MYSQL_PASSWORD"
+TO=2 # --timeout
+SRV_PID=
+SRV_URL=
+
+# manifest URL POOL...: one pool per name, each capturing one table
+manifest() {
+	local url=$1 p sid=7710 tables=(UserEntity OrderEntity) i=0
+	shift
+	{
+		echo "version: 1"
+		echo "mysql:"
+		for p in "$@"; do
+			sid=$((sid + 1))
+			cat <<YAML
+  $p:
+    dsn: "${FLUXACDC_MYSQL_USER}:\${RELTEST_PW}@tcp(${FLUXACDC_MYSQL_HOST}:${FLUXACDC_MYSQL_PORT})/${FLUXACDC_MYSQL_DATABASE}"
+    flavor: mariadb
+    server_id: $sid
+    connector: {snapshot.mode: no_data}
+YAML
+		done
+		echo "kafka:"
+		echo "  default: {brokers: [\"${FLUXACDC_BROKERS}\"], connect_url: \"$url\"}"
+		if [ $# -eq 0 ]; then echo "entities: {}"; else echo "entities:"; fi
+		for p in "$@"; do
+			echo "  E_$p: {debezium: true, mysql: $p, table: ${tables[$((i % 2))]}}"
+			i=$((i + 1))
+		done
+	} >"$M"
+}
+
+ours() { curl -sS -m 10 "$FLUXACDC_CONNECT_URL/connectors" | jq -r '.[] | select(startswith("fluxa_reltest_f"))' | sort | xargs; }
+reset_ours() {
+	local c
+	for c in $(ours); do curl -sS -o /dev/null -m 30 -X DELETE "$FLUXACDC_CONNECT_URL/connectors/$c"; done
+}
+stop_srv() {
+	if [ -n "$SRV_PID" ]; then kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; fi
+	SRV_PID=
+}
+# start_srv MODE: a fault server in front of the stack's Connect; sets SRV_URL
+start_srv() {
+	stop_srv
+	rm -f "$FX_TMP/port" "$FX_TMP/srv.log"
+	: >"$FX_TMP/srv.log"
+	python3 "$FAULTS" "$1" "$FX_TMP/port" "$FX_TMP/srv.log" "$FLUXACDC_CONNECT_URL" &
+	SRV_PID=$!
+	for _ in $(seq 1 100); do [ -s "$FX_TMP/port" ] && break; sleep 0.05; done
+	SRV_URL="http://127.0.0.1:$(cat "$FX_TMP/port")"
+}
+cleanup() { stop_srv; reset_ours; }
+trap cleanup EXIT
+
+# timed OUT_PREFIX ARGS...: run_fx and MS = elapsed milliseconds
+timed() {
+	local s
+	s=$(date +%s%N)
+	run_fx "$@"
+	MS=$((($(date +%s%N) - s) / 1000000))
+}
+# within WHAT MAX_MS
+within() {
+	if [ "$MS" -le "$2" ]; then ok "$1 in ${MS} ms"; else fail "$1 took ${MS} ms (> $2)"; fi
+}
+writes_seen() { grep -cE '^(POST|PUT|DELETE) /connectors' "$FX_TMP/srv.log" || true; }
+
+# Other tests' managed connectors would be planned as deletes on this shared
+# cluster; make check runs one test at a time, so this only waits by hand.
+for i in $(seq 1 120); do
+	foreign=$(curl -sS -m 10 "$FLUXACDC_CONNECT_URL/connectors" |
+		jq -r '[.[] | select(startswith("fluxa_") and (startswith("fluxa_reltest_f") | not))] | join(" ")')
+	[ -z "$foreign" ] && break
+	[ "$i" = 1 ] && echo "  .. waiting for other tests' connectors to go: $foreign"
+	sleep 1
+done
+reset_ours
+LIMIT=$((TO * 1000 + 1500)) # one --timeout, plus process start and the rest
+
+# ---- (1) every read path broken: plan, status, apply fail in time, nothing written
+read_fault() { # read_fault LABEL URL EXPECTED_MESSAGE
+	local label=$1 url=$2 msg=$3
+	manifest "$url" reltest_f1
+	timed "$FX_TMP/p" plan -f "$M" --skip-db-checks --timeout $TO --format json
+	assert_eq "$label: plan exit 1" 1 "$RC"
+	assert_eq "$label: plan says connect.reachable error" error \
+		"$(jq -r '[.checks[]|select(.id=="connect.reachable")][0].level' "$FX_TMP/p.out")"
+	assert_contains "$label: plan message" "$FX_TMP/p.out" "$msg"
+	within "$label: plan gave up" "$LIMIT"
+	timed "$FX_TMP/s" status -f "$M" --timeout $TO
+	assert_eq "$label: status exit 1" 1 "$RC"
+	assert_contains "$label: status message" "$FX_TMP/s.err" "$msg"
+	within "$label: status gave up" "$LIMIT"
+	timed "$FX_TMP/a" apply -f "$M" --skip-db-checks --auto-approve --timeout $TO
+	assert_eq "$label: apply exit 1" 1 "$RC"
+	assert_contains "$label: apply message" "$FX_TMP/a.out" "$msg"
+	within "$label: apply gave up" "$LIMIT"
+	[ -n "$SRV_PID" ] && assert_eq "$label: apply wrote nothing" 0 "$(writes_seen)"
+	assert_eq "$label: nothing created" "" "$(ours)"
+	printf '  .. %-9s plan %s\n' "$label" "$(jq -r '[.checks[]|select(.id=="connect.reachable")][0].message' "$FX_TMP/p.out")"
+}
+
+stop_srv
+read_fault "closed" "http://127.0.0.1:18097" "Couldn't connect to server"
+start_srv stall
+read_fault "stalled" "$SRV_URL" "no answer within $TO s (--timeout)"
+start_srv "slow:$((TO + 3))"
+read_fault "slow" "$SRV_URL" "no answer within $TO s (--timeout)"
+start_srv "trickle:$((TO * 3))"
+read_fault "trickle" "$SRV_URL" "within $TO s"
+start_srv 500html
+read_fault "500-html" "$SRV_URL" "HTTP 500"
+start_srv garbage
+read_fault "garbage" "$SRV_URL" "$SRV_URL/:"
+start_srv cut
+read_fault "cut" "$SRV_URL" "transfer closed with"
+
+# the same cut through a forward HTTP proxy (libcurl honours http_proxy):
+# the request goes to the real Connect URL, the proxy drops the body
+start_srv cut
+PROXY=$SRV_URL
+manifest "$FLUXACDC_CONNECT_URL" reltest_f1
+http_proxy="$PROXY" no_proxy= NO_PROXY= timed "$FX_TMP/x" plan -f "$M" --skip-db-checks --timeout $TO --format json
+assert_eq "forward proxy cuts: plan exit 1" 1 "$RC"
+assert_contains "forward proxy cuts: says so" "$FX_TMP/x.out" "transfer closed with"
+assert_eq "forward proxy: the request went through it" 1 "$(grep -c '^GET http://127.0.0.1:.*/ -> 200 cut' "$FX_TMP/srv.log")"
+within "forward proxy cuts: plan gave up" "$LIMIT"
+
+# slow but within --timeout: works, only slower
+start_srv "slow:0.5"
+manifest "$SRV_URL" reltest_f1
+timed "$FX_TMP/s1" plan -f "$M" --skip-db-checks --timeout $TO --format json
+assert_eq "slow within --timeout: plan exit 0" 0 "$RC"
+assert_eq "slow within --timeout: one create planned" 1 "$(jq '.summary.create' "$FX_TMP/s1.out")"
+echo "  .. slow (0.5 s an answer): plan took ${MS} ms"
+
+# ---- (2) faults on apply's writes only (reads pass through to Connect)
+manifest_two() { manifest "$SRV_URL" reltest_f1 reltest_f2; }
+
+# a 500 with an HTML body on the first write: exit 1, nothing applied, the rest not attempted
+start_srv 500write
+manifest_two
+timed "$FX_TMP/w1" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO
+assert_eq "500 on the first write: exit 1" 1 "$RC"
+assert_contains "500: the failed alter and why" "$FX_TMP/w1.out" "HTTP 500"
+assert_contains "500: stderr says none applied, the other not attempted" "$FX_TMP/w1.err" \
+	"applied: none; failed: fluxa_reltest_f1; not attempted: fluxa_reltest_f2"
+assert_eq "500: not retried (not a rebalance answer)" 1 "$(writes_seen)"
+assert_eq "500: nothing on Connect" "" "$(ours)"
+echo "  .. 500 on write: exit $RC in ${MS} ms: $(grep -m1 'error:' "$FX_TMP/w1.out" | sed 's/^ *//')"
+
+# the second write 500: the first applied, exit 5, the output lists both
+start_srv 500write:2
+manifest_two
+timed "$FX_TMP/w2" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO --format json
+assert_eq "500 on the second write: partial, exit 5" 5 "$RC"
+assert_eq "partial: JSON lists applied (written) then failed (not written)" "applied true failed false" \
+	"$(jq -r '[.results[] | "\(.outcome) \(.written)"] | join(" ")' "$FX_TMP/w2.out" 2>/dev/null)"
+python3 "$FLUXACDC_ROOT/tests/schema/validate.py" apply-result.schema.json "$FX_TMP/w2.out" &&
+	ok "partial: JSON matches apply-result.schema.json" || fail "partial: schema"
+assert_eq "partial: exactly the applied one is on Connect" fluxa_reltest_f1 "$(ours)"
+stop_srv
+manifest "$FLUXACDC_CONNECT_URL" reltest_f1 reltest_f2
+run_fx "$FX_TMP/w2b" apply -f "$M" --skip-db-checks --auto-approve --no-wait
+assert_eq "partial: a repeated apply completes it: exit 0" 0 "$RC"
+assert_eq "partial: both there" "fluxa_reltest_f1 fluxa_reltest_f2" "$(ours)"
+reset_ours
+
+# the answer to each create cut mid-body after Connect took it: re-read, no duplicate, exit 0
+start_srv cutwrite
+manifest_two
+timed "$FX_TMP/c1" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO -v
+assert_eq "create answers cut: exit 0" 0 "$RC"
+assert_eq "cut: each create sent once" 2 "$(grep -c '^POST /connectors -> 201 cut' "$FX_TMP/srv.log")"
+assert_contains "cut: the cut is logged" "$FX_TMP/c1.err" "transfer closed with"
+assert_eq "cut: re-read each connector before going on" 2 "$(grep -cE 'GET .*/connectors/fluxa_reltest_f[12]/config -> 200' "$FX_TMP/c1.err")"
+assert_eq "cut: both on Connect" "fluxa_reltest_f1 fluxa_reltest_f2" "$(ours)"
+echo "  .. create answers cut: exit $RC in ${MS} ms"
+# an update whose answer is cut, then a delete whose answer is cut
+sed -i 's/table: UserEntity}/table: OrderEntity}/' "$M"
+run_fx "$FX_TMP/c2" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO -v
+assert_eq "update answer cut: exit 0" 0 "$RC"
+assert_eq "update: sent once" 1 "$(grep -c '^PUT /connectors/fluxa_reltest_f1/config -> 200 cut' "$FX_TMP/srv.log")"
+assert_eq "update: landed" 'fluxa\.OrderEntity' \
+	"$(curl -sS "$FLUXACDC_CONNECT_URL/connectors/fluxa_reltest_f1/config" | jq -r '."table.include.list"')"
+manifest "$SRV_URL" reltest_f1
+sed -i 's/table: UserEntity}/table: OrderEntity}/' "$M"
+run_fx "$FX_TMP/c3" apply -f "$M" --skip-db-checks --auto-approve --allow-destroy --no-wait --timeout $TO -v
+assert_eq "delete answer cut: exit 0" 0 "$RC"
+assert_eq "delete: gone" fluxa_reltest_f1 "$(ours)"
+run_fx "$FX_TMP/c4" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO
+assert_contains "cut: a repeated apply has nothing to do" "$FX_TMP/c4.out" "0 to create, 0 to update, 0 to delete, 1 unchanged"
+reset_ours
+
+# a create that lands but is never answered: --timeout, re-read, no duplicate
+start_srv stallwrite
+manifest "$SRV_URL" reltest_f1
+timed "$FX_TMP/t1" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO --retry-budget 10 -v
+case $RC in
+0) ok "unanswered create: exit 0 (found it landed)" ;;
+*) fail "unanswered create: exit $RC"; sed 's/^/    | /' "$FX_TMP/t1.err" | tail -8 ;;
+esac
+assert_eq "unanswered: sent once" 1 "$(grep -c '^POST /connectors' "$FX_TMP/srv.log")"
+within "unanswered: gave up on the answer and re-read" $((TO * 1000 + 3000))
+assert_eq "unanswered: the connector is there, once" fluxa_reltest_f1 "$(ours)"
+echo "  .. unanswered create: exit $RC in ${MS} ms: $(grep -m1 -E 'no answer|timed out|timeout' "$FX_TMP/t1.err")"
+stop_srv
+reset_ours
+
+finish
