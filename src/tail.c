@@ -26,8 +26,7 @@
 
 #define TAIL_BATCH_MAX 512  /* records per batch */
 #define TAIL_BATCH_BYTES (1 << 20) /* or this much key and value: big records, small batches */
-#define TAIL_RING 8         /* batches in flight */
-#define TAIL_MAX_WORKERS 8
+#define TAIL_MAX_WORKERS 64
 #define TAIL_IDLE_MS 100    /* poll wait with nothing to do: the SIGINT latency */
 #define TAIL_WAKE_LOW 1024  /* records left in librdkafka's queue: fetch more */
 #define TAIL_WAKE_MS 10     /* at most one fetcher wake-up per this */
@@ -99,12 +98,13 @@ struct tail {
 	pthread_mutex_t mu;
 	pthread_cond_t work_cv;
 	pthread_cond_t done_cv;
-	struct tail_batch ring[TAIL_RING];
+	struct tail_batch *ring;  /* batches in flight: two per worker, and some */
+	size_t n_ring;
 	uint64_t head;
 	uint64_t next_work;
 	uint64_t tail;
 	int quit;
-	pthread_t threads[TAIL_MAX_WORKERS];
+	pthread_t *threads;
 	int n_threads;
 	int sync_ready;
 
@@ -123,6 +123,8 @@ struct tail {
 /* What to look at when librdkafka says msg. */
 static const char *tail_hint(const char *msg)
 {
+	if (strstr(msg, "SSL") && (strstr(msg, "unexpected eof") || strstr(msg, "wrong version number")))
+		return "the broker does not seem to speak TLS on this port: check security.protocol (PLAINTEXT or SASL_PLAINTEXT?) and the port of the kafka pool's brokers";
 	if (strstr(msg, "SSL") || strstr(msg, "ssl") || strstr(msg, "certificate"))
 		return "check ssl.ca.location (and ssl.certificate.location, ssl.key.location) and security.protocol=SSL or SASL_SSL in the kafka pool's config or with -X";
 	if (strstr(msg, "SASL") || strstr(msg, "uthentication"))
@@ -595,7 +597,7 @@ static void *tail_worker(void *arg)
 			pthread_cond_wait(&t->work_cv, &t->mu);
 		if (t->quit)
 			break;
-		b = &t->ring[t->next_work++ % TAIL_RING];
+		b = &t->ring[t->next_work++ % t->n_ring];
 		pthread_mutex_unlock(&t->mu);
 		tail_decode(t->o, b, &ev, &scratch);
 		pthread_mutex_lock(&t->mu);
@@ -700,7 +702,7 @@ static void tail_write(struct tail *t, struct tail_batch *b)
 static void tail_drain(struct tail *t, int wait_ms)
 {
 	pthread_mutex_lock(&t->mu);
-	if (wait_ms && t->tail < t->head && !t->ring[t->tail % TAIL_RING].done) {
+	if (wait_ms && t->tail < t->head && !t->ring[t->tail % t->n_ring].done) {
 		struct timespec ts;
 
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -709,8 +711,8 @@ static void tail_drain(struct tail *t, int wait_ms)
 		ts.tv_nsec %= 1000000000L;
 		pthread_cond_timedwait(&t->done_cv, &t->mu, &ts);
 	}
-	while (!t->finished && t->tail < t->head && t->ring[t->tail % TAIL_RING].done) {
-		struct tail_batch *b = &t->ring[t->tail % TAIL_RING];
+	while (!t->finished && t->tail < t->head && t->ring[t->tail % t->n_ring].done) {
+		struct tail_batch *b = &t->ring[t->tail % t->n_ring];
 
 		pthread_mutex_unlock(&t->mu);
 		tail_write(t, b);
@@ -925,11 +927,11 @@ static int tail_loop(struct tail *t, struct fx_err *err)
 			continue;
 		}
 		if (!b) {
-			if (inflight >= TAIL_RING) {
+			if (inflight >= t->n_ring) {
 				tail_drain(t, TAIL_IDLE_MS);
 				continue;
 			}
-			b = &t->ring[t->head % TAIL_RING];
+			b = &t->ring[t->head % t->n_ring];
 		}
 		n = tail_poll(t, b->msgs + b->n, TAIL_BATCH_MAX - b->n,
 			      b->n || inflight ? 0 : TAIL_IDLE_MS);
@@ -1032,8 +1034,13 @@ static int tail_workers(const struct fx_tail_opts *o)
 static int tail_start_workers(struct tail *t, struct fx_err *err)
 {
 	pthread_condattr_t ca;
-	int i, n = tail_workers(t->o);
+	int i, e, n = tail_workers(t->o);
 
+	t->n_ring = 2 * (size_t)n + 4;
+	t->ring = fx_calloc(t->n_ring, sizeof(*t->ring));
+	t->threads = fx_calloc((size_t)n, sizeof(*t->threads));
+	if (!t->ring || !t->threads)
+		return fx_err_set(err, FX_EXIT_FAILURE, "tail: out of memory");
 	pthread_mutex_init(&t->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -1045,9 +1052,10 @@ static int tail_start_workers(struct tail *t, struct fx_err *err)
 	if (pthread_create(&t->waker, NULL, tail_waker, t) == 0)
 		t->waker_started = 1;
 	for (i = 0; i < n; i++) {
-		if (pthread_create(&t->threads[i], NULL, tail_worker, t) != 0)
+		e = pthread_create(&t->threads[i], NULL, tail_worker, t);
+		if (e)
 			return fx_err_set(err, FX_EXIT_FAILURE, "tail: cannot start a decode thread: %s",
-					  strerror(errno));
+					  strerror(e));
 		t->n_threads++;
 	}
 	return 0;
@@ -1058,8 +1066,11 @@ static void tail_stop_workers(struct tail *t)
 	size_t i;
 	int k;
 
-	if (!t->sync_ready)
+	if (!t->sync_ready) {
+		free(t->ring);
+		free(t->threads);
 		return;
+	}
 	pthread_mutex_lock(&t->mu);
 	t->quit = 1;
 	pthread_cond_broadcast(&t->work_cv);
@@ -1069,12 +1080,14 @@ static void tail_stop_workers(struct tail *t)
 		pthread_join(t->threads[k], NULL);
 	if (t->waker_started)
 		pthread_join(t->waker, NULL);
-	for (i = 0; i < TAIL_RING; i++) {
+	for (i = 0; i < t->n_ring; i++) {
 		tail_batch_reset(&t->ring[i]);
 		fx_buf_release(&t->ring[i].out);
 		fx_buf_release(&t->ring[i].errs);
 		free(t->ring[i].marks);
 	}
+	free(t->ring);
+	free(t->threads);
 	pthread_cond_destroy(&t->work_cv);
 	pthread_cond_destroy(&t->done_cv);
 	pthread_cond_destroy(&t->wake_cv);
