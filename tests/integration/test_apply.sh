@@ -24,6 +24,13 @@ assert_contains "(1) the plan is printed first" "$FX_TMP/1.out" "+ $C"
 assert_contains "(1) says how to approve" "$FX_TMP/1.err" "--auto-approve"
 assert_eq "(1) nothing created" 404 "$(curl -s -o /dev/null -w '%{http_code}' "${FLUXACDC_CONNECT_URL}/connectors/$C")"
 
+# (1b) on a terminal, anything but the exact word yes: refused, nothing written
+(sleep 2; echo y) | script -qec "'$FLUXACDC' apply -f '$M'" /dev/null >"$FX_TMP/1b.out" 2>&1
+RC=$?
+assert_eq "(1b) TTY answered 'y': exit 3" 3 "$RC"
+assert_contains "(1b) asked for yes" "$FX_TMP/1b.out" "Only 'yes' will be accepted"
+assert_eq "(1b) nothing created" 404 "$(curl -s -o /dev/null -w '%{http_code}' "${FLUXACDC_CONNECT_URL}/connectors/$C")"
+
 # (2) create and wait for RUNNING
 t0=$(date +%s.%N)
 run_fx "$FX_TMP/2" apply -f "$M" --auto-approve -v
@@ -71,6 +78,15 @@ assert_eq "(4) the update restarted the task (the log measure works)" 1 \
 	"$([ "$(task_starts "$C")" -gt "$starts" ] && echo 1 || echo 0)"
 python3 "$FLUXACDC_ROOT/tests/schema/validate.py" apply-result.schema.json "$FX_TMP/4.out" &&
 	ok "(4) JSON matches apply-result.schema.json" || fail "(4) schema"
+
+# (4b) on a terminal: yes, then a progress line (connector, state, elapsed) while waiting
+manifest "{poll.interval.ms: \"500\"}" UserEntity:$P OrderEntity:$P
+(sleep 3; echo yes) | script -qec "'$FLUXACDC' apply -f '$M' --color never" /dev/null >"$FX_TMP/4b.out" 2>&1
+RC=$?
+assert_eq "(4b) TTY answered yes: exit 0" 0 "$RC"
+assert_contains "(4b) progress names the connector, its state and the time" "$FX_TMP/4b.out" "update $C: RUNNING; task 0"
+assert_contains "(4b) progress rewrites one line" "$FX_TMP/4b.out" $'\r\033[K'
+assert_match "(4b) result line" "$FX_TMP/4b.out" "$C +update +applied +RUNNING"
 
 # (5) stale plan: planned, then changed with curl behind fluxacdc's back -> 4, nothing changed
 manifest "{snapshot.mode: no_data}" UserEntity:$P OrderEntity:$P
