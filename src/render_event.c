@@ -17,7 +17,6 @@
 #define C_RED "\033[31m"
 #define C_GREEN "\033[32m"
 #define C_YELLOW "\033[33m"
-#define C_CYAN "\033[36m"
 
 #define RENDER_MAX_VALUE 200
 
@@ -211,7 +210,7 @@ static const char *op_color(const struct fx_event *ev)
 		return C_DIM;
 	switch (ev->op) {
 	case FX_OP_CREATE: return C_GREEN;
-	case FX_OP_READ: return C_CYAN;
+	case FX_OP_READ: return C_GREEN; /* a snapshot read inserts, as far as a consumer knows */
 	case FX_OP_UPDATE: return C_YELLOW;
 	case FX_OP_DELETE: return C_RED;
 	case FX_OP_TRUNCATE: return C_RED;

@@ -910,6 +910,7 @@ static int tail_loop(struct tail *t, struct fx_err *err)
 			t->st->interrupted = 1;
 			break;
 		}
+		tail_show_error(t); /* broker trouble while tailing: once per distinct message */
 		tail_drain(t, 0);
 		if (t->finished)
 			break;
