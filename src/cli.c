@@ -171,6 +171,45 @@ static int cli_tables(const struct fx_optdef *cmd_defs, struct option **longopts
 	return 0;
 }
 
+/*
+ * What to do about a bad option: for a missing value, the option's synopsis
+ * ("--out FILE"); for an unknown one, the closest option of the command (or
+ * the global ones), else where the options are listed.
+ */
+static void cli_hint(const struct fx_cmd *cmd, int missing, int shortopt, const char *bad,
+		     char *out, size_t size)
+{
+	const struct fx_optdef *tables[2] = { cmd ? cmd->optdefs : NULL, fx_global_optdefs };
+	const char *names[128];
+	char name[64] = "";
+	const char *near;
+	size_t t, n = 0;
+
+	out[0] = '\0';
+	if (!shortopt && bad && bad[0] == '-' && bad[1] == '-')
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(bad + 2, "="), bad + 2);
+	for (t = 0; t < 2; t++) {
+		const struct fx_optdef *d;
+
+		for (d = tables[t]; d && d->id; d++) {
+			if (missing && d->has_arg &&
+			    ((shortopt && shortopt == d->sname) || (!shortopt && !strcmp(name, d->lname)))) {
+				snprintf(out, size, " (--%s %s)", d->lname, d->argname ? d->argname : "VALUE");
+				return;
+			}
+			if (n < sizeof(names) / sizeof(names[0]))
+				names[n++] = d->lname;
+		}
+	}
+	if (missing)
+		return;
+	near = name[0] ? fx_str_suggest(name, names, n) : NULL;
+	if (near)
+		snprintf(out, size, " (did you mean '--%s'?)", near);
+	else
+		snprintf(out, size, " (see 'fluxacdc %s%s--help')", cmd ? cmd->name : "", cmd ? " " : "");
+}
+
 int fx_cli_parse(int argc, char **argv, const struct fx_cmd *cmd, fx_opt_fn fn, void *ctx,
 		 struct fx_opts *opts, int *first_arg, struct fx_err *err)
 {
@@ -191,15 +230,17 @@ int fx_cli_parse(int argc, char **argv, const struct fx_cmd *cmd, fx_opt_fn fn, 
 
 		if (c == '?' || c == ':') {
 			const char *bad = argv[optind - 1];
+			char hint[160];
 
+			cli_hint(cmd, c == ':', optopt < 256 ? optopt : 0, bad, hint, sizeof(hint));
 			if (optopt && optopt < 256)
 				ret = fx_err_set(err, FX_EXIT_USAGE, c == ':' ?
-						 "option '-%c' needs a value" : "unknown option '-%c'",
-						 optopt);
+						 "option '-%c' needs a value%s" : "unknown option '-%c'%s",
+						 optopt, hint);
 			else
 				ret = fx_err_set(err, FX_EXIT_USAGE, c == ':' ?
-						 "option '%s' needs a value" : "unknown option '%s'",
-						 bad ? bad : "?");
+						 "option '%s' needs a value%s" : "unknown option '%s'%s",
+						 bad ? bad : "?", hint);
 			goto cleanup;
 		}
 		if (c >= 256) {

@@ -59,7 +59,7 @@ static int plan_write_file(const struct fx_plan *p, const char *path, struct fx_
 	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0)
-		return fx_err_set(err, FX_EXIT_FAILURE, "cannot write plan file '%s': %s", path,
+		return fx_err_set(err, FX_EXIT_FAILURE, "cannot write plan file '%s': %s; check that its directory exists and is writable", path,
 				  strerror(errno));
 	fchmod(fd, 0600);
 	f = fdopen(fd, "w");
@@ -71,14 +71,14 @@ static int plan_write_file(const struct fx_plan *p, const char *path, struct fx_
 		else
 			close(fd);
 		unlink(tmp);
-		return fx_err_set(err, FX_EXIT_FAILURE, "cannot write plan file '%s': %s", path, strerror(e));
+		return fx_err_set(err, FX_EXIT_FAILURE, "cannot write plan file '%s': %s; check that its directory exists and is writable", path, strerror(e));
 	}
 	fclose(f);
 	if (rename(tmp, path) < 0) {
 		int e = errno;
 
 		unlink(tmp);
-		return fx_err_set(err, FX_EXIT_FAILURE, "cannot write plan file '%s': %s", path, strerror(e));
+		return fx_err_set(err, FX_EXIT_FAILURE, "cannot write plan file '%s': %s; check that its directory exists and is writable", path, strerror(e));
 	}
 	return 0;
 }
@@ -100,7 +100,7 @@ static int cmd_plan_run(const struct fx_cmd *self, int argc, char **argv, struct
 	    fx_cli_format(opts, formats, "text", &format, &err) < 0)
 		return fx_cmd_fail(&err);
 	if (first < argc) {
-		fx_err_set(&err, FX_EXIT_USAGE, "plan: unexpected argument '%s'", argv[first]);
+		fx_err_set(&err, FX_EXIT_USAGE, "plan: unexpected argument '%s' (plan takes none; the manifest is -f FILE, the plan file --out FILE)", argv[first]);
 		return fx_cmd_fail(&err);
 	}
 	ret = fx_cmd_load_manifest(opts, &m);

@@ -7,6 +7,7 @@
 #include "cmd_common.h"
 #include "desired.h"
 #include "secret.h"
+#include "util/buf.h"
 
 enum { RENDER_SHOW_SECRETS = 1, RENDER_CONNECTOR };
 
@@ -49,7 +50,7 @@ static int cmd_render_run(const struct fx_cmd *self, int argc, char **argv, stru
 	    fx_cli_format(opts, formats, "json", &format, &err) < 0)
 		return fx_cmd_fail(&err);
 	if (first < argc) {
-		fx_err_set(&err, FX_EXIT_USAGE, "render: unexpected argument '%s'", argv[first]);
+		fx_err_set(&err, FX_EXIT_USAGE, "render: unexpected argument '%s' (render takes none; the manifest is -f FILE, one connector --connector NAME)", argv[first]);
 		return fx_cmd_fail(&err);
 	}
 	ret = fx_cmd_load_manifest(opts, &m);
@@ -93,7 +94,14 @@ static int cmd_render_run(const struct fx_cmd *self, int argc, char **argv, stru
 	}
 	json_decref(arr);
 	if (a.connector && !shown) {
-		fx_errorf("render: no connector named '%s' in %s", a.connector, m.path);
+		struct fx_buf names = FX_BUF_INIT;
+
+		for (i = 0; i < d.n; i++)
+			fx_buf_addf(&names, "%s%s", i ? ", " : "", d.connectors[i].name);
+		fx_errorf("render: no connector named '%s' in %s; %s%s", a.connector, m.path,
+			  d.n ? "its connectors: " : "it defines none (no entity is captured)",
+			  fx_buf_str(&names));
+		fx_buf_release(&names);
 		ret = FX_EXIT_USAGE;
 	}
 	fx_desired_release(&d);

@@ -17,7 +17,7 @@ static int show_read(const char *path, struct fx_buf *b, struct fx_err *err)
 	size_t n;
 
 	if (!f)
-		return fx_err_set(err, FX_EXIT_FAILURE, "cannot read plan file '%s': %s", path,
+		return fx_err_set(err, FX_EXIT_FAILURE, "cannot read plan file '%s': %s (a plan file is written by 'fluxacdc plan --out FILE')", path,
 				  strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		fx_buf_add(b, chunk, n);

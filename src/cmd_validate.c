@@ -20,7 +20,7 @@ static int cmd_validate_run(const struct fx_cmd *self, int argc, char **argv, st
 	    fx_cli_format(opts, formats, "text", &format, &err) < 0)
 		return fx_cmd_fail(&err);
 	if (first < argc) {
-		fx_err_set(&err, FX_EXIT_USAGE, "validate: unexpected argument '%s'", argv[first]);
+		fx_err_set(&err, FX_EXIT_USAGE, "validate: unexpected argument '%s' (validate takes none; the manifest is -f FILE)", argv[first]);
 		return fx_cmd_fail(&err);
 	}
 	ret = fx_cmd_load_manifest(opts, &m);

@@ -159,7 +159,7 @@ int fx_desired_build(const struct fx_manifest *m, const enum fx_flavor *flavors,
 			free(slot);
 			free(alloc_tables);
 			fx_desired_release(out);
-			return fx_err_set(err, 65, "entity '%s': unknown pool", e->name);
+			return fx_err_set(err, 65, "entity '%s': its mysql or kafka pool is not defined; run 'fluxacdc validate'", e->name);
 		}
 		s = &slot[(size_t)(kp - m->kafka) * nm + (size_t)(mp - m->mysql)];
 		if (!*s) {
@@ -199,7 +199,7 @@ int fx_desired_build(const struct fx_manifest *m, const enum fx_flavor *flavors,
 			    !strcmp(out->connectors[j].kafka->connect_url ? out->connectors[j].kafka->connect_url : "",
 				    c->kafka->connect_url ? c->kafka->connect_url : "")) {
 				fx_err_set(err, 65,
-					   "mysql pool '%s' is captured on kafka pools '%s' and '%s' that share Connect cluster '%s': connector '%s' would be defined twice",
+					   "mysql pool '%s' is captured on kafka pools '%s' and '%s' that share Connect cluster '%s': connector '%s' would be defined twice; capture the pool's entities on one of them",
 					   c->mysql->code, out->connectors[j].kafka->code, c->kafka->code,
 					   c->kafka->connect_url ? c->kafka->connect_url : "", c->name);
 				fx_desired_release(out);

@@ -75,7 +75,7 @@ static int interp_run(const char *in, size_t len, fx_getenv_fn get, void *ctx,
 		}
 		close = interp_close(p + 2);
 		if (close < 0 || (size_t)close + 2 >= len - i)
-			return fx_err_set(err, 65, "unterminated '${' in value");
+			return fx_err_set(err, 65, "unterminated '${' in value; close it with '}', or write $$ for a literal $");
 		nlen = interp_name_len(p + 2);
 		if (nlen == 0 || nlen >= sizeof(name) ||
 		    (p[2 + nlen] != '}' && p[2 + nlen] != ':') ||
@@ -90,7 +90,7 @@ static int interp_run(const char *in, size_t len, fx_getenv_fn get, void *ctx,
 		val = get(name, ctx);
 		if (p[2 + nlen] == '}') {
 			if (!val)
-				return fx_err_set(err, 65, "environment variable '%s' is not set", name);
+				return fx_err_set(err, 65, "environment variable '%s' is not set; export it, or give a default: ${%s:-value}", name, name);
 			fx_buf_adds(out, val);
 		} else {
 			const char *arg = p + 4 + nlen;
@@ -107,7 +107,7 @@ static int interp_run(const char *in, size_t len, fx_getenv_fn get, void *ctx,
 				 * it names only what the author wrote. */
 				fx_buf_add(&msg, arg, arglen);
 				fx_err_set(err, 65, "environment variable '%s' is %s%s%s", name,
-					   val ? "empty" : "not set", arglen ? ": " : "",
+					   val ? "empty" : "not set", arglen ? ": " : "; export it",
 					   fx_buf_str(&msg));
 				fx_buf_release(&msg);
 				return -1;

@@ -180,7 +180,7 @@ static void ld_check_keys(struct ld *ld, yaml_node_t *map, const char *ctx,
 		int ok = 0;
 
 		if (!k || k->type != YAML_SCALAR_NODE) {
-			ld_diag_at(ld, ld_pos(k), "%s: keys must be scalars, not %s", ctx,
+			ld_diag_at(ld, ld_pos(k), "%s: keys must be scalars, not %s; write the key as plain text", ctx,
 				   k ? node_type_name(k) : "empty");
 			continue;
 		}
@@ -198,7 +198,7 @@ static void ld_check_keys(struct ld *ld, yaml_node_t *map, const char *ctx,
 			const char *hint = fx_str_suggest(key, allowed, n_allowed);
 
 			if (!strcmp(key, "<<"))
-				ld_diag_at(ld, ld_pos(k), "%s: YAML merge keys ('<<') are not supported",
+				ld_diag_at(ld, ld_pos(k), "%s: YAML merge keys ('<<') are not supported; write the keys out",
 					   ctx);
 			else if (hint)
 				ld_diag_at(ld, ld_pos(k), "%s: unknown key '%s' (did you mean '%s'?)",
@@ -262,7 +262,7 @@ static int ld_string(struct ld *ld, yaml_node_t *n, const char *ctx, const char 
 	if (ld_expect(ld, n, YAML_SCALAR_NODE, ctx, key) < 0)
 		return -1;
 	if (scalar_has_nul(n)) {
-		ld_diag_at(ld, ld_pos(n), "%s: '%s' holds a NUL character", ctx, key);
+		ld_diag_at(ld, ld_pos(n), "%s: '%s' holds a NUL character; remove it", ctx, key);
 		return -1;
 	}
 	if (fx_interp_expand(scalar_raw(n), ld->getenv_fn, ld->env_ctx, out, &err) < 0) {
@@ -326,7 +326,7 @@ static int name_is_code(const char *s)
 static void ld_check_code(struct ld *ld, yaml_node_t *k, const char *what)
 {
 	if (!name_is_code(scalar_raw(k)))
-		ld_diag_at(ld, ld_pos(k), "%s '%s': name must match [A-Za-z0-9_]+", what,
+		ld_diag_at(ld, ld_pos(k), "%s '%s': name must match [A-Za-z0-9_]+; rename it (letters, digits, _)", what,
 			   scalar_raw(k));
 }
 
@@ -377,7 +377,7 @@ static void ld_string_list(struct ld *ld, yaml_node_t *n, const char *ctx, const
 
 		if (!v || ld_string(ld, v, ctx, key, &s) <= 0) {
 			if (v && scalar_is_null(v))
-				ld_diag_at(ld, ld_pos(v), "%s: '%s' has an empty item", ctx, key);
+				ld_diag_at(ld, ld_pos(v), "%s: '%s' has an empty item; remove it or fill it in", ctx, key);
 			continue;
 		}
 		if (fx_grow(out, &alloc, *count + 1, sizeof(**out)) < 0) {
@@ -412,7 +412,7 @@ static void ld_kv_map(struct ld *ld, yaml_node_t *n, const char *ctx, const char
 			continue;
 		snprintf(sub, sizeof(sub), "%s.%s", key, scalar_raw(k));
 		if (!*scalar_raw(k)) {
-			ld_diag_at(ld, ld_pos(k), "%s: '%s' has an empty key", ctx, key);
+			ld_diag_at(ld, ld_pos(k), "%s: '%s' has an empty key; name it or remove it", ctx, key);
 			continue;
 		}
 		if (ld_string(ld, v, ctx, sub, &kv.value) < 0)
@@ -482,7 +482,9 @@ static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 				if (err.code == 1)
 					ld->oom = 1;
 				else
-					ld_diag_at(ld, ld_pos(dsn), "%s: %s", ctx, err.msg);
+					ld_diag_at(ld, ld_pos(dsn),
+						   "%s: %s (the form is user:password@tcp(host:port)/database)",
+						   ctx, err.msg);
 				pool->broken = 1;
 			} else {
 				pool->user = d.user;
@@ -509,7 +511,7 @@ static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 		int r = ld_string(ld, n, ctx, "host", &pool->host);
 
 		if (r == 0)
-			ld_diag_at(ld, ld_pos(v), "%s: needs 'dsn' or 'host'", ctx);
+			ld_diag_at(ld, ld_pos(v), "%s: needs 'dsn' (user:password@tcp(host:port)/database) or 'host' with port, user, password, database", ctx);
 		pool->broken = r <= 0;
 		pool->port = 3306;
 		if (ld_uint(ld, ld_get(ld, v, "port"), ctx, "port", 1, 65535, &u) > 0)
@@ -585,7 +587,7 @@ static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 				   "%s: 'connect_url' must start with http:// or https://, not '%s'", ctx,
 				   pool->connect_url);
 		else if (strchr(":/", strstr(pool->connect_url, "://")[3]))
-			ld_diag_at(ld, ld_pos(n), "%s: 'connect_url' has no host", ctx);
+			ld_diag_at(ld, ld_pos(n), "%s: 'connect_url' has no host; give the Kafka Connect REST URL, e.g. http://connect:8083", ctx);
 	}
 	n = ld_get(ld, v, "connect_bootstrap_servers");
 	if (n && n->type == YAML_SEQUENCE_NODE) {
@@ -610,7 +612,7 @@ static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 		snprintf(sub, sizeof(sub), "%s: connect_auth", ctx);
 		ld_check_keys(ld, n, sub, auth_keys, N_OF(auth_keys));
 		if (ld_string(ld, ld_get(ld, n, "username"), sub, "username", &pool->auth_user) == 0)
-			ld_diag_at(ld, ld_pos(n), "%s: 'username' is required", sub);
+			ld_diag_at(ld, ld_pos(n), "%s: 'username' is required; add it, or remove connect_auth", sub);
 		note_literal_secret(ld, pw);
 		ld_string(ld, pw, sub, "password", &pool->auth_password);
 	}
@@ -623,7 +625,7 @@ static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 		ld_string(ld, ld_get(ld, n, "key_file"), sub, "key_file", &pool->tls_key_file);
 		ld_bool(ld, ld_get(ld, n, "insecure"), sub, "insecure", &pool->tls_insecure);
 		if (!pool->tls_cert_file != !pool->tls_key_file)
-			ld_diag_at(ld, ld_pos(n), "%s: 'cert_file' and 'key_file' go together", sub);
+			ld_diag_at(ld, ld_pos(n), "%s: 'cert_file' and 'key_file' go together; give both or neither", sub);
 	}
 	ld_kv_map(ld, ld_get(ld, v, "config"), ctx, "config", &pool->config, &pool->n_config);
 }
@@ -654,7 +656,7 @@ static void ld_orm_tags(struct ld *ld, yaml_node_t *n, const char *ctx, char **d
 			} else if (!strcmp(val, "false")) {
 				*captured = 0;
 			} else if (!*val) {
-				ld_diag_at(ld, ld_pos(n), "%s: orm tag 'debezium=' has an empty pool", ctx);
+				ld_diag_at(ld, ld_pos(n), "%s: orm tag 'debezium=' has an empty pool; write 'debezium' alone for the default kafka pool", ctx);
 			} else {
 				*captured = 1;
 				free(*debezium);
@@ -718,7 +720,7 @@ static void ld_entity(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_e
 					captured = 1;
 					if (!*debezium)
 						ld_diag_at(ld, ld_pos(dbz),
-							   "%s: 'debezium' names an empty kafka pool", ctx);
+							   "%s: 'debezium' names an empty kafka pool; use true, false or a kafka pool code", ctx);
 				}
 			}
 		}
@@ -728,7 +730,7 @@ static void ld_entity(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_e
 		if (tb)
 			e->table_pos = ld_pos(tb);
 		if (ld_string(ld, tb, ctx, "table", &table) == 0 && tb)
-			ld_diag_at(ld, ld_pos(tb), "%s: 'table' must not be empty", ctx);
+			ld_diag_at(ld, ld_pos(tb), "%s: 'table' must not be empty; remove it to use the entity name", ctx);
 	}
 resolve:
 	if (captured)
@@ -740,7 +742,7 @@ resolve:
 	if ((captured && !e->kafka_pool) || !e->mysql_pool || !e->table)
 		ld->oom = 1;
 	else if (!*e->table)
-		ld_diag_at(ld, e->table_pos, "%s: table name must not be empty", ctx);
+		ld_diag_at(ld, e->table_pos, "%s: table name must not be empty; give 'table' or remove it to use the entity name", ctx);
 }
 
 static void ld_group(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_consumer_group *g)
@@ -826,7 +828,7 @@ static void ld_rule_same_table(struct ld *ld)
 			continue;
 		}
 		ld_diag_at(ld, e->table_pos,
-			   "entity '%s': table '%s' of mysql pool '%s' is already entity '%s' (line %d)",
+			   "entity '%s': table '%s' of mysql pool '%s' is already entity '%s' (line %d); one table, one entity: remove one or give it another 'table'",
 			   e->name, e->table, e->mysql_pool, o->name, o->pos.line);
 	}
 	free(idx);
@@ -855,36 +857,44 @@ static void ld_rules(struct ld *ld)
 			hint = fx_str_suggest(e->mysql_pool, cands, n);
 			ld_diag_at(ld, e->mysql_pos, "entity '%s': mysql pool '%s' is not defined%s%s%s",
 				   e->name, e->mysql_pool, hint ? " (did you mean '" : "",
-				   hint ? hint : "", hint ? "'?)" : "");
+				   hint ? hint : "", hint ? "'?)" : "; define it under 'mysql'");
 		}
 		if (!e->kafka_pool)
 			continue;
 		kp = fx_manifest_kafka(m, e->kafka_pool);
 		if (!kp) {
-			ld_diag_at(ld, e->kafka_pos, "entity '%s': kafka pool '%s' is not defined",
-				   e->name, e->kafka_pool);
+			const char *cands[64];
+			size_t n = 0;
+			const char *hint;
+
+			for (j = 0; j < m->n_kafka && n < 64; j++)
+				cands[n++] = m->kafka[j].code;
+			hint = fx_str_suggest(e->kafka_pool, cands, n);
+			ld_diag_at(ld, e->kafka_pos, "entity '%s': kafka pool '%s' is not defined%s%s%s",
+				   e->name, e->kafka_pool, hint ? " (did you mean '" : "",
+				   hint ? hint : "", hint ? "'?)" : "; define it under 'kafka'");
 		} else {
 			if (!kp->connect_url)
 				ld_diag_at(ld, kp->pos,
-					   "kafka pool '%s': 'connect_url' is required (entity '%s' is captured on it)",
+					   "kafka pool '%s': 'connect_url' is required (entity '%s' is captured on it); add the Kafka Connect REST URL, e.g. connect_url: http://connect:8083",
 					   kp->code, e->name);
 			if (!kp->n_brokers)
 				ld_diag_at(ld, kp->pos,
-					   "kafka pool '%s': 'brokers' is required (entity '%s' is captured on it)",
+					   "kafka pool '%s': 'brokers' is required (entity '%s' is captured on it); add e.g. brokers: [\"kafka:9092\"]",
 					   kp->code, e->name);
 		}
 		if (mp && mp->broken)
 			mp = NULL; /* its own error was reported: no follow-on noise */
 		if (mp && (!mp->database || !*mp->database))
 			ld_diag_at(ld, mp->pos,
-				   "mysql pool '%s': names no database (entity '%s' is captured from it)",
+				   "mysql pool '%s': names no database (entity '%s' is captured from it); end the DSN with /DATABASE or add 'database'",
 				   mp->code, e->name);
 		if (mp && !mp->host && !mp->connect_host)
 			ld_diag_at(ld, mp->pos,
-				   "mysql pool '%s': a unix socket DSN needs 'connect_host' for Kafka Connect",
+				   "mysql pool '%s': a unix socket DSN needs 'connect_host' (and 'connect_port'): the address Kafka Connect workers reach the server at",
 				   mp->code);
 		if (mp && (!mp->user || !*mp->user))
-			ld_diag_at(ld, mp->pos, "mysql pool '%s': names no user (entity '%s' is captured from it)",
+			ld_diag_at(ld, mp->pos, "mysql pool '%s': names no user (entity '%s' is captured from it); start the DSN with USER:PASSWORD@ or add 'user'",
 				   mp->code, e->name);
 	}
 	ld_rule_same_table(ld);
@@ -894,7 +904,7 @@ static void ld_rules(struct ld *ld)
 		for (j = 0; j < i; j++) {
 			if (m->mysql[j].has_server_id && m->mysql[j].server_id == m->mysql[i].server_id) {
 				ld_diag_at(ld, m->mysql[i].server_id_pos,
-					   "mysql pool '%s': server_id %u is already used by mysql pool '%s'",
+					   "mysql pool '%s': server_id %u is already used by mysql pool '%s'; give each pool its own, or remove it to have one derived",
 					   m->mysql[i].code, m->mysql[i].server_id, m->mysql[j].code);
 				break;
 			}
@@ -904,21 +914,21 @@ static void ld_rules(struct ld *ld)
 		struct fx_consumer_group *g = &m->groups[i];
 
 		if (g->kafka && !fx_manifest_kafka(m, g->kafka))
-			ld_diag_at(ld, g->pos, "consumer group '%s': kafka pool '%s' is not defined",
+			ld_diag_at(ld, g->pos, "consumer group '%s': kafka pool '%s' is not defined; define it under 'kafka' or fix the name",
 				   g->name, g->kafka);
 		for (j = 0; j < g->n_entities; j++) {
 			const struct fx_entity *e = fx_manifest_entity(m, g->entities[j]);
 
 			if (!e)
-				ld_diag_at(ld, g->pos, "consumer group '%s': entity '%s' is not defined",
+				ld_diag_at(ld, g->pos, "consumer group '%s': entity '%s' is not defined; fix the name or remove it from debezium_entities",
 					   g->name, g->entities[j]);
 			else if (!e->kafka_pool)
-				ld_diag_at(ld, g->pos, "consumer group '%s': entity '%s' is not captured (debezium)",
+				ld_diag_at(ld, g->pos, "consumer group '%s': entity '%s' is not captured; capture it (debezium: true) or remove it from debezium_entities",
 					   g->name, g->entities[j]);
 			else if (g->kafka && strcmp(e->kafka_pool, g->kafka))
 				ld_diag_at(ld, g->pos,
-					   "consumer group '%s': entity '%s' is captured on kafka pool '%s', not '%s'",
-					   g->name, g->entities[j], e->kafka_pool, g->kafka);
+					   "consumer group '%s': entity '%s' is captured on kafka pool '%s', not '%s'; set the group's 'kafka' to it or capture the entity on '%s'",
+					   g->name, g->entities[j], e->kafka_pool, g->kafka, g->kafka);
 		}
 	}
 }
@@ -932,7 +942,7 @@ static void ld_root(struct ld *ld, yaml_node_t *root)
 	uint64_t version;
 
 	if (root->type != YAML_MAPPING_NODE) {
-		ld_diag_at(ld, ld_pos(root), "manifest: the top level must be a mapping, not %s",
+		ld_diag_at(ld, ld_pos(root), "manifest: the top level must be a mapping, not %s; start with 'version: 1' (see fluxacdc.yaml(5))",
 			   node_type_name(root));
 		return;
 	}
@@ -941,7 +951,7 @@ static void ld_root(struct ld *ld, yaml_node_t *root)
 	if (!n)
 		ld_diag_at(ld, ld_pos(root), "manifest: 'version' is required (version: 1)");
 	else if (ld_uint(ld, n, "manifest", "version", 0, 1000000, &version) > 0 && version != 1)
-		ld_diag_at(ld, ld_pos(n), "manifest: unsupported version %llu (this fluxacdc reads 1)",
+		ld_diag_at(ld, ld_pos(n), "manifest: unsupported version %llu (this fluxacdc reads 1); write version: 1, or use a fluxacdc that reads this version",
 			   (unsigned long long)version);
 
 	d = ld_get(ld, root, "defaults");
@@ -1030,7 +1040,7 @@ int fx_manifest_load_bytes(const char *path, const char *data, size_t len,
 				nl = data + i;
 			}
 		first.col = (int)(data + bad - (nl ? nl + 1 : data)) + 1;
-		ld_diag_at(&ld, first, "manifest is not valid UTF-8 (byte 0x%02x)",
+		ld_diag_at(&ld, first, "manifest is not valid UTF-8 (byte 0x%02x); save it as UTF-8",
 			   (unsigned char)data[bad]);
 		goto out;
 	}
@@ -1057,7 +1067,7 @@ int fx_manifest_load_bytes(const char *path, const char *data, size_t len,
 		yaml_node_t *r2 = yaml_document_get_root_node(&extra);
 
 		if (r2)
-			ld_diag_at(&ld, ld_pos(r2), "manifest holds more than one YAML document");
+			ld_diag_at(&ld, ld_pos(r2), "manifest holds more than one YAML document; keep one (remove this '---' and what follows)");
 		yaml_document_delete(&extra);
 	}
 	yaml_parser_delete(&parser);
@@ -1087,8 +1097,12 @@ int fx_manifest_load(const char *path, struct fx_manifest *m, struct fx_diags *d
 
 	memset(m, 0, sizeof(*m));
 	f = fopen(path, "rb");
-	if (!f)
-		return fx_err_set(err, 65, "cannot read manifest '%s': %s", path, strerror(errno));
+	if (!f) {
+		int e = errno;
+
+		return fx_err_set(err, 65, "cannot read manifest '%s': %s%s", path, strerror(e),
+				  e == ENOENT ? "; give it with -f FILE or $FLUXACDC_MANIFEST" : "");
+	}
 	others_read = fstat(fileno(f), &st) == 0 && (st.st_mode & S_IROTH);
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(f);
