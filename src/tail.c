@@ -29,7 +29,7 @@
 #define TAIL_MAX_WORKERS 64
 #define TAIL_IDLE_MS 100    /* poll wait with nothing to do: the SIGINT latency */
 #define TAIL_WAKE_LOW 1024  /* records left in librdkafka's queue: fetch more */
-#define TAIL_WAKE_MS 10     /* at most one fetcher wake-up per this */
+#define TAIL_WAKE_MS 10     /* at most one fetcher wake-up per this, at first */
 
 struct tail_part {
 	int64_t stop_at;  /* -e: the high watermark when it was assigned */
@@ -118,6 +118,8 @@ struct tail {
 	pthread_cond_t wake_cv;
 	int wake_req;
 	struct timespec last_wake;
+	long wake_every_ms;
+	uint64_t consumed_at_wake;
 };
 
 /* What to look at when librdkafka says msg. */
@@ -823,8 +825,17 @@ static void tail_maybe_wake(struct tail *t)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (now.tv_sec - t->last_wake.tv_sec) * 1000 +
 	     (now.tv_nsec - t->last_wake.tv_nsec) / 1000000;
-	if (ms < TAIL_WAKE_MS || !tail_fetch_pending(t))
+	if (ms < t->wake_every_ms || !tail_fetch_pending(t))
 		return;
+	/*
+	 * Nothing came since the last wake-up (records the broker cannot hand
+	 * out yet, such as an open transaction's): ask less and less often.
+	 */
+	if (t->st->consumed == t->consumed_at_wake)
+		t->wake_every_ms = t->wake_every_ms * 2 > 1000 ? 1000 : t->wake_every_ms * 2;
+	else
+		t->wake_every_ms = TAIL_WAKE_MS;
+	t->consumed_at_wake = t->st->consumed;
 	t->last_wake = now;
 	pthread_mutex_lock(&t->mu);
 	t->wake_req = 1;
@@ -1107,6 +1118,7 @@ int fx_tail_run(const struct fx_tail_opts *o, struct fx_tail_stats *stats, struc
 	memset(&t, 0, sizeof(t));
 	t.o = o;
 	t.st = stats;
+	t.wake_every_ms = TAIL_WAKE_MS;
 	t.topics = fx_calloc(o->n_topics, sizeof(*t.topics));
 	if (!t.topics || !conf) {
 		fx_err_set(err, FX_EXIT_FAILURE, "tail: out of memory");
