@@ -6,7 +6,7 @@ pkgs=(
 	build-essential pkg-config clang libclang-rt-14-dev
 	libcurl4-openssl-dev libjansson-dev libyaml-dev librdkafka-dev libmariadb-dev
 	libssl-dev libcriterion-dev
-	mandoc python3 python3-jsonschema python3-yaml jq curl valgrind
+	mandoc python3 python3-jsonschema python3-yaml jq curl valgrind zsh
 	mariadb-server mariadb-client kcat openjdk-17-jre-headless maven nginx-light
 )
 missing=()
