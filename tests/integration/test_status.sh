@@ -30,6 +30,11 @@ register() { # POOL [NAME SERVER_ID]
 			'.[0] | .name = $n | .config["topic.prefix"] = $n |
 			 if $sid != "" then .config["database.server.id"] = $sid else . end' >"$FX_TMP/c.json"
 	connect_curl POST /connectors "$(cat "$FX_TMP/c.json")" >/dev/null
+	# Connect lists a new connector once its herder has read the config back
+	for i in $(seq 1 100); do
+		connect_curl GET /connectors | jq -e --arg n "${2:-fluxa_$1}" 'index($n)' >/dev/null && break
+		sleep 0.1
+	done
 }
 
 # (1) one RUNNING, the others absent
