@@ -333,7 +333,8 @@ static int tail_resolve(const struct fx_manifest *m, const struct tail_args *a, 
 
 static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
-	static const char *const formats[] = { "pretty", "json", NULL };
+	/* text: what --format means for the other commands, so pretty here */
+	static const char *const formats[] = { "pretty", "json", "text", NULL };
 	struct fx_manifest m = FX_MANIFEST_INIT;
 	struct fx_err err = FX_ERR_INIT;
 	struct tail_args a;
@@ -403,7 +404,7 @@ static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct
 	o.op_mask = a.op_mask;
 	o.id = a.id;
 	o.hide_tombstones = a.hide_tombstones;
-	o.render.format = strcmp(format, "pretty") ? FX_EVENT_JSON : FX_EVENT_PRETTY;
+	o.render.format = strcmp(format, "json") ? FX_EVENT_PRETTY : FX_EVENT_JSON;
 	o.render.color = o.render.format == FX_EVENT_PRETTY && fx_cli_use_color(opts, stdout);
 	o.unbuffered = a.unbuffered;
 	o.workers = a.threads;

@@ -69,10 +69,12 @@ struct tail_batch {
 	size_t bytes;
 	struct fx_buf out;
 	struct fx_buf errs;
-	struct tail_mark *marks;
+	struct tail_mark *marks;  /* per printed event */
 	size_t n_marks;
 	size_t marks_alloc;
-	uint64_t bad;
+	struct tail_mark *bads;   /* per bad record, into errs */
+	size_t n_bads;
+	size_t bads_alloc;
 	uint64_t filtered;
 	int oom;
 	int done; /* under tail.mu */
@@ -577,9 +579,15 @@ static void tail_decode(const struct fx_tail_opts *o, struct tail_batch *b, stru
 		b->n_marks++;
 		continue;
 bad:
-		b->bad++;
 		fx_buf_addf(&b->errs, "fluxacdc: tail: %s[%" PRId32 "]@%" PRId64 ": %s\n", meta.topic,
 			    meta.partition, meta.offset, err.msg);
+		if (fx_grow(&b->bads, &b->bads_alloc, b->n_bads + 1, sizeof(*b->bads)) < 0) {
+			b->oom = 1;
+			return;
+		}
+		b->bads[b->n_bads].end = b->errs.len;
+		b->bads[b->n_bads].msg = i;
+		b->n_bads++;
 	}
 	if (!fx_buf_ok(&b->out) || !fx_buf_ok(&b->errs))
 		b->oom = 1;
@@ -625,7 +633,8 @@ static void tail_batch_reset(struct tail_batch *b)
 	fx_buf_reset(&b->out);
 	fx_buf_reset(&b->errs);
 	b->n_marks = 0;
-	b->bad = b->filtered = 0;
+	b->n_bads = 0;
+	b->filtered = 0;
 	b->oom = 0;
 	b->done = 0;
 }
@@ -663,21 +672,26 @@ static void tail_write(struct tail *t, struct tail_batch *b)
 {
 	const struct fx_tail_opts *o = t->o;
 	size_t events = b->n_marks, upto = b->out.len, last = b->n ? b->n - 1 : 0, i, from = 0;
+	size_t bads = b->n_bads;
 	int failed = 0;
 
-	if (b->errs.len) {
-		fwrite(b->errs.buf, 1, b->errs.len, o->errs);
-		fflush(o->errs);
-	}
-	if (b->oom) {
-		fprintf(o->errs, "fluxacdc: tail: out of memory: %zu records skipped\n", b->n);
-		b->bad += b->n;
-	}
 	if (o->max_events && t->st->printed + events >= o->max_events) {
+		/* -c: up to the last event wanted, and the bad records before it */
 		events = (size_t)(o->max_events - t->st->printed);
 		upto = events ? b->marks[events - 1].end : 0;
 		last = events ? b->marks[events - 1].msg : 0;
+		while (bads && (!events || b->bads[bads - 1].msg > last))
+			bads--;
 		t->finished = 1;
+	}
+	if (bads) {
+		fwrite(b->errs.buf, 1, b->bads[bads - 1].end, o->errs);
+		fflush(o->errs);
+	}
+	t->st->bad += bads;
+	if (b->oom) {
+		fprintf(o->errs, "fluxacdc: tail: out of memory: %zu records skipped\n", b->n);
+		t->st->bad += b->n;
 	}
 	if (o->unbuffered) {
 		for (i = 0; i < events && !failed; i++) {
@@ -689,7 +703,6 @@ static void tail_write(struct tail *t, struct tail_batch *b)
 		failed = tail_put(t, b->out.buf, upto) < 0 || fflush(o->out) != 0;
 	}
 	t->st->printed += events;
-	t->st->bad += b->bad;
 	t->st->filtered += b->filtered;
 	if (failed) {
 		t->write_failed = errno ? errno : EIO;
@@ -1097,6 +1110,7 @@ static void tail_stop_workers(struct tail *t)
 		fx_buf_release(&t->ring[i].out);
 		fx_buf_release(&t->ring[i].errs);
 		free(t->ring[i].marks);
+		free(t->ring[i].bads);
 	}
 	free(t->ring);
 	free(t->threads);
