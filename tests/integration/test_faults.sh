@@ -10,6 +10,7 @@
 # code, never leave a write unreported, and a repeated apply must converge.
 # Connectors: fluxa_reltest_f*, removed at the end.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/rel_lib.sh"
 FAULTS="$FLUXACDC_ROOT/tests/integration/fault_server.py"
 M="$FX_TMP/m.yaml"
 export RELTEST_PW="$FLUXACDC_MYSQL_PASSWORD"
@@ -66,28 +67,9 @@ start_srv() {
 cleanup() { stop_srv; reset_ours; }
 trap cleanup EXIT
 
-# timed OUT_PREFIX ARGS...: run_fx and MS = elapsed milliseconds
-timed() {
-	local s
-	s=$(date +%s%N)
-	run_fx "$@"
-	MS=$((($(date +%s%N) - s) / 1000000))
-}
-# within WHAT MAX_MS
-within() {
-	if [ "$MS" -le "$2" ]; then ok "$1 in ${MS} ms"; else fail "$1 took ${MS} ms (> $2)"; fi
-}
 writes_seen() { grep -cE '^(POST|PUT|DELETE) /connectors' "$FX_TMP/srv.log" || true; }
 
-# Other tests' managed connectors would be planned as deletes on this shared
-# cluster; make check runs one test at a time, so this only waits by hand.
-for i in $(seq 1 120); do
-	foreign=$(curl -sS -m 10 "$FLUXACDC_CONNECT_URL/connectors" |
-		jq -r '[.[] | select(startswith("fluxa_") and (startswith("fluxa_reltest_f") | not))] | join(" ")')
-	[ -z "$foreign" ] && break
-	[ "$i" = 1 ] && echo "  .. waiting for other tests' connectors to go: $foreign"
-	sleep 1
-done
+wait_foreign_gone fluxa_reltest_f
 reset_ours
 LIMIT=$((TO * 1000 + 1500)) # one --timeout, plus process start and the rest
 
