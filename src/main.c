@@ -2,6 +2,7 @@
  * fluxacdc: the command table, global options and the exit status.
  * Every command lives in its own cmd_<name>.c and is one row here.
  */
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,7 +92,8 @@ int main(int argc, char **argv)
 			}
 		}
 		if (!d || !d->id) {
-			fx_err_set(&err, FX_EXIT_USAGE, "unknown option '%s'", a);
+			fx_err_set(&err, FX_EXIT_USAGE,
+				   "unknown option '%s' before the command (see 'fluxacdc --help')", a);
 			goto usage;
 		}
 		if (d->has_arg && !val) {
@@ -137,9 +139,11 @@ next:
 		return 0;
 	}
 	ret = cmd->run(cmd, argc - i, argv + i, &opts);
-	if (fflush(stdout) != 0 && ret == 0) {
-		fx_errorf("cannot write output");
-		ret = FX_EXIT_FAILURE;
+	/* a command may have seen the failed write already: ferror stays set */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fx_errorf("cannot write output: %s (a closed pipe or a full disk?)", strerror(errno));
+		if (ret == 0)
+			ret = FX_EXIT_FAILURE;
 	}
 	return ret;
 usage:

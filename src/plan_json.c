@@ -335,6 +335,21 @@ static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
 	return 0;
 }
 
+/* Every unreadable plan file gets the same way out. */
+static void plan_hint(struct fx_err *err)
+{
+	size_t n = strlen(err->msg);
+
+	snprintf(err->msg + n, sizeof(err->msg) - n,
+		 "; make a plan file with this fluxacdc: fluxacdc plan --out FILE");
+}
+
+static int plan_hint_ret(struct fx_err *err, int ret)
+{
+	plan_hint(err);
+	return ret;
+}
+
 int fx_plan_from_json(const char *path, const char *data, size_t len, struct fx_plan *out,
 		      struct fx_err *err)
 {
@@ -344,12 +359,14 @@ int fx_plan_from_json(const char *path, const char *data, size_t len, struct fx_
 
 	*out = (struct fx_plan)FX_PLAN_INIT;
 	if (!root)
-		return fx_err_set(err, 65, "%s:%d:%d: not a JSON plan file: %s", path, jerr.line,
-				  jerr.column, jerr.text);
+		return plan_hint_ret(err, fx_err_set(err, 65, "%s:%d:%d: not a JSON plan file: %s", path, jerr.line,
+				  jerr.column, jerr.text));
 	r = plan_read(root, out, err);
 	json_decref(root);
 	if (r < 0) {
 		fx_err_prefix(err, "%s", path);
+		if (err->code == 65)
+			plan_hint(err);
 		fx_plan_release(out);
 	}
 	return r;

@@ -129,6 +129,17 @@ static void text_change(FILE *out, const struct fx_change *c, const struct fx_re
 	fputc('\n', out);
 }
 
+/* Connect clusters the plan could not read: their connectors have no alters. */
+static size_t plan_unreachable(const struct fx_plan *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->checks.n; i++)
+		n += p->checks.items[i].level == FX_CHECK_ERROR &&
+		     !strcmp(p->checks.items[i].id, "connect.reachable");
+	return n;
+}
+
 void fx_render_plan_summary(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o)
 {
 	size_t errors = fx_checks_count(&p->checks, FX_CHECK_ERROR);
@@ -152,7 +163,13 @@ void fx_render_plan_text(FILE *out, const struct fx_plan *p, const struct fx_ren
 		for (i = 0; i < p->n_changes; i++)
 			text_change(out, &p->changes[i], o);
 	} else {
-		fputs("No changes: the Connect clusters match the manifest.\n\n", out);
+		size_t unread = plan_unreachable(p);
+
+		if (unread)
+			fprintf(out, "No alters computed for %zu Connect cluster%s that could not be read (see connect.reachable): nothing is known of %s.\n\n",
+				unread, unread == 1 ? "" : "s", unread == 1 ? "it" : "them");
+		else
+			fputs("No changes: the Connect clusters match the manifest.\n\n", out);
 	}
 	if (p->n_unchanged && o && o->verbose) {
 		fputs("Unchanged:", out);

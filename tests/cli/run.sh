@@ -81,6 +81,18 @@ chmod 600 "$tmp/lit.yaml"
 expect_rc "literal password private" 0 "$FX" validate -f "$tmp/lit.yaml"
 hasnt err "literal password" "no warning for a private file"
 
+# plan files that are not plans: exit 65 and the way out
+echo '{"x":1}' > "$tmp/notplan.json"
+expect_rc "show non-plan" 65 "$FX" show "$tmp/notplan.json"
+has err "fluxacdc plan --out FILE" "non-plan names the remedy"
+echo 'garbage' > "$tmp/garbage.json"
+expect_rc "show garbage" 65 "$FX" show "$tmp/garbage.json"
+has err "garbage.json:1:" "garbage plan names file and line"
+expect_rc "show missing" 1 "$FX" show "$tmp/none.json"
+# output that cannot be written is an error that says so
+expect_rc "full disk" 1 sh -c "\"$FX\" render -f \"$ex\" > /dev/full"
+has err "cannot write output" "full disk message"
+
 # no crash on hostile files
 head -c 4096 /dev/urandom > "$tmp/rand.yaml"
 "$FX" validate -f "$tmp/rand.yaml" >/dev/null 2>&1; rc=$?

@@ -73,33 +73,33 @@ Test(manifest, bad_fixtures_report_line_and_reason)
 		cr_assert_not_null(data);
 		cr_expect_eq(load_file(path, &m, &d, &err), -1, "%s loaded", de->d_name);
 		cr_expect_eq(err.code, 65, "%s: code %d", de->d_name, err.code);
-		for (line = data; line && !strncmp(line, "# expect: ", 10); line = strchr(line, '\n')) {
+		/* each leading "# expect: LINE:COL text" line must match a reported problem */
+		for (line = data; !strncmp(line, "# expect: ", 10);) {
 			int ln = 0, col = 0, off = 0;
 			char want[512], pos[64];
 			size_t i, wl;
 			int found = 0;
+			const char *next;
 
-			line += 10;
-			cr_assert_eq(sscanf(line, "%d:%d %n", &ln, &col, &off) >= 2, 1);
-			wl = strcspn(line + off, "\n");
-			snprintf(want, sizeof(want), "%.*s", (int)wl, line + off);
+			cr_assert_geq(sscanf(line + 10, "%d:%d %n", &ln, &col, &off), 2, "%s: bad expect line",
+				      de->d_name);
+			wl = strcspn(line + 10 + off, "\n");
+			snprintf(want, sizeof(want), "%.*s", (int)wl, line + 10 + off);
 			snprintf(pos, sizeof(pos), ":%d:%d: ", ln, col);
 			for (i = 0; i < d.n; i++)
 				if (strstr(d.items[i], pos) && strstr(d.items[i], want))
 					found = 1;
 			cr_expect(found, "%s: no problem '%s' at %d:%d; got: %s", de->d_name, want, ln,
 				  col, d.n ? d.items[0] : "(none)");
-			for (i = 0; i < d.n; i++)
-				cr_expect(!strncmp(d.items[i], path, strlen(path)),
-					  "message lacks the file name: %s", d.items[i]);
 			expects++;
-			line = strchr(line, '\n');
-			if (line)
-				line++;
-			if (!line)
+			next = strchr(line, '\n');
+			if (!next)
 				break;
-			line--;
+			line = (char *)next + 1;
 		}
+		for (size_t i = 0; i < d.n; i++)
+			cr_expect(!strncmp(d.items[i], path, strlen(path)),
+				  "message lacks the file name: %s", d.items[i]);
 		cr_expect_gt(expects, 0, "%s has no '# expect:' line", de->d_name);
 		free(data);
 		fx_diags_release(&d);
