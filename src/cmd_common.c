@@ -1,4 +1,7 @@
 #include "cmd_common.h"
+#include "util/file.h"
+#include "plan.h"
+#include "plan_json.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -61,4 +64,46 @@ int fx_cmd_github_summary(const struct fx_plan *p, const struct fx_render_opts *
 		return -1;
 	}
 	return 0;
+}
+
+const char *const fx_plan_formats[] = { "text", "json", "markdown", "github", NULL };
+
+void fx_cmd_print_plan(const struct fx_opts *opts, const struct fx_plan *p, const char *format,
+		       const char *plan_file)
+{
+	struct fx_render_opts rend = FX_RENDER_OPTS_INIT;
+
+	rend.color = fx_cli_use_color(opts, stdout);
+	rend.verbose = opts->verbose;
+	rend.max_bytes = 60000;
+	rend.plan_file = plan_file;
+	if (!strcmp(format, "json")) {
+		fx_plan_write_json(p, stdout, 0);
+	} else if (!strcmp(format, "markdown")) {
+		fx_render_plan_markdown(stdout, p, &rend);
+	} else if (!strcmp(format, "github")) {
+		fx_render_plan_github(stdout, p, &rend);
+		fx_cmd_github_summary(p, &rend);
+	} else {
+		fx_render_plan_text(stdout, p, &rend);
+	}
+}
+
+int fx_cmd_read_plan(const char *path, struct fx_plan *p, struct fx_err *err)
+{
+	struct fx_buf b = FX_BUF_INIT;
+	int r;
+
+	/* a plan of thousands of connectors is a few MiB; 256 MiB is not a plan */
+	if (fx_file_read(path, 256u << 20, &b, err) < 0) {
+		fx_buf_release(&b);
+		size_t n = strlen(err->msg);
+
+		snprintf(err->msg + n, sizeof(err->msg) - n,
+			 " (a plan file is written by 'fluxacdc plan --out FILE')");
+		return -1;
+	}
+	r = fx_plan_from_json(path, fx_buf_str(&b), b.len, p, err);
+	fx_buf_release(&b);
+	return r;
 }

@@ -5,6 +5,8 @@
 #include "cli.h"
 #include "manifest.h"
 
+struct fx_plan; /* plan.h: not included, debezium.h users include this too */
+
 struct fx_plan;
 struct fx_render_opts;
 
@@ -18,6 +20,13 @@ int fx_cmd_load_manifest(const struct fx_opts *opts, struct fx_manifest *m);
  * is set.  A failure is a warning only (the plan is in the log); returns -1.
  */
 int fx_cmd_github_summary(const struct fx_plan *p, const struct fx_render_opts *o);
+/* The formats plan and show print a plan in. */
+extern const char *const fx_plan_formats[];
+/* Prints p in format on stdout (github: also the step summary); plan_file may be NULL. */
+void fx_cmd_print_plan(const struct fx_opts *opts, const struct fx_plan *p, const char *format,
+		       const char *plan_file);
+/* Reads and parses a plan file (path "-": stdin) into p (caller releases). */
+int fx_cmd_read_plan(const char *path, struct fx_plan *p, struct fx_err *err);
 /* Prints err on stderr and returns its code (1 when unset). */
 int fx_cmd_fail(const struct fx_err *err);
 

@@ -85,19 +85,17 @@ static int plan_write_file(const struct fx_plan *p, const char *path, struct fx_
 
 static int cmd_plan_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
-	static const char *const formats[] = { "text", "json", "markdown", "github", NULL };
 	struct fx_manifest m = FX_MANIFEST_INIT;
 	struct fx_plan p = FX_PLAN_INIT;
 	struct fx_connect_clients clients = FX_CONNECT_CLIENTS_INIT;
 	struct fx_plan_run_opts ro = FX_PLAN_RUN_OPTS_INIT;
-	struct fx_render_opts rend = FX_RENDER_OPTS_INIT;
 	struct fx_err err = FX_ERR_INIT;
 	struct plan_args a = { 0, NULL, 0, 0 };
 	const char *format;
 	int first, ret;
 
 	if (fx_cli_parse(argc, argv, self, plan_opt, &a, opts, &first, &err) < 0 ||
-	    fx_cli_format(opts, formats, "text", &format, &err) < 0)
+	    fx_cli_format(opts, fx_plan_formats, "text", &format, &err) < 0)
 		return fx_cmd_fail(&err);
 	if (first < argc) {
 		fx_err_set(&err, FX_EXIT_USAGE, "plan: unexpected argument '%s' (plan takes none; the manifest is -f FILE, the plan file --out FILE)", argv[first]);
@@ -121,20 +119,7 @@ static int cmd_plan_run(const struct fx_cmd *self, int argc, char **argv, struct
 		ret = fx_cmd_fail(&err);
 		goto cleanup;
 	}
-	rend.color = fx_cli_use_color(opts, stdout);
-	rend.verbose = opts->verbose;
-	rend.max_bytes = 60000;
-	rend.plan_file = a.out;
-	if (!strcmp(format, "json"))
-		fx_plan_write_json(&p, stdout, 0);
-	else if (!strcmp(format, "markdown"))
-		fx_render_plan_markdown(stdout, &p, &rend);
-	else if (!strcmp(format, "github")) {
-		fx_render_plan_github(stdout, &p, &rend);
-		fx_cmd_github_summary(&p, &rend);
-	} else {
-		fx_render_plan_text(stdout, &p, &rend);
-	}
+	fx_cmd_print_plan(opts, &p, format, a.out);
 	if (!fx_plan_applyable(&p))
 		ret = FX_EXIT_FAILURE;
 	else if (a.detailed && p.n_changes)

@@ -13,6 +13,7 @@
 #include "dsn.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/str.h"
 
 #define MANIFEST_MAX_BYTES (16u * 1024 * 1024)
@@ -1088,45 +1089,20 @@ out:
 int fx_manifest_load(const char *path, struct fx_manifest *m, struct fx_diags *diags,
 		     struct fx_err *err)
 {
-	FILE *f;
 	struct fx_buf b = FX_BUF_INIT;
-	char chunk[65536];
-	size_t n;
 	struct stat st;
 	int ret, others_read;
 
 	memset(m, 0, sizeof(*m));
-	f = fopen(path, "rb");
-	if (!f) {
-		int e = errno;
+	if (fx_file_read(path, MANIFEST_MAX_BYTES, &b, err) < 0) {
+		int missing = errno == ENOENT && stat(path, &st) < 0;
 
-		return fx_err_set(err, 65, "cannot read manifest '%s': %s%s", path, strerror(e),
-				  e == ENOENT ? "; give it with -f FILE or $FLUXACDC_MANIFEST" : "");
-	}
-	others_read = fstat(fileno(f), &st) == 0 && (st.st_mode & S_IROTH);
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return fx_err_set(err, 65, "cannot read manifest '%s': it is a directory", path);
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		fx_buf_add(&b, chunk, n);
-		if (b.len > MANIFEST_MAX_BYTES) {
-			fclose(f);
-			fx_buf_release(&b);
-			return fx_err_set(err, 65, "manifest '%s' is larger than %u MiB", path,
-					  MANIFEST_MAX_BYTES >> 20);
-		}
-	}
-	if (ferror(f)) {
-		fclose(f);
 		fx_buf_release(&b);
-		return fx_err_set(err, 65, "cannot read manifest '%s': %s", path, strerror(errno));
+		err->code = 65;
+		return fx_err_prefix(err, missing ? "manifest (give it with -f FILE or $FLUXACDC_MANIFEST)" :
+				     "manifest");
 	}
-	fclose(f);
-	if (!fx_buf_ok(&b)) {
-		fx_buf_release(&b);
-		return fx_err_set(err, 1, "out of memory reading '%s'", path);
-	}
+	others_read = stat(path, &st) == 0 && (st.st_mode & S_IROTH);
 	ret = fx_manifest_load_bytes(path, b.buf ? b.buf : "", b.len, NULL, NULL, m, diags, err);
 	fx_buf_release(&b);
 	if (ret == 0)
