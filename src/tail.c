@@ -124,15 +124,16 @@ struct tail {
 	uint64_t consumed_at_wake;
 };
 
-/* What to look at when librdkafka says msg. */
+/* What to look at when librdkafka says msg (matched on its wording, not the broker's URL). */
 static const char *tail_hint(const char *msg)
 {
-	if (strstr(msg, "SSL") && (strstr(msg, "unexpected eof") || strstr(msg, "wrong version number")))
-		return "the broker does not seem to speak TLS on this port: check security.protocol (PLAINTEXT or SASL_PLAINTEXT?) and the port of the kafka pool's brokers";
-	if (strstr(msg, "SSL") || strstr(msg, "ssl") || strstr(msg, "certificate"))
-		return "check ssl.ca.location (and ssl.certificate.location, ssl.key.location) and security.protocol=SSL or SASL_SSL in the kafka pool's config or with -X";
 	if (strstr(msg, "SASL") || strstr(msg, "uthentication"))
 		return "check security.protocol, sasl.mechanism, sasl.username and sasl.password in the kafka pool's config or with -X";
+	if (strstr(msg, "SSL handshake") &&
+	    (strstr(msg, "unexpected eof") || strstr(msg, "wrong version number")))
+		return "the broker does not seem to speak TLS on this port: check security.protocol (PLAINTEXT or SASL_PLAINTEXT?) and the port of the kafka pool's brokers";
+	if (strstr(msg, "SSL") || strstr(msg, "certificate"))
+		return "check ssl.ca.location (and ssl.certificate.location, ssl.key.location) and security.protocol=SSL or SASL_SSL in the kafka pool's config or with -X";
 	if (strstr(msg, "ApiVersion") || strstr(msg, "security.protocol") ||
 	    strstr(msg, "Disconnected"))
 		return "the broker may expect TLS or SASL: check security.protocol in the kafka pool's config or with -X";
@@ -147,6 +148,9 @@ static void tail_error_cb(rd_kafka_t *rk, int e, const char *reason, void *opaqu
 	struct tail *t = opaque;
 
 	(void)rk;
+	/* "1/1 brokers are down" follows the error that says why: keep that one */
+	if (e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && t->last_error[0])
+		return;
 	snprintf(t->last_error, sizeof(t->last_error), "%s", reason);
 	if (e == RD_KAFKA_RESP_ERR__FATAL)
 		t->fatal = 1;
@@ -416,7 +420,6 @@ static int tail_configure(struct tail *t, rd_kafka_conf_t *conf, struct fx_err *
 		/* bounded memory: prefetch at most 8 MB, fetch at most 4 MB at once */
 		{ "queued.max.messages.kbytes", "8192" },
 		{ "fetch.max.bytes", "4194304" },
-		{ "log.connection.close", "false" },
 	};
 	size_t i;
 
