@@ -182,15 +182,15 @@ if [ -n "${FLUXACDC_KAFKA_SASL_SSL_BROKERS:-}" ]; then
 		"$M" >"$FX_TMP/secure.yaml"
 	tailx "$FX_TMP/tls" -f "$FX_TMP/secure.yaml" tail TailTypes -e --from beginning --format json
 	assert_eq "SASL_SSL from the pool's config: every event" "0 5" "$RC $(wc -l <"$FX_TMP/tls.out")"
-	TAILTEST_SASL_PW=sentinel-wrong-pw-$$ run_fx "$FX_TMP/tls2" -f "$FX_TMP/secure.yaml" tail TailTypes -e --timeout 5
+	TAILTEST_SASL_PW=sentinel-wrong-pw-$$ run_fx "$FX_TMP/tls2" -f "$FX_TMP/secure.yaml" tail TailTypes -e --timeout 2
 	assert_eq "SASL: wrong password: exit 1" 1 "$RC"
 	assert_contains "SASL: wrong password: hint" "$FX_TMP/tls2.err" "hint: check security.protocol, sasl.mechanism, sasl.username and sasl.password"
 	assert_not_contains "SASL: the password is never printed" "$FX_TMP/tls2.err" "sentinel-wrong-pw"
-	tailx "$FX_TMP/tls3" -f "$FX_TMP/secure.yaml" tail TailTypes -e --timeout 5 -X ssl.ca.location=/etc/ssl/certs/ca-certificates.crt
+	tailx "$FX_TMP/tls3" -f "$FX_TMP/secure.yaml" tail TailTypes -e --timeout 2 -X ssl.ca.location=/etc/ssl/certs/ca-certificates.crt
 	assert_contains "TLS: unknown CA: hint" "$FX_TMP/tls3.err" "hint: check ssl.ca.location"
-	tailx "$FX_TMP/tls4" -f "$FX_TMP/secure.yaml" tail TailTypes -e --timeout 5 -X security.protocol=SASL_PLAINTEXT
+	tailx "$FX_TMP/tls4" -f "$FX_TMP/secure.yaml" tail TailTypes -e --timeout 2 -X security.protocol=SASL_PLAINTEXT
 	assert_contains "TLS port spoken to in clear: hint" "$FX_TMP/tls4.err" "hint: "
-	tailx "$FX_TMP/tls5" -f "$M" tail TailTypes -e --timeout 5 -X bootstrap.servers="$FLUXACDC_KAFKA_SASL_BROKERS"
+	tailx "$FX_TMP/tls5" -f "$M" tail TailTypes -e --timeout 2 -X bootstrap.servers="$FLUXACDC_KAFKA_SASL_BROKERS"
 	assert_contains "SASL port spoken to without SASL: security.protocol hint" "$FX_TMP/tls5.err" "security.protocol"
 else
 	echo "  (skipped: this stack has no SASL listeners)"
