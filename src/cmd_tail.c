@@ -333,8 +333,7 @@ static int tail_resolve(const struct fx_manifest *m, const struct tail_args *a, 
 
 static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
-	/* text: what --format means for the other commands, so pretty here */
-	static const char *const formats[] = { "pretty", "json", "text", NULL };
+	static const char *const formats[] = { "pretty", "json", NULL };
 	struct fx_manifest m = FX_MANIFEST_INIT;
 	struct fx_err err = FX_ERR_INIT;
 	struct tail_args a;
