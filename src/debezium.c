@@ -388,7 +388,7 @@ void fx_event_release(struct fx_event *ev)
 static void event_reset(struct fx_event *ev)
 {
 	struct fx_row kf = ev->key_fields, b = ev->before, a = ev->after;
-	struct fx_change *ch = ev->changed;
+	struct fx_field_change *ch = ev->changed;
 	size_t ch_alloc = ev->changed_alloc;
 
 	memset(ev, 0, sizeof(*ev));

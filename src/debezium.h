@@ -44,7 +44,7 @@ struct fx_row {
 };
 
 /* A field that differs between before and after (either side may be absent). */
-struct fx_change {
+struct fx_field_change {
 	struct fx_span name;
 	struct fx_span before;
 	struct fx_span after;
@@ -85,7 +85,7 @@ struct fx_event {
 	int64_t ts_ms;            /* when the connector processed the change */
 	int has_source_ts_ms;
 	int64_t source_ts_ms;     /* when the change happened in the database */
-	struct fx_change *changed; /* updates: fields whose value changed */
+	struct fx_field_change *changed; /* updates: fields whose value changed */
 	size_t n_changed;
 	size_t changed_alloc;
 };

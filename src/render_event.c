@@ -316,7 +316,7 @@ static void render_pretty(struct fx_buf *out, const struct fx_render_opts *o,
 			if (ev->changed[i].name.n > width)
 				width = ev->changed[i].name.n;
 		for (i = 0; i < ev->n_changed; i++) {
-			const struct fx_change *c = &ev->changed[i];
+			const struct fx_field_change *c = &ev->changed[i];
 
 			fx_buf_adds(out, "    ");
 			fx_buf_add(out, c->name.p, c->name.n);

@@ -1,58 +1,75 @@
 #include "util/alloc.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static long alloc_fail_left = -1;
-static int alloc_fail_once; /* only that one allocation fails, later ones succeed */
-static long alloc_counter;
-static int alloc_injected;
+/*
+ * Torture bookkeeping.  Production never arms it, and then an allocation
+ * reads one relaxed flag and touches nothing shared; tests arm it (count
+ * reset, fail-after) and the counters are atomic, since tail allocates from
+ * several decode threads.
+ */
+static atomic_int alloc_tracking;
+static atomic_long alloc_fail_left = -1;
+static atomic_int alloc_fail_once; /* only that one allocation fails, later ones succeed */
+static atomic_long alloc_counter;
+static atomic_int alloc_injected;
 
 static int alloc_should_fail(void)
 {
-	alloc_counter++;
-	if (alloc_fail_left < 0)
+	long left;
+
+	if (!atomic_load_explicit(&alloc_tracking, memory_order_relaxed))
 		return 0;
-	if (alloc_fail_left == 0) {
-		alloc_injected = 1;
-		if (alloc_fail_once)
-			alloc_fail_left = -1;
-		return 1;
+	atomic_fetch_add_explicit(&alloc_counter, 1, memory_order_relaxed);
+	left = atomic_load(&alloc_fail_left);
+	while (left >= 0) {
+		if (left == 0) {
+			atomic_store(&alloc_injected, 1);
+			if (atomic_load(&alloc_fail_once))
+				atomic_store(&alloc_fail_left, -1);
+			return 1;
+		}
+		if (atomic_compare_exchange_weak(&alloc_fail_left, &left, left - 1))
+			return 0;
 	}
-	alloc_fail_left--;
 	return 0;
 }
 
 void fx_alloc_fail_after(long n)
 {
-	alloc_fail_left = n;
-	alloc_fail_once = 0;
-	alloc_injected = 0;
+	atomic_store(&alloc_fail_left, n);
+	atomic_store(&alloc_fail_once, 0);
+	atomic_store(&alloc_injected, 0);
+	atomic_store(&alloc_tracking, 1);
 }
 
 void fx_alloc_fail_once(long n)
 {
-	alloc_fail_left = n;
-	alloc_fail_once = 1;
-	alloc_injected = 0;
+	atomic_store(&alloc_fail_left, n);
+	atomic_store(&alloc_fail_once, 1);
+	atomic_store(&alloc_injected, 0);
+	atomic_store(&alloc_tracking, 1);
 }
 
 long fx_alloc_count(void)
 {
-	return alloc_counter;
+	return atomic_load(&alloc_counter);
 }
 
 void fx_alloc_count_reset(void)
 {
-	alloc_counter = 0;
-	alloc_injected = 0;
+	atomic_store(&alloc_counter, 0);
+	atomic_store(&alloc_injected, 0);
+	atomic_store(&alloc_tracking, 1);
 }
 
 int fx_alloc_failed(void)
 {
-	return alloc_injected;
+	return atomic_load(&alloc_injected);
 }
 
 void *fx_malloc(size_t n)
