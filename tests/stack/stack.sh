@@ -6,6 +6,7 @@
 #   tests/stack/stack.sh up|down|status|env|logs [SERVICE] [LINES]|clean
 #   tests/stack/stack.sh sql [mariadb options] ['STATEMENT']   (as fluxa_admin; stdin if no statement)
 #   tests/stack/stack.sh restart-connect|stop-connect|start-connect
+#   tests/stack/stack.sh stop-kafka|start-kafka                  (the broker alone; Connect waits it out)
 #   tests/stack/stack.sh start-connect2|stop-connect2            (2nd worker, same group)
 #   tests/stack/stack.sh kafka-topics ARGS...                    (org.apache.kafka.tools.TopicCommand)
 #
@@ -13,6 +14,7 @@
 #   FLUXACDC_STACK_DIR            run dir (default: <repo>/.stack)
 #   FLUXACDC_STACK_MYSQL_PORT     13306
 #   FLUXACDC_STACK_KAFKA_PORT     19092     FLUXACDC_STACK_CONTROLLER_PORT 19093
+#   FLUXACDC_STACK_KAFKA_SASL_PORT 19094 (SASL_PLAINTEXT)  FLUXACDC_STACK_KAFKA_SASL_SSL_PORT 19095 (SASL_SSL)
 #   FLUXACDC_STACK_CONNECT_PORT   18083     FLUXACDC_STACK_CONNECT2_PORT   18084
 #   FLUXACDC_STACK_TIMEOUT        seconds to wait for each service (default 120)
 #   FLUXACDC_STACK_NO_APT=1       never apt-get install missing tools, fail instead
@@ -29,6 +31,8 @@ H=127.0.0.1
 MYSQL_PORT=${FLUXACDC_STACK_MYSQL_PORT:-13306}
 KAFKA_PORT=${FLUXACDC_STACK_KAFKA_PORT:-19092}
 CONTROLLER_PORT=${FLUXACDC_STACK_CONTROLLER_PORT:-19093}
+KAFKA_SASL_PORT=${FLUXACDC_STACK_KAFKA_SASL_PORT:-19094}
+KAFKA_SASL_SSL_PORT=${FLUXACDC_STACK_KAFKA_SASL_SSL_PORT:-19095}
 CONNECT_PORT=${FLUXACDC_STACK_CONNECT_PORT:-18083}
 CONNECT2_PORT=${FLUXACDC_STACK_CONNECT2_PORT:-18084}
 TIMEOUT=${FLUXACDC_STACK_TIMEOUT:-120}
@@ -39,10 +43,14 @@ CDC_PW=fluxa-cdc-pw
 ADMIN_USER=fluxa_admin
 ADMIN_PW=fluxa-admin-pw
 CONNECT_GROUP=fluxa-connect
+# SASL/PLAIN user of the broker's SASL_PLAINTEXT and SASL_SSL listeners
+KAFKA_SASL_USER=fluxa_tail
+KAFKA_SASL_PW=fluxa-tail-pw
 MARIADB_CLASS=io.debezium.connector.mariadb.MariaDbConnector
 MYSQL_CLASS=io.debezium.connector.mysql.MySqlConnector
 
 CONF=$RUN/conf
+KAFKA_TLS=$CONF/kafka-tls
 LOGS=$RUN/logs
 PIDS=$RUN/run
 SOCK=$RUN/mysql/mysql.sock
@@ -88,6 +96,7 @@ ensure_deps() {
 	have mvn || need+=(maven)
 	find_java || need+=(openjdk-17-jre-headless)
 	have setsid && have flock || need+=(util-linux)
+	have openssl || need+=(openssl)
 	[ ${#need[@]} -eq 0 ] && return 0
 	mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
 	[ "${FLUXACDC_STACK_NO_APT:-}" = 1 ] && die "missing packages: ${need[*]} (FLUXACDC_STACK_NO_APT=1)"
@@ -215,8 +224,28 @@ wait_for() {
 
 # ---------------------------------------------------------------- configs
 
+# The broker's TLS key and certificate for SASL_SSL, signed by a CA of this
+# run dir only (made once; clients trust $KAFKA_TLS/ca.pem).
+write_kafka_tls() {
+	[ -s "$KAFKA_TLS/broker.pem" ] && [ -s "$KAFKA_TLS/ca.pem" ] && return 0
+	local d=$KAFKA_TLS
+	mkdir -p "$d"
+	chmod 700 "$d"
+	{
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+			-keyout "$d/ca.key" -out "$d/ca.pem" -subj "/CN=fluxacdc test stack CA" &&
+			openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+				-keyout "$d/broker.key" -out "$d/broker.csr" -subj "/CN=$H" &&
+			printf 'subjectAltName=IP:%s,DNS:localhost\nextendedKeyUsage=serverAuth\n' "$H" >"$d/broker.ext" &&
+			openssl x509 -req -in "$d/broker.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+				-days 3650 -out "$d/broker.crt" -extfile "$d/broker.ext" &&
+			cat "$d/broker.key" "$d/broker.crt" >"$d/broker.pem"
+	} >"$LOGS/kafka-tls.log" 2>&1 || die "openssl failed making the broker's certificate (see $LOGS/kafka-tls.log)"
+}
+
 write_configs() {
 	mkdir -p "$CONF" "$LOGS" "$PIDS" "$RUN/mysql" "$KAFKA_DATA"
+	write_kafka_tls
 	local user_line=
 	[ "$(id -u)" -eq 0 ] && user_line="user=root"
 	cat >"$CONF/mariadb.cnf" <<EOF
@@ -250,11 +279,17 @@ EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$H:$CONTROLLER_PORT
-listeners=PLAINTEXT://$H:$KAFKA_PORT,CONTROLLER://$H:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$H:$KAFKA_PORT
+listeners=PLAINTEXT://$H:$KAFKA_PORT,CONTROLLER://$H:$CONTROLLER_PORT,SASL_PLAINTEXT://$H:$KAFKA_SASL_PORT,SASL_SSL://$H:$KAFKA_SASL_SSL_PORT
+advertised.listeners=PLAINTEXT://$H:$KAFKA_PORT,SASL_PLAINTEXT://$H:$KAFKA_SASL_PORT,SASL_SSL://$H:$KAFKA_SASL_SSL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL
+# clients that authenticate (tail's SASL tests): SASL/PLAIN, in clear and over TLS
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_USER="$KAFKA_SASL_PW";
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_USER="$KAFKA_SASL_PW";
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location=$KAFKA_TLS/broker.pem
 log.dirs=$KAFKA_DATA
 num.partitions=1
 default.replication.factor=1
@@ -425,6 +460,8 @@ start_kafka() {
 	if svc_pid kafka >/dev/null; then return 0; fi
 	port_busy "$KAFKA_PORT" && die "port $H:$KAFKA_PORT is in use by a process this stack did not start"
 	port_busy "$CONTROLLER_PORT" && die "port $H:$CONTROLLER_PORT is in use by a process this stack did not start"
+	port_busy "$KAFKA_SASL_PORT" && die "port $H:$KAFKA_SASL_PORT is in use by a process this stack did not start"
+	port_busy "$KAFKA_SASL_SSL_PORT" && die "port $H:$KAFKA_SASL_SSL_PORT is in use by a process this stack did not start"
 	if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
 		local id
 		# a cluster id is 16 random bytes, base64url without padding (what `random-uuid` prints)
@@ -439,6 +476,18 @@ start_kafka() {
 	start_bg kafka "$JAVA" "${JVM_OPTS[@]}" -Dfluxacdc.stack=kafka \
 		-Dlog4j.configuration="file:$CONF/kafka-log4j.properties" -Dkafka.logs.dir="$LOGS" \
 		-cp "$RUN/lib/*" kafka.Kafka "$CONF/kafka.properties"
+	kafka_conf_hash >"$PIDS/kafka.conf.sha256"
+}
+
+kafka_conf_hash() { sha256sum "$CONF/kafka.properties" | cut -d' ' -f1; }
+
+# A broker started from an older kafka.properties (e.g. before the SASL
+# listeners existed) is restarted by `up`, so that the stack matches this script.
+restart_kafka_if_stale() {
+	svc_pid kafka >/dev/null || return 0
+	[ "$(cat "$PIDS/kafka.conf.sha256" 2>/dev/null)" = "$(kafka_conf_hash)" ] && return 0
+	say "kafka: its configuration changed since it started: restarting it"
+	stop_svc kafka TERM 45
 }
 
 kafka_ready() {
@@ -492,6 +541,7 @@ cmd_up() {
 	lock
 	ensure_jars
 	write_configs
+	restart_kafka_if_stale
 	# Kafka's JVM start dominates: launch it first, prepare MariaDB meanwhile,
 	# start Connect as soon as the broker answers, finish MariaDB set-up meanwhile.
 	start_kafka
@@ -501,7 +551,7 @@ cmd_up() {
 	ready_mariadb
 	ready_connect_svc connect
 	if svc_pid connect2 >/dev/null; then ready_connect_svc connect2; fi
-	say "up in $(elapsed "$t0") s: mysql $H:$MYSQL_PORT, kafka $H:$KAFKA_PORT, connect http://$H:$CONNECT_PORT (run dir $RUN)"
+	say "up in $(elapsed "$t0") s: mysql $H:$MYSQL_PORT, kafka $H:$KAFKA_PORT (SASL $KAFKA_SASL_PORT, SASL_SSL $KAFKA_SASL_SSL_PORT), connect http://$H:$CONNECT_PORT (run dir $RUN)"
 }
 
 cmd_down() {
@@ -526,7 +576,7 @@ cmd_status() {
 	for s in mariadb kafka connect connect2; do
 		case $s in
 		mariadb) where="$H:$MYSQL_PORT socket $SOCK" ;;
-		kafka) where="$H:$KAFKA_PORT (controller $H:$CONTROLLER_PORT)" ;;
+		kafka) where="$H:$KAFKA_PORT (controller $H:$CONTROLLER_PORT, SASL $KAFKA_SASL_PORT, SASL_SSL $KAFKA_SASL_SSL_PORT)" ;;
 		connect) where="http://$H:$CONNECT_PORT" ;;
 		connect2) where="http://$H:$CONNECT2_PORT (optional)" ;;
 		esac
@@ -555,6 +605,11 @@ export FLUXACDC_MYSQL_ADMIN_USER='$ADMIN_USER'
 export FLUXACDC_MYSQL_ADMIN_PASSWORD='$ADMIN_PW'
 export FLUXACDC_MYSQL_ADMIN_DSN='$ADMIN_USER:$ADMIN_PW@tcp($H:$MYSQL_PORT)/$DB'
 export FLUXACDC_BROKERS='$H:$KAFKA_PORT'
+export FLUXACDC_KAFKA_SASL_BROKERS='$H:$KAFKA_SASL_PORT'
+export FLUXACDC_KAFKA_SASL_SSL_BROKERS='$H:$KAFKA_SASL_SSL_PORT'
+export FLUXACDC_KAFKA_SASL_USER='$KAFKA_SASL_USER'
+export FLUXACDC_KAFKA_SASL_PASSWORD='$KAFKA_SASL_PW'
+export FLUXACDC_KAFKA_CA='$KAFKA_TLS/ca.pem'
 export FLUXACDC_CONNECT_URL='http://$H:$CONNECT_PORT'
 export FLUXACDC_CONNECT2_URL='http://$H:$CONNECT2_PORT'
 EOF
@@ -619,6 +674,22 @@ cmd_restart_connect() {
 	say "connect killed and back in $(elapsed "$t0") s"
 }
 
+cmd_stop_kafka() { lock; stop_svc kafka TERM 45; }
+
+# The broker alone, after stop-kafka; waits until it answers, then until a
+# running Connect worker answers again (it rejoins its group by itself).
+cmd_start_kafka() {
+	local t0
+	t0=$(now)
+	find_java || die "no java >= 17"
+	lock
+	write_configs
+	start_kafka
+	ready_kafka
+	if svc_pid connect >/dev/null; then ready_connect_svc connect; fi
+	say "kafka back in $(elapsed "$t0") s"
+}
+
 cmd_kafka_topics() {
 	find_java || die "no java >= 17"
 	[ -f "$CONF/tools-log4j.properties" ] || write_configs
@@ -645,6 +716,8 @@ stop-connect) cmd_stop_connect connect ;;
 restart-connect) cmd_restart_connect ;;
 start-connect2) cmd_start_connect connect2 ;;
 stop-connect2) cmd_stop_connect connect2 ;;
+stop-kafka) cmd_stop_kafka ;;
+start-kafka) cmd_start_kafka ;;
 kafka-topics) cmd_kafka_topics "$@" ;;
 -h | --help | help) usage ;;
 *)
