@@ -464,11 +464,12 @@ start_kafka() {
 	port_busy "$KAFKA_SASL_SSL_PORT" && die "port $H:$KAFKA_SASL_SSL_PORT is in use by a process this stack did not start"
 	if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
 		local id
-		# a cluster id is 16 random bytes, base64url without padding (what `random-uuid` prints)
+		# a cluster id is 16 random bytes, base64url without padding (what `random-uuid` prints);
+		# one in 64 starts with '-', so it is passed as --cluster-id=ID, never as a separate word
 		id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
 		say "kafka: formatting $KAFKA_DATA (cluster id $id)"
 		if ! "$JAVA" "${JVM_OPTS[@]}" -Dlog4j.configuration="file:$CONF/kafka-log4j.properties" -cp "$RUN/lib/*" \
-			kafka.tools.StorageTool format -t "$id" -c "$CONF/kafka.properties" >"$LOGS/kafka-format.log" 2>&1; then
+			kafka.tools.StorageTool format --cluster-id="$id" -c "$CONF/kafka.properties" >"$LOGS/kafka-format.log" 2>&1; then
 			cat "$LOGS/kafka-format.log" >&2
 			die "kafka storage format failed"
 		fi
