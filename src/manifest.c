@@ -406,7 +406,7 @@ static void ld_kv_map(struct ld *ld, yaml_node_t *n, const char *ctx, const char
 	ld_check_keys(ld, n, ctx, NULL, 0);
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = ld_node(ld, p->key), *v = ld_node(ld, p->value);
-		struct fx_kv kv = { NULL, NULL, { 0, 0 } };
+		struct fx_kv kv = { NULL, NULL, { 0, 0 }, 0 };
 		char sub[512];
 
 		if (!k || k->type != YAML_SCALAR_NODE || !v)
@@ -424,6 +424,7 @@ static void ld_kv_map(struct ld *ld, yaml_node_t *n, const char *ctx, const char
 		}
 		kv.key = fx_strdup(scalar_raw(k));
 		kv.pos = ld_pos(k);
+		kv.literal = v->type == YAML_SCALAR_NODE && !strchr(scalar_raw(v), '$');
 		if (!kv.key || fx_grow(out, &alloc, *count + 1, sizeof(**out)) < 0) {
 			free(kv.key);
 			free(kv.value);
@@ -552,7 +553,7 @@ static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 	ld_kv_map(ld, n, ctx, "connector", &pool->connector, &pool->n_connector);
 	for (i = 0; i < pool->n_connector; i++)
 		if (fx_str_icontains(pool->connector[i].key, "password") &&
-		    !strchr(pool->connector[i].value, '$') && *pool->connector[i].value)
+		    pool->connector[i].literal && *pool->connector[i].value)
 			ld->literal_secret = 1;
 }
 

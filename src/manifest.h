@@ -22,6 +22,7 @@ struct fx_kv {
 	char *key;
 	char *value;
 	struct fx_pos pos;
+	int literal;   /* the value was written as is, with no ${...} in it */
 };
 
 enum fx_flavor { FX_FLAVOR_AUTO = 0, FX_FLAVOR_MYSQL, FX_FLAVOR_MARIADB };

@@ -81,6 +81,14 @@ chmod 600 "$tmp/lit.yaml"
 expect_rc "literal password private" 0 "$FX" validate -f "$tmp/lit.yaml"
 hasnt err "literal password" "no warning for a private file"
 
+# a connector: password from ${VAR} is not a literal one; a written one is
+printf 'version: 1\nmysql:\n  default: {host: h, user: u, database: d, connector: {database.password: "${FX_CONN_PW}"}}\n' > "$tmp/cpw.yaml"; chmod 644 "$tmp/cpw.yaml"
+expect_rc "connector password from env" 0 env FX_CONN_PW=x "$FX" validate -f "$tmp/cpw.yaml"
+hasnt err "literal password" "no literal-password warning for \${VAR}"
+printf 'version: 1\nmysql:\n  default: {host: h, user: u, database: d, connector: {database.password: written-pw}}\n' > "$tmp/cpw2.yaml"; chmod 644 "$tmp/cpw2.yaml"
+expect_rc "connector password written" 0 "$FX" validate -f "$tmp/cpw2.yaml"
+has err "literal password" "literal-password warning for a connector: password"
+
 # plan files that are not plans: exit 65 and the way out
 echo '{"x":1}' > "$tmp/notplan.json"
 expect_rc "show non-plan" 65 "$FX" show "$tmp/notplan.json"
