@@ -200,24 +200,25 @@ static void apply_json_out(const struct fx_apply_results *r, const struct fx_pla
 	}
 }
 
-/* Reads a whole file into b. */
-static int apply_read_file(const char *path, struct fx_buf *b, struct fx_err *err)
+/*
+ * A connector the manifest wants, left unchanged by this apply, that is FAILED
+ * live: apply never restarts it, so it must not report success.  Says so;
+ * returns FX_EXIT_FAILURE when there is one, else 0.
+ */
+static int apply_failed_unchanged(const struct fx_plan *p)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
+	size_t i;
+	int ret = 0;
 
-	if (!f)
-		return fx_err_set(err, FX_EXIT_FAILURE, "cannot read plan file '%s': %s", path,
-				  strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fx_buf_add(b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
-		return fx_err_set(err, FX_EXIT_FAILURE, "cannot read plan file '%s'", path);
+	for (i = 0; i < p->n_unchanged; i++) {
+		if (!p->unchanged[i].failed)
+			continue;
+		fx_errorf("apply: %s on %s is FAILED and unchanged by this apply: see 'fluxacdc status' for the trace, then restart it (POST %s/connectors/%s/restart?includeTasks=true&onlyFailed=true)",
+			  p->unchanged[i].connector, p->unchanged[i].connect_url,
+			  p->unchanged[i].connect_url, p->unchanged[i].connector);
+		ret = FX_EXIT_FAILURE;
 	}
-	fclose(f);
-	return fx_buf_ok(b) ? 0 : fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+	return ret;
 }
 
 /* Asks for "yes" on the terminal; 1 approved, 0 not, -1 interrupted. */
@@ -270,8 +271,7 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	json = !strcmp(format, "json");
 	mopts = *opts;
 	if (file) {
-		if (apply_read_file(file, &b, &err) < 0 ||
-		    fx_plan_from_json(file, fx_buf_str(&b), b.len, &saved, &err) < 0) {
+		if (fx_cmd_read_plan(file, &saved, &err) < 0) {
 			ret = fx_cmd_fail(&err);
 			goto cleanup;
 		}
@@ -335,11 +335,13 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 		}
 	}
 	if (!p.n_changes) {
+		ret = apply_failed_unchanged(&p);
 		if (!json && !opts->quiet)
-			printf("\nApply complete: nothing to do.\n");
+			printf(ret ? "\nApply: nothing to change, but a connector the manifest wants is FAILED.\n" :
+			       "\nApply complete: nothing to do.\n");
 		if (json)
-			apply_json_out(NULL, &p, "no-changes", 0, NULL);
-		ret = 0;
+			apply_json_out(NULL, &p, ret ? "failed" : "no-changes", ret,
+				       ret ? "a connector the manifest wants is FAILED" : NULL);
 		goto cleanup;
 	}
 	if (fx_plan_count(&p, FX_ACTION_DELETE) && !a.allow_destroy) {
@@ -414,6 +416,9 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 		fx_errorf("apply %s (exit %d): %s", code == FX_EXIT_INTERRUPTED ? "interrupted" :
 			  code == FX_EXIT_PARTIAL ? "partly done" : "failed", code, fx_buf_str(&b));
 	}
+	/* green only when everything wanted runs: an untouched FAILED connector too */
+	if (apply_failed_unchanged(&p) && !ret)
+		ret = FX_EXIT_FAILURE;
 	if (opts->verbose)
 		for (i = 0; i < clients.n; i++)
 			fx_notef(opts, "%lu requests to %s", fx_connect_client_requests(clients.items[i]),

@@ -315,6 +315,21 @@ static int diff_orphan(const struct fx_observed_cluster *cl, const struct fx_obs
 	return ch->description && ch->observed_fp ? 0 : -1;
 }
 
+/* The connector or one of its tasks is FAILED. */
+static int diff_failed(const struct fx_observed_connector *o)
+{
+	size_t t;
+
+	if (!o)
+		return 0;
+	if (o->state && !strcmp(o->state, "FAILED"))
+		return 1;
+	for (t = 0; t < o->n_tasks; t++)
+		if (o->tasks[t].state && !strcmp(o->tasks[t].state, "FAILED"))
+			return 1;
+	return 0;
+}
+
 static int cmp_change(const void *a, const void *b)
 {
 	const struct fx_change *x = a, *y = b;
@@ -401,6 +416,7 @@ int fx_diff_compute(const struct fx_desired *d, const struct fx_observed_cluster
 		out->unchanged[out->n_unchanged].connector = ch.connector;
 		out->unchanged[out->n_unchanged].connect_url = ch.connect_url;
 		out->unchanged[out->n_unchanged].observed_fp = ch.observed_fp;
+		out->unchanged[out->n_unchanged].failed = diff_failed(fx_observed_find(cl, c->name));
 		out->n_unchanged++;
 		ch.connector = ch.connect_url = ch.observed_fp = NULL;
 		fx_change_release(&ch);

@@ -50,6 +50,7 @@ struct fx_unchanged {
 	char *connector;
 	char *connect_url;
 	char *observed_fp;
+	int failed;        /* live: the connector or one of its tasks is FAILED (not serialized) */
 };
 
 struct fx_plan {
