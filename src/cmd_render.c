@@ -63,10 +63,11 @@ static int cmd_render_run(const struct fx_cmd *self, int argc, char **argv, stru
 	arr = json_array();
 	for (i = 0; i < d.n; i++) {
 		const struct fx_connector *c = &d.connectors[i];
-		json_t *cfg = json_object();
+		json_t *cfg;
 
 		if (a.connector && strcmp(a.connector, c->name))
 			continue;
+		cfg = json_object();
 		shown++;
 		for (j = 0; j < c->config.n; j++) {
 			const char *k = c->config.items[j].key, *v = c->config.items[j].value;
