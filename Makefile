@@ -77,16 +77,24 @@ lint-man:
 schema-check: $(BIN)
 	@python3 tests/schema/check_schemas.py
 
-# Every test: unit tests, offline CLI tests, schemas, man pages, fuzz smoke,
-# then integration tests against the real local stack (brought up once,
-# always brought down).
+# Every test: unit tests (also under valgrind), offline CLI tests, schemas,
+# man pages, fuzz smoke, then integration tests against the real local stack
+# (brought up once, always brought down).  With SANITIZE=, every sanitized
+# process reports to $(SAN_REPORTS) and any report fails the check.
+SAN_REPORTS := $(CURDIR)/$(BUILD)/sanitizer-reports
+ifneq ($(SANITIZE),)
+check: export ASAN_OPTIONS := log_path=$(SAN_REPORTS)/asan:detect_leaks=1
+check: export UBSAN_OPTIONS := log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1
+endif
 check: deps
+	@rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory valgrind-unit
 	@tests/cli/run.sh ./$(BIN)
 	@$(MAKE) --no-print-directory schema-check lint-man
 	@$(MAKE) --no-print-directory fuzz-check
 	@$(MAKE) --no-print-directory integration
+	@scripts/san-reports.sh $(SAN_REPORTS)
 
 integration: $(BIN)
 	@tests/integration/run.sh

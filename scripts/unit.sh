@@ -32,8 +32,9 @@ if [ $vg = 1 ]; then
 		--log-file="$logs/valgrind.%p" "$bin" "$@"
 	rc=$?
 else
-	ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
-	UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
+	# last, so that they win over a caller's log_path (make check's)
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$logs/asan:detect_leaks=1" \
+	UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$logs/ubsan:print_stacktrace=1" \
 		"$bin" "$@"
 	rc=$?
 fi
