@@ -203,6 +203,16 @@ stop_svc() {
 	rm -f "$(pidfile "$svc")"
 }
 
+# wait_port_free PORT: a port a service of ours just left may take a moment:
+# svc_pid counts a zombie as gone, but a killed JVM's main thread turns zombie
+# while its other threads still hold the listening socket (and PID 1 here may
+# be slow to reap), so a restart waits for the port itself, 10 s at most.
+wait_port_free() {
+	local i
+	for i in $(seq 1 100); do port_busy "$1" || return 0; sleep 0.1; done
+	return 1
+}
+
 # wait_for SERVICE DESCRIPTION CHECK-FUNCTION: poll until the check passes.
 wait_for() {
 	local svc=$1 what=$2 check=$3 deadline
@@ -504,7 +514,7 @@ start_connect_svc() { # connect | connect2
 	local svc=$1 port
 	port=$(connect_port_of "$svc")
 	if svc_pid "$svc" >/dev/null; then return 0; fi
-	port_busy "$port" && die "port $H:$port is in use by a process this stack did not start"
+	wait_port_free "$port" || die "port $H:$port is in use by a process this stack did not start"
 	start_bg "$svc" "$JAVA" "${JVM_OPTS[@]}" -Dfluxacdc.stack="$svc" \
 		-Dlog4j.configuration="file:$CONF/connect-log4j.properties" \
 		-cp "$RUN/lib/*" org.apache.kafka.connect.cli.ConnectDistributed "$CONF/$svc.properties"
