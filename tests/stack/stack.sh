@@ -468,10 +468,10 @@ ready_mariadb() {
 
 start_kafka() {
 	if svc_pid kafka >/dev/null; then return 0; fi
-	port_busy "$KAFKA_PORT" && die "port $H:$KAFKA_PORT is in use by a process this stack did not start"
-	port_busy "$CONTROLLER_PORT" && die "port $H:$CONTROLLER_PORT is in use by a process this stack did not start"
-	port_busy "$KAFKA_SASL_PORT" && die "port $H:$KAFKA_SASL_PORT is in use by a process this stack did not start"
-	port_busy "$KAFKA_SASL_SSL_PORT" && die "port $H:$KAFKA_SASL_SSL_PORT is in use by a process this stack did not start"
+	wait_port_free "$KAFKA_PORT" || die "port $H:$KAFKA_PORT is in use by a process this stack did not start"
+	wait_port_free "$CONTROLLER_PORT" || die "port $H:$CONTROLLER_PORT is in use by a process this stack did not start"
+	wait_port_free "$KAFKA_SASL_PORT" || die "port $H:$KAFKA_SASL_PORT is in use by a process this stack did not start"
+	wait_port_free "$KAFKA_SASL_SSL_PORT" || die "port $H:$KAFKA_SASL_SSL_PORT is in use by a process this stack did not start"
 	if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
 		local id
 		# a cluster id is 16 random bytes, base64url without padding (what `random-uuid` prints);
