@@ -11,6 +11,17 @@ static char *checks_scope(const struct fx_observed_cluster *cl)
 	return fx_asprintf("connect:%s", cl->kafka_pool ? cl->kafka_pool : cl->connect_url);
 }
 
+/* True when a desired connector lives on the cluster at url. */
+static int checks_wanted(const struct fx_desired *d, const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->connectors[i].kafka->connect_url && !strcmp(d->connectors[i].kafka->connect_url, url))
+			return 1;
+	return 0;
+}
+
 /* connect.reachable and connect.plugin for each cluster and desired connector. */
 static int checks_cluster(const struct fx_desired *d, const struct fx_observed_cluster *cl,
 			      size_t n, struct fx_checks *checks)
@@ -23,10 +34,18 @@ static int checks_cluster(const struct fx_desired *d, const struct fx_observed_c
 
 		if (!scope)
 			return -1;
-		if (!cl[i].reachable)
+		if (!cl[i].reachable && checks_wanted(d, cl[i].connect_url))
 			bad |= fx_checks_add(checks, FX_CHECK_ERROR, "connect.reachable", scope,
 					     "unreachable", "reachable",
 					     "check connect_url, the network path from here, and that the Connect worker runs (GET / must answer)",
+					     "Kafka Connect at %s: %s", cl[i].connect_url,
+					     cl[i].error ? cl[i].error : "unreachable");
+		else if (!cl[i].reachable)
+			/* nothing is wanted there: only its orphans are unknown, no reason to
+			 * block the clusters that are */
+			bad |= fx_checks_add(checks, FX_CHECK_WARNING, "connect.reachable", scope,
+					     "unreachable", "reachable",
+					     "no entity is captured on this pool: managed connectors left there are not seen (and not deleted) until it answers",
 					     "Kafka Connect at %s: %s", cl[i].connect_url,
 					     cl[i].error ? cl[i].error : "unreachable");
 		else

@@ -135,7 +135,7 @@ static size_t plan_unreachable(const struct fx_plan *p)
 	size_t i, n = 0;
 
 	for (i = 0; i < p->checks.n; i++)
-		n += p->checks.items[i].level == FX_CHECK_ERROR &&
+		n += p->checks.items[i].level != FX_CHECK_INFO &&
 		     !strcmp(p->checks.items[i].id, "connect.reachable");
 	return n;
 }

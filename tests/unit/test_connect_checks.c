@@ -145,3 +145,18 @@ Test(connect_checks, unreachable_cluster_is_one_error)
 	cr_expect(strstr(k->message, "Couldn't connect"));
 	world_release(&w);
 }
+
+Test(connect_checks, unreachable_cluster_nobody_uses_is_a_warning)
+{
+	struct world w;
+
+	world_build(&w, "tests/fixtures/connect/connectors-expand.json");
+	w.cl.reachable = 0;
+	free(w.cl.connect_url);
+	w.cl.connect_url = strdup("http://127.0.0.1:18099"); /* no desired connector there */
+	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &w.checks), 0);
+	cr_assert_eq(w.checks.n, 1);
+	cr_expect_str_eq(w.checks.items[0].id, "connect.reachable");
+	cr_expect_eq(w.checks.items[0].level, FX_CHECK_WARNING);
+	world_release(&w);
+}
