@@ -22,6 +22,9 @@ MODE, for every request unless it says "write" (POST/PUT/DELETE under
                     them, from the Nth write on (default 1)
   stallwrite[:N]    proxy writes to UPSTREAM (they land) but never answer
                     them, from the Nth write on (default 1)
+  stallafter[:N]    proxy everything until N writes (default 1) have been
+                    answered, then stall every request: Connect gone after
+                    the write, while apply waits for RUNNING
 Stops on SIGTERM.
 """
 import http.client
@@ -108,10 +111,13 @@ def main(argv):
                 with lock:
                     state["writes"] += 1
                     nth = state["writes"]
-            from_n = int(arg) if arg and kind in ("cutwrite", "500write", "stallwrite") else 1
+            from_n = int(arg) if arg and kind in ("cutwrite", "500write", "stallwrite", "stallafter") else 1
             act = kind
             if kind in ("cutwrite", "500write", "stallwrite") and (not is_write or nth < from_n):
                 act = "proxy"
+            if kind == "stallafter":
+                with lock:
+                    act = "stall" if state.get("answered", 0) >= from_n else "proxy"
             if act == "stall":
                 log("%s %s -> stalled" % (method, path))
                 held.append(sock)
@@ -152,6 +158,9 @@ def main(argv):
                     % (method, path, status, len(payload) // 2, len(payload)))
             else:
                 sock.sendall(head + payload)
+                if is_write:
+                    with lock:
+                        state["answered"] = state.get("answered", 0) + 1
                 log("%s %s -> %d proxied" % (method, path, status))
 
     class Server(socketserver.ThreadingTCPServer):

@@ -200,6 +200,20 @@ assert_eq "unanswered: sent once" 1 "$(grep -c '^POST /connectors' "$FX_TMP/srv.
 within "unanswered: gave up on the answer and re-read" $((TO * 1000 + 3000))
 assert_eq "unanswered: the connector is there, once" fluxa_reltest_f1 "$(ours)"
 echo "  .. unanswered create: exit $RC in ${MS} ms: $(grep -m1 -E 'no answer|timed out|timeout' "$FX_TMP/t1.err")"
+reset_ours
+
+# Connect gone right after the create was answered, while apply waits for
+# RUNNING: the write is reported as landed, the wait as failed, in time
+start_srv stallafter
+manifest "$SRV_URL" reltest_f1
+timed "$FX_TMP/g1" apply -f "$M" --skip-db-checks --auto-approve --wait 8 --timeout $TO --format json
+assert_eq "gone while waiting: exit 1" 1 "$RC"
+assert_eq "gone while waiting: the write is reported as landed" "failed true" \
+	"$(jq -r '.results[0] | "\(.outcome) \(.written)"' "$FX_TMP/g1.out" 2>/dev/null)"
+assert_contains "gone while waiting: says Connect did not answer" "$FX_TMP/g1.out" "no answer within $TO s"
+within "gone while waiting: gave up within --wait plus one --timeout" $((8000 + TO * 1000 + 2000))
+assert_eq "gone while waiting: the connector is there" fluxa_reltest_f1 "$(ours)"
+echo "  .. gone while waiting: exit $RC in ${MS} ms: $(jq -r '.results[0].error' "$FX_TMP/g1.out" 2>/dev/null)"
 stop_srv
 reset_ours
 
