@@ -437,10 +437,20 @@ static int cc_http_error(struct fx_connect_client *c, const struct cc_resp *r,
 	if (message)
 		*message = NULL;
 	if (fx_connect_parse_error(r->body, r->len, &code, &msg, NULL) < 0) {
-		/* Not Connect's error body (a proxy?): its first line, shortened. */
-		size_t n = strcspn(r->body ? r->body : "", "\r\n");
+		/* Not Connect's error body (a proxy?): an HTML page's <title> (nginx:
+		 * "400 No required SSL certificate was sent"), else its first
+		 * non-empty line, shortened. */
+		const char *b = r->body ? r->body : "";
+		const char *title = strcasestr(b, "<title>");
+		size_t n = title ? strcspn(title + 7, "<\r\n") : 0;
 
-		msg = fx_strndup(r->body ? r->body : "", n > 200 ? 200 : n);
+		if (n) {
+			b = title + 7;
+		} else {
+			b += strspn(b, " \t\r\n");
+			n = strcspn(b, "\r\n");
+		}
+		msg = fx_strndup(b, n > 200 ? 200 : n);
 	}
 	red = fx_connect_redact(msg ? msg : "", config);
 	fx_err_set(err, 1, "%s %s%s: HTTP %ld%s%s", c->method, c->shown, c->path, r->status,

@@ -105,7 +105,7 @@ read_fault "slow" "$SRV_URL" "no answer within $TO s (--timeout)"
 start_srv "trickle:$((TO * 3))"
 read_fault "trickle" "$SRV_URL" "within $TO s"
 start_srv 500html
-read_fault "500-html" "$SRV_URL" "HTTP 500"
+read_fault "500-html" "$SRV_URL" "HTTP 500: 500 Internal Server Error"
 start_srv garbage
 read_fault "garbage" "$SRV_URL" "$SRV_URL/:"
 start_srv cut
@@ -138,7 +138,7 @@ start_srv 500write
 manifest_two
 timed "$FX_TMP/w1" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO
 assert_eq "500 on the first write: exit 1" 1 "$RC"
-assert_contains "500: the failed alter and why" "$FX_TMP/w1.out" "HTTP 500"
+assert_contains "500: the failed alter and why" "$FX_TMP/w1.out" "HTTP 500: 500 Internal Server Error"
 assert_contains "500: stderr says none applied, the other not attempted" "$FX_TMP/w1.err" \
 	"applied: none; failed: fluxa_reltest_f1; not attempted: fluxa_reltest_f2"
 assert_eq "500: not retried (not a rebalance answer)" 1 "$(writes_seen)"
