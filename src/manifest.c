@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "dsn.h"
+#include "secret.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -442,6 +443,17 @@ static void note_literal_secret(struct ld *ld, yaml_node_t *n)
 		ld->literal_secret = 1;
 }
 
+/* A sensitive key (SPEC §3: password, secret, token, credential, *.jaas.config)
+ * written with a literal value, in connector: or a Kafka pool's config:. */
+static void note_literal_secrets(struct ld *ld, const struct fx_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (kv[i].literal && *kv[i].value && fx_secret_key_is_sensitive(kv[i].key))
+			ld->literal_secret = 1;
+}
+
 /* ---- sections ---- */
 
 static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
@@ -551,10 +563,7 @@ static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 	}
 	n = ld_get(ld, v, "connector");
 	ld_kv_map(ld, n, ctx, "connector", &pool->connector, &pool->n_connector);
-	for (i = 0; i < pool->n_connector; i++)
-		if (fx_str_icontains(pool->connector[i].key, "password") &&
-		    pool->connector[i].literal && *pool->connector[i].value)
-			ld->literal_secret = 1;
+	note_literal_secrets(ld, pool->connector, pool->n_connector);
 }
 
 static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
@@ -630,6 +639,7 @@ static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 			ld_diag_at(ld, ld_pos(n), "%s: 'cert_file' and 'key_file' go together; give both or neither", sub);
 	}
 	ld_kv_map(ld, ld_get(ld, v, "config"), ctx, "config", &pool->config, &pool->n_config);
+	note_literal_secrets(ld, pool->config, pool->n_config);
 }
 
 /* FluxaORM ID-field tag string: "redisCache;debezium=events;mysql=users". */
