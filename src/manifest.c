@@ -673,13 +673,19 @@ static void ld_orm_tags(struct ld *ld, yaml_node_t *n, const char *ctx, char **d
 				*captured = 1;
 				free(*debezium);
 				*debezium = fx_strdup(val);
+				if (!*debezium) /* never read as 'not given' */
+					ld->oom = 1;
 			}
 		} else if (!strcmp(p, "mysql") && val) {
 			free(*mysql);
 			*mysql = fx_strdup(val);
+			if (!*mysql) /* never read as 'not given' */
+				ld->oom = 1;
 		} else if (!strcmp(p, "table") && val) {
 			free(*table);
 			*table = fx_strdup(val);
+			if (!*table) /* never read as 'not given' */
+				ld->oom = 1;
 		}
 		/* other FluxaORM tags (redisCache, localCache, ...) are not ours */
 	}

@@ -396,3 +396,128 @@ Test(torture, connect_parse_expanded)
 	torture("fx_connect_parse_expanded", run_connect_parse, json, TORTURE_BOTH, 1, 1);
 	free(json);
 }
+
+/* ---- the manifest loader, alone-failure mode too (test_manifest.c has the
+ * every-later-one mode): a swallowed failure must not drop a pool, a key or
+ * a diagnostic */
+
+static const char *torture_env(const char *name, void *ctx)
+{
+	(void)ctx;
+	return !strcmp(name, "FX_TEST_PW") ? "from-env" : NULL;
+}
+
+static void dump_kvs(struct fx_buf *b, const char *what, const struct fx_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fx_buf_addf(b, "  %s %s=%s @%d:%d\n", what, kv[i].key, kv[i].value, kv[i].pos.line,
+			    kv[i].pos.col);
+}
+
+#define S(x) ((x) ? (x) : "-")
+
+static char *manifest_text(const struct fx_manifest *m, const struct fx_diags *d)
+{
+	struct fx_buf b = FX_BUF_INIT;
+	size_t i, k;
+
+	fx_alloc_fail_after(-1);
+	fx_buf_addf(&b, "%s %s ro=%d defaults=%s,%s\n", S(m->path), m->sha256, m->world_readable_secret,
+		    S(m->default_mysql_pool), S(m->default_kafka_pool));
+	for (i = 0; i < m->n_mysql; i++) {
+		const struct fx_mysql_pool *p = &m->mysql[i];
+
+		fx_buf_addf(&b, "mysql %s %s:%s@%s:%u sock=%s db=%s params=%s connect=%s:%u sid=%d/%u flavor=%d broken=%d\n",
+			    p->code, S(p->user), S(p->password), S(p->host), p->port, S(p->socket),
+			    S(p->database), S(p->params), S(p->connect_host), p->connect_port,
+			    p->has_server_id, p->server_id, p->flavor, p->broken);
+		dump_kvs(&b, "connector", p->connector, p->n_connector);
+	}
+	for (i = 0; i < m->n_kafka; i++) {
+		const struct fx_kafka_pool *p = &m->kafka[i];
+
+		fx_buf_addf(&b, "kafka %s url=%s bs=%s auth=%s:%s tls=%s,%s,%s,%d brokers=", p->code,
+			    S(p->connect_url), S(p->connect_bootstrap_servers), S(p->auth_user),
+			    S(p->auth_password), S(p->tls_ca_file), S(p->tls_cert_file),
+			    S(p->tls_key_file), p->tls_insecure);
+		for (k = 0; k < p->n_brokers; k++)
+			fx_buf_addf(&b, "%s,", p->brokers[k]);
+		fx_buf_addc(&b, '\n');
+		dump_kvs(&b, "config", p->config, p->n_config);
+	}
+	for (i = 0; i < m->n_entities; i++) {
+		const struct fx_entity *e = &m->entities[i];
+
+		fx_buf_addf(&b, "entity %s kafka=%s mysql=%s table=%s\n", e->name, S(e->kafka_pool),
+			    S(e->mysql_pool), S(e->table));
+	}
+	for (i = 0; i < m->n_groups; i++) {
+		const struct fx_consumer_group *g = &m->groups[i];
+
+		fx_buf_addf(&b, "group %s kafka=%s", g->name, S(g->kafka));
+		for (k = 0; k < g->n_entities; k++)
+			fx_buf_addf(&b, " e:%s", g->entities[k]);
+		for (k = 0; k < g->n_topics; k++)
+			fx_buf_addf(&b, " t:%s", g->topics[k]);
+		fx_buf_addc(&b, '\n');
+	}
+	for (i = 0; d && i < d->n; i++)
+		fx_buf_addf(&b, "diag %s\n", d->items[i]);
+	return fx_buf_detach(&b);
+}
+
+struct yaml_ctx {
+	char *data;
+	size_t len;
+};
+
+/* 0 with the model (or, for a manifest with errors, the diagnostics) as text;
+ * -1 only for an out-of-memory error. */
+static int run_manifest(void *ctx, char **result, struct fx_err *err)
+{
+	struct yaml_ctx *y = ctx;
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_diags d = FX_DIAGS_INIT;
+	int r = fx_manifest_load_bytes("t.yaml", y->data, y->len, torture_env, NULL, &m, &d, err);
+
+	if (r == 0 || err->code == 65) {
+		*result = manifest_text(&m, &d);
+		r = 0;
+	}
+	fx_manifest_release(&m);
+	fx_diags_release(&d);
+	return r;
+}
+
+Test(torture, manifest_load_full)
+{
+	struct yaml_ctx y;
+
+	y.data = fx_test_read(fx_test_path("tests/fixtures/manifests/good/full.yaml"), &y.len);
+	cr_assert_not_null(y.data);
+	torture("fx_manifest_load_bytes (full.yaml)", run_manifest, &y, TORTURE_BOTH, 1, 1);
+	free(y.data);
+}
+
+Test(torture, manifest_load_with_errors)
+{
+	static const char bad[] =
+		"version: 1\n"
+		"defaults: {mysql_pool: nope}\n"
+		"mysql:\n"
+		"  a: {dsn: \"u:p@tcp(h:99999)/d\", flavr: mariadb}\n"
+		"  b: {host: h, user: u, password: \"${UNSET_ONE}\", database: d, server_id: 0}\n"
+		"  b: {host: h}\n"
+		"kafka:\n"
+		"  k: {brokers: [b], connect_url: \"ftp://c\", connect_tls: {cert_file: c.pem}}\n"
+		"entities:\n"
+		"  E: {debezium: nope, mysql: zz}\n"
+		"  F: {orm: \"debezium;mysql=a\", table: x}\n"
+		"consumer_groups:\n"
+		"  g: {kafka: missing, debezium_entities: [E, Q]}\n";
+	struct yaml_ctx y = { (char *)bad, sizeof(bad) - 1 };
+
+	torture("fx_manifest_load_bytes (errors)", run_manifest, &y, TORTURE_BOTH, 1, 1);
+}
