@@ -8,17 +8,10 @@
 #include "connect_json.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/clock.h"
 
 #define APPLY_TRACE_LINES 8
 #define APPLY_RUNNING_READS 2 /* consecutive all-RUNNING reads that end a wait */
-
-static double apply_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int apply_interrupted(const struct fx_apply_opts *o)
 {
@@ -28,21 +21,7 @@ static int apply_interrupted(const struct fx_apply_opts *o)
 /* Sleeps ms unless interrupted; -1 when interrupted. */
 static int apply_sleep(const struct fx_apply_opts *o, long ms)
 {
-	double end = apply_now() + (double)ms / 1000.0;
-
-	while (!apply_interrupted(o)) {
-		double left = end - apply_now();
-		struct timespec ts;
-
-		if (left <= 0)
-			return 0;
-		if (left > 0.05)
-			left = 0.05;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(left * 1e9);
-		nanosleep(&ts, NULL);
-	}
-	return -1;
+	return fx_clock_sleep_ms(ms, o->interrupt);
 }
 
 static void apply_emit(const struct fx_apply_opts *o, enum fx_apply_event_kind kind,
@@ -55,7 +34,7 @@ static void apply_emit(const struct fx_apply_opts *o, enum fx_apply_event_kind k
 	ev.kind = kind;
 	ev.result = r;
 	ev.state = state;
-	ev.elapsed = apply_now() - t0;
+	ev.elapsed = fx_clock_now() - t0;
 	o->progress(o->ctx, &ev);
 }
 
@@ -184,7 +163,7 @@ static int apply_set(char **dst, char *val)
 static int apply_wait(struct fx_connect_client *client, const struct fx_change *ch,
 		      const struct fx_apply_opts *o, struct fx_apply_result *r, double t0)
 {
-	double start = apply_now(), deadline = start + o->wait_s;
+	double start = fx_clock_now(), deadline = start + o->wait_s;
 	long poll = o->poll_ms > 0 ? o->poll_ms : 1000;
 	char *last = NULL;
 	int streak = 0, ret = -1;
@@ -262,7 +241,7 @@ static int apply_wait(struct fx_connect_client *client, const struct fx_change *
 			ret = 0;
 			goto cleanup;
 		}
-		if (apply_now() >= deadline) {
+		if (fx_clock_now() >= deadline) {
 			if (apply_set(&r->state, fx_strdup(r->status.state ? r->status.state : "UNKNOWN")) < 0 ||
 			    apply_set(&r->error, fx_asprintf("%s: not RUNNING after %d s (--wait): %s",
 							      ch->connector, o->wait_s, last)) < 0)
@@ -284,7 +263,7 @@ static int apply_one(struct fx_connect_client *client, const struct fx_change *c
 		     struct fx_apply_results *out)
 {
 	struct fx_err werr = FX_ERR_INIT;
-	double t0 = apply_now();
+	double t0 = fx_clock_now();
 	int noop = 0, rc, w;
 
 	apply_emit(o, FX_APPLY_EV_START, r, NULL, t0);
@@ -332,7 +311,7 @@ static int apply_one(struct fx_connect_client *client, const struct fx_change *c
 			return -1;
 	}
 done:
-	r->seconds = apply_now() - t0;
+	r->seconds = fx_clock_now() - t0;
 	apply_emit(o, FX_APPLY_EV_DONE, r, r->state, t0);
 	return 0;
 }

@@ -132,20 +132,6 @@ static void apply_log(void *ctx, const char *line)
 	fprintf(stderr, "fluxacdc: %s\n", line);
 }
 
-static void apply_print_lines(const char *indent, const char *text)
-{
-	const char *p = text;
-
-	while (p && *p) {
-		size_t n = strcspn(p, "\n");
-
-		printf("%s%.*s\n", indent, (int)n, p);
-		p += n;
-		if (*p == '\n')
-			p++;
-	}
-}
-
 static void apply_print_results(const struct fx_apply_results *r, int color)
 {
 	size_t i;
@@ -170,9 +156,9 @@ static void apply_print_results(const struct fx_apply_results *r, int color)
 			printf(" (the write landed)");
 		printf(" %.1f s\n", a->seconds);
 		if (a->error)
-			apply_print_lines("      error: ", a->error);
+			fx_cmd_print_indented(stdout, "      error: ", a->error);
 		if (a->trace)
-			apply_print_lines("      | ", a->trace);
+			fx_cmd_print_indented(stdout, "      | ", a->trace);
 	}
 }
 

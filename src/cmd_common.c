@@ -107,3 +107,17 @@ int fx_cmd_read_plan(const char *path, struct fx_plan *p, struct fx_err *err)
 	fx_buf_release(&b);
 	return r;
 }
+
+void fx_cmd_print_indented(FILE *out, const char *indent, const char *text)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(out, "%s%.*s\n", indent, (int)n, p);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}

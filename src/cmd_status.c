@@ -157,20 +157,6 @@ static const char *status_paint(int color, const char *state)
 	return "\033[33m";
 }
 
-static void status_print_trace(const char *indent, const char *trace)
-{
-	const char *p = trace;
-
-	while (p && *p) {
-		size_t n = strcspn(p, "\n");
-
-		printf("%s%.*s\n", indent, (int)n, p);
-		p += n;
-		if (*p == '\n')
-			p++;
-	}
-}
-
 static void status_text_state(int color, const char *what, const char *state, const char *worker)
 {
 	printf("%s%s%-11s%s", what, status_paint(color, state), state ? state : "UNKNOWN",
@@ -198,7 +184,7 @@ static void status_text_row(const struct status_row *r, int color)
 	if (o->trace) {
 		char *t = status_trace(o->trace, o);
 
-		status_print_trace("      | ", t);
+		fx_cmd_print_indented(stdout, "      | ", t);
 		free(t);
 	}
 	for (i = 0; i < o->n_tasks; i++) {
@@ -210,7 +196,7 @@ static void status_text_row(const struct status_row *r, int color)
 		if (o->tasks[i].trace) {
 			char *t = status_trace(o->tasks[i].trace, o);
 
-			status_print_trace("      | ", t);
+			fx_cmd_print_indented(stdout, "      | ", t);
 			free(t);
 		}
 	}

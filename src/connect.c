@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/clock.h"
 
 #define CC_MAX_BODY (64ul << 20)  /* a Connect answer larger than this is refused */
 #define CC_MAX_PARALLEL 8         /* clusters observed at once */
@@ -58,14 +59,6 @@ static int cc_init_ok;
 static void cc_global_init(void)
 {
 	cc_init_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-}
-
-static double cc_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int cc_interrupted(const struct fx_connect_client *c)
@@ -378,7 +371,7 @@ static int cc_prepare(struct fx_connect_client *c, const char *method, const cha
 				 strcmp(method, "GET") ? method : NULL);
 	}
 	c->requests++;
-	c->t0 = cc_now();
+	c->t0 = fx_clock_now();
 	return 0;
 }
 
@@ -386,7 +379,7 @@ static int cc_prepare(struct fx_connect_client *c, const char *method, const cha
 static int cc_finish(struct fx_connect_client *c, CURLcode cc, struct cc_resp *r,
 		     struct fx_err *err)
 {
-	long ms = (long)((cc_now() - c->t0) * 1000);
+	long ms = (long)((fx_clock_now() - c->t0) * 1000);
 
 	memset(r, 0, sizeof(*r));
 	if (cc == CURLE_OK) {
@@ -583,7 +576,7 @@ int fx_connect_observe(const struct fx_connect_clients *cs, struct fx_observed_c
 	}
 	for (;;) {
 		struct CURLMsg *msg;
-		double now = cc_now();
+		double now = fx_clock_now();
 		int running, left, timeout_ms = 100;
 
 		/* Start clusters while there is room, and steps whose wait is over. */
@@ -634,7 +627,7 @@ int fx_connect_observe(const struct fx_connect_clients *cs, struct fx_observed_c
 				/* a rebalance or a starting worker: the same request again soon */
 				cc_http_error(c, &r, NULL, NULL, &why);
 				cc_logf(c, "retrying in %.1f s: %s", 0.5 * st[i].tries, why.msg);
-				st[i].start_at = cc_now() + 0.5 * st[i].tries;
+				st[i].start_at = fx_clock_now() + 0.5 * st[i].tries;
 				continue;
 			}
 			if (rc < 0 || cc_observe_step(c, st[i].step, &r, &out[i], &why) < 0) {
@@ -653,13 +646,13 @@ int fx_connect_observe(const struct fx_connect_clients *cs, struct fx_observed_c
 				active--;
 				continue;
 			}
-			st[i].start_at = cc_now();
+			st[i].start_at = fx_clock_now();
 		}
 		if (!active)
 			break;
 		for (i = 0; i < cs->n; i++)
 			if (st[i].state == 1 && st[i].start_at > 0) {
-				double w = (st[i].start_at - cc_now()) * 1000;
+				double w = (st[i].start_at - fx_clock_now()) * 1000;
 
 				if (w < timeout_ms)
 					timeout_ms = w < 0 ? 0 : (int)w;
@@ -757,10 +750,24 @@ cleanup:
 	return out;
 }
 
-int fx_connect_get_status(struct fx_connect_client *c, const char *name,
-			  struct fx_observed_connector *out, int *found, struct fx_err *err)
+/* A parser of one connector sub-resource (status, config) into out. */
+typedef int (*cc_parse_fn)(const char *json, size_t len, void *out, struct fx_err *err);
+
+static int cc_parse_status(const char *json, size_t len, void *out, struct fx_err *err)
 {
-	char *path = cc_connector_path(c, name, "/status");
+	return fx_connect_parse_status(json, len, out, err);
+}
+
+static int cc_parse_config(const char *json, size_t len, void *out, struct fx_err *err)
+{
+	return fx_connect_parse_config(json, len, out, err);
+}
+
+/* GET /connectors/{name}{suffix} parsed into out; *found = 0 (and 0) on 404. */
+static int cc_get_connector(struct fx_connect_client *c, const char *name, const char *suffix,
+			    cc_parse_fn parse, void *out, int *found, struct fx_err *err)
+{
+	char *path = cc_connector_path(c, name, suffix);
 	struct cc_resp r;
 	int ret = -1;
 
@@ -777,7 +784,7 @@ int fx_connect_get_status(struct fx_connect_client *c, const char *name,
 		cc_http_error(c, &r, NULL, NULL, err);
 		goto cleanup;
 	}
-	if (fx_connect_parse_status(r.body, r.len, out, err) < 0) {
+	if (parse(r.body, r.len, out, err) < 0) {
 		fx_err_prefix(err, "GET %s%s", c->shown, path);
 		goto cleanup;
 	}
@@ -788,35 +795,16 @@ cleanup:
 	return ret;
 }
 
+int fx_connect_get_status(struct fx_connect_client *c, const char *name,
+			  struct fx_observed_connector *out, int *found, struct fx_err *err)
+{
+	return cc_get_connector(c, name, "/status", cc_parse_status, out, found, err);
+}
+
 int fx_connect_get_config(struct fx_connect_client *c, const char *name, struct fx_config *out,
 			  int *found, struct fx_err *err)
 {
-	char *path = cc_connector_path(c, name, "/config");
-	struct cc_resp r;
-	int ret = -1;
-
-	*found = 0;
-	if (!path)
-		return fx_err_set(err, 1, "out of memory");
-	if (cc_read(c, path, &r, err) < 0)
-		goto cleanup;
-	if (cc_not_found(&r)) {
-		ret = 0;
-		goto cleanup;
-	}
-	if (r.status != 200) {
-		cc_http_error(c, &r, NULL, NULL, err);
-		goto cleanup;
-	}
-	if (fx_connect_parse_config(r.body, r.len, out, err) < 0) {
-		fx_err_prefix(err, "GET %s%s", c->shown, path);
-		goto cleanup;
-	}
-	*found = 1;
-	ret = 0;
-cleanup:
-	free(path);
-	return ret;
+	return cc_get_connector(c, name, "/config", cc_parse_config, out, found, err);
 }
 
 int fx_connect_validate(struct fx_connect_client *c, const char *class_name, const char *name,
@@ -891,21 +879,7 @@ cleanup:
 /* Sleeps ms in slices, stopping early on an interrupt; 0, or -1 when interrupted. */
 static int cc_sleep_ms(struct fx_connect_client *c, long ms)
 {
-	double end = cc_now() + (double)ms / 1000.0;
-
-	while (!cc_interrupted(c)) {
-		double left = end - cc_now();
-		struct timespec ts;
-
-		if (left <= 0)
-			return 0;
-		if (left > 0.05)
-			left = 0.05;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(left * 1e9);
-		nanosleep(&ts, NULL);
-	}
-	return -1;
+	return fx_clock_sleep_ms(ms, c->interrupt);
 }
 
 /*
@@ -924,9 +898,9 @@ static int cc_backoff(struct fx_connect_client *c, unsigned attempt, double star
 	if (d > CC_BACKOFF_CAP_MS)
 		d = CC_BACKOFF_CAP_MS;
 	d = d / 2 + (long)(rand_r(&c->seed) % (unsigned)(d / 2 + 1));
-	if (cc_now() + (double)d / 1000.0 > deadline) {
+	if (fx_clock_now() + (double)d / 1000.0 > deadline) {
 		fx_err_set(err, 1, "%s (gave up after %u attempts in %.0f s)", last->msg, attempt,
-			   cc_now() - start);
+			   fx_clock_now() - start);
 		return -1;
 	}
 	cc_logf(c, "retrying in %.1f s: %s", (double)d / 1000.0, last->msg);
@@ -945,7 +919,7 @@ static int cc_write(struct fx_connect_client *c, enum cc_write_kind kind, const 
 	char *path = NULL, *body = NULL, *message = NULL;
 	struct fx_config live = FX_CONFIG_INIT;
 	struct fx_err last = FX_ERR_INIT;
-	double start = cc_now(), deadline = start + (double)c->budget_ms / 1000.0;
+	double start = fx_clock_now(), deadline = start + (double)c->budget_ms / 1000.0;
 	unsigned attempt = 0;
 	int ret = -1, uncertain = 0;
 
