@@ -23,6 +23,7 @@
 #include "debezium.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/clock.h"
 
 #define TAIL_BATCH_MAX 512  /* records per batch */
 #define TAIL_BATCH_BYTES (1 << 20) /* or this much key and value: big records, small batches */
@@ -92,6 +93,7 @@ struct tail {
 	int finished;       /* -c reached, or output failed */
 	int write_failed;
 	int fatal;
+	double down_since;  /* all brokers down since (monotonic s); 0 while up */
 	struct fx_err setup_err; /* from the rebalance callback */
 	int setup_failed;
 	char last_error[512];
@@ -148,6 +150,9 @@ static void tail_error_cb(rd_kafka_t *rk, int e, const char *reason, void *opaqu
 	struct tail *t = opaque;
 
 	(void)rk;
+	/* called from the polling thread (rd_kafka_poll in tail_poll) */
+	if (e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && !t->down_since)
+		t->down_since = fx_clock_now();
 	/* "1/1 brokers are down" follows the error that says why: keep that one */
 	if (e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && t->last_error[0])
 		return;
@@ -943,6 +948,13 @@ static int tail_loop(struct tail *t, struct fx_err *err)
 			break;
 		if (t->fatal)
 			return tail_kafka_error(t, err, "fatal Kafka error", "fatal error");
+		/* -e promises an end: an outage longer than --timeout is one, with the
+		 * reason; without -e tail says so once and goes on when Kafka returns */
+		if (o->exit_at_end && t->down_since &&
+		    fx_clock_now() - t->down_since > o->timeout_ms / 1000.0)
+			return tail_kafka_error(t, err,
+						"Kafka unreachable for longer than --timeout before tail -e reached the end",
+						"all brokers are down");
 		if (t->setup_failed) {
 			*err = t->setup_err;
 			return -1;
@@ -973,6 +985,7 @@ static int tail_loop(struct tail *t, struct fx_err *err)
 			}
 			continue;
 		}
+		t->down_since = 0; /* records flow: Kafka is back */
 		b->n += tail_sift(t, b, b->n, n);
 		if (b->n == TAIL_BATCH_MAX || b->bytes >= TAIL_BATCH_BYTES) {
 			tail_dispatch(t);
