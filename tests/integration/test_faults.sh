@@ -64,7 +64,11 @@ start_srv() {
 	for _ in $(seq 1 100); do [ -s "$FX_TMP/port" ] && break; sleep 0.05; done
 	SRV_URL="http://127.0.0.1:$(cat "$FX_TMP/port")"
 }
-cleanup() { stop_srv; reset_ours; }
+cleanup() {
+	stop_srv
+	reset_ours
+	"$STACK" kafka-topics --delete --topic 'fluxa_reltest_f[0-9]+\..*' >/dev/null 2>&1 # schema history
+}
 trap cleanup EXIT
 
 writes_seen() { grep -cE '^(POST|PUT|DELETE) /connectors' "$FX_TMP/srv.log" || true; }
