@@ -151,7 +151,11 @@ static void tail_error_cb(rd_kafka_t *rk, int e, const char *reason, void *opaqu
 
 	(void)rk;
 	/* called from the polling thread (rd_kafka_poll in tail_poll) */
-	if (e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && !t->down_since)
+	/* trouble since: librdkafka says "all brokers down" once per outage, or
+	 * not at all while a broker flaps between reconnects; a lost connection
+	 * counts too */
+	if ((e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || e == RD_KAFKA_RESP_ERR__TRANSPORT) &&
+	    !t->down_since)
 		t->down_since = fx_clock_now();
 	/* "1/1 brokers are down" follows the error that says why: keep that one */
 	if (e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && t->last_error[0])
@@ -805,11 +809,19 @@ static void *tail_waker(void *arg)
 			break;
 		t->wake_req = 0;
 		pthread_mutex_unlock(&t->mu);
+		/* offsets_for_times, not query_watermark_offsets: librdkafka before
+		 * 2.3.0 waits in the latter without end while the broker is down
+		 * (librdkafka #2588), and tail's exit joins this thread */
 		for (i = 0; i < t->n_nudges; i++) {
-			int64_t lo, hi;
+			rd_kafka_topic_partition_list_t *one = rd_kafka_topic_partition_list_new(1);
 
-			rd_kafka_query_watermark_offsets(t->rk, t->nudges[i].topic,
-							 t->nudges[i].partition, &lo, &hi, 1000);
+			if (!one)
+				continue;
+			rd_kafka_topic_partition_list_add(one, t->nudges[i].topic,
+							  t->nudges[i].partition)->offset =
+				RD_KAFKA_OFFSET_END;
+			rd_kafka_offsets_for_times(t->rk, one, 1000);
+			rd_kafka_topic_partition_list_destroy(one);
 		}
 		pthread_mutex_lock(&t->mu);
 	}
@@ -929,6 +941,17 @@ static size_t tail_sift(struct tail *t, struct tail_batch *b, size_t from, size_
 	return kept - from;
 }
 
+/* Kafka answers a metadata request (brokers, known topics) within --timeout. */
+static int tail_kafka_answers(struct tail *t)
+{
+	const struct rd_kafka_metadata *md = NULL;
+	rd_kafka_resp_err_t e = rd_kafka_metadata(t->rk, 0, NULL, &md, t->o->timeout_ms);
+
+	if (md)
+		rd_kafka_metadata_destroy(md);
+	return e == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
 static int tail_loop(struct tail *t, struct fx_err *err)
 {
 	const struct fx_tail_opts *o = t->o;
@@ -948,13 +971,19 @@ static int tail_loop(struct tail *t, struct fx_err *err)
 			break;
 		if (t->fatal)
 			return tail_kafka_error(t, err, "fatal Kafka error", "fatal error");
-		/* -e promises an end: an outage longer than --timeout is one, with the
-		 * reason; without -e tail says so once and goes on when Kafka returns */
+		/* -e promises an end: trouble for longer than --timeout, then no
+		 * answer to a metadata request within --timeout, is one, with the
+		 * reason.  (Records still coming prove nothing: they may have been
+		 * fetched before the outage.)  Without -e tail says so once and goes
+		 * on when Kafka returns. */
 		if (o->exit_at_end && t->down_since &&
-		    fx_clock_now() - t->down_since > o->timeout_ms / 1000.0)
-			return tail_kafka_error(t, err,
-						"Kafka unreachable for longer than --timeout before tail -e reached the end",
-						"all brokers are down");
+		    fx_clock_now() - t->down_since > o->timeout_ms / 1000.0) {
+			if (!tail_kafka_answers(t))
+				return tail_kafka_error(t, err,
+							"Kafka unreachable for longer than --timeout before tail -e reached the end",
+							"all brokers are down");
+			t->down_since = 0;
+		}
 		if (t->setup_failed) {
 			*err = t->setup_err;
 			return -1;
@@ -985,7 +1014,6 @@ static int tail_loop(struct tail *t, struct fx_err *err)
 			}
 			continue;
 		}
-		t->down_since = 0; /* records flow: Kafka is back */
 		b->n += tail_sift(t, b, b->n, n);
 		if (b->n == TAIL_BATCH_MAX || b->bytes >= TAIL_BATCH_BYTES) {
 			tail_dispatch(t);
