@@ -137,6 +137,7 @@ if wait_until $((TO + 15)) gone "$BIG_PID"; then
 	assert_eq "(c) what was printed are whole events" "$(lines "$FX_TMP/c.out")" "$(jq -r '.op' "$FX_TMP/c.out" | grep -c .)"
 else
 	fail "(c) tail -e still waiting for the broker $((TO + 15)) s into the outage"
+	sed 's/^/    | /' "$FX_TMP/c.err" | tail -8
 	kill "$BIG_PID" 2>/dev/null
 	BIG_PID=
 fi
