@@ -1,5 +1,6 @@
 #include "cmd_common.h"
 #include "util/file.h"
+#include "desired.h"
 #include "plan.h"
 #include "plan_json.h"
 
@@ -120,4 +121,18 @@ void fx_cmd_print_indented(FILE *out, const char *indent, const char *text)
 		if (*p == '\n')
 			p++;
 	}
+}
+
+int fx_cmd_load_desired(const struct fx_opts *opts, struct fx_manifest *m, struct fx_desired *d)
+{
+	struct fx_err err = FX_ERR_INIT;
+	int ret = fx_cmd_load_manifest(opts, m);
+
+	if (ret)
+		return ret;
+	if (fx_desired_build(m, NULL, d, &err) < 0) {
+		fx_manifest_release(m);
+		return fx_cmd_fail(&err);
+	}
+	return 0;
 }

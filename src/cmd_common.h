@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "manifest.h"
 
+struct fx_desired; /* desired.h */
 struct fx_plan; /* plan.h: not included, debezium.h users include this too */
 
 struct fx_plan;
@@ -31,6 +32,10 @@ void fx_cmd_print_plan(const struct fx_opts *opts, const struct fx_plan *p, cons
 		       const char *plan_file);
 /* Reads and parses a plan file (path "-": stdin) into p (caller releases). */
 int fx_cmd_read_plan(const char *path, struct fx_plan *p, struct fx_err *err);
+/* Loads the manifest and builds the desired connectors (offline: auto flavors as
+ * mysql).  Returns 0, or the exit status to use; on 0 the caller releases both. */
+int fx_cmd_load_desired(const struct fx_opts *opts, struct fx_manifest *m,
+			struct fx_desired *d);
 /* Prints err on stderr and returns its code (1 when unset). */
 int fx_cmd_fail(const struct fx_err *err);
 

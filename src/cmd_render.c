@@ -53,13 +53,9 @@ static int cmd_render_run(const struct fx_cmd *self, int argc, char **argv, stru
 		fx_err_set(&err, FX_EXIT_USAGE, "render: unexpected argument '%s' (render takes none; the manifest is -f FILE, one connector --connector NAME)", argv[first]);
 		return fx_cmd_fail(&err);
 	}
-	ret = fx_cmd_load_manifest(opts, &m);
+	ret = fx_cmd_load_desired(opts, &m, &d);
 	if (ret)
 		return ret;
-	if (fx_desired_build(&m, NULL, &d, &err) < 0) {
-		fx_manifest_release(&m);
-		return fx_cmd_fail(&err);
-	}
 	arr = json_array();
 	for (i = 0; i < d.n; i++) {
 		const struct fx_connector *c = &d.connectors[i];

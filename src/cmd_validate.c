@@ -23,13 +23,9 @@ static int cmd_validate_run(const struct fx_cmd *self, int argc, char **argv, st
 		fx_err_set(&err, FX_EXIT_USAGE, "validate: unexpected argument '%s' (validate takes none; the manifest is -f FILE)", argv[first]);
 		return fx_cmd_fail(&err);
 	}
-	ret = fx_cmd_load_manifest(opts, &m);
+	ret = fx_cmd_load_desired(opts, &m, &d);
 	if (ret)
 		return ret;
-	if (fx_desired_build(&m, NULL, &d, &err) < 0) {
-		fx_manifest_release(&m);
-		return fx_cmd_fail(&err);
-	}
 	for (i = 0; i < m.n_entities; i++)
 		captured += m.entities[i].kafka_pool != NULL;
 	if (format[0] == 'j') {

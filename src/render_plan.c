@@ -273,8 +273,9 @@ void fx_render_plan_markdown(FILE *out, const struct fx_plan *p, const struct fx
 
 /* ---- GitHub Actions workflow commands ---- */
 
-/* A workflow command's message: %, CR and LF escaped (GitHub's rules). */
-static void gh_data(FILE *out, const char *s)
+/* A workflow command's message: %, CR and LF escaped (GitHub's rules); a
+ * property value (prop) also ':' and ','. */
+static void gh_escape(FILE *out, const char *s, int prop)
 {
 	for (; s && *s; s++) {
 		if (*s == '%')
@@ -283,28 +284,23 @@ static void gh_data(FILE *out, const char *s)
 			fputs("%0D", out);
 		else if (*s == '\n')
 			fputs("%0A", out);
+		else if (prop && *s == ':')
+			fputs("%3A", out);
+		else if (prop && *s == ',')
+			fputs("%2C", out);
 		else
 			fputc(*s, out);
 	}
 }
 
-/* A property value: also ':' and ','. */
+static void gh_data(FILE *out, const char *s)
+{
+	gh_escape(out, s, 0);
+}
+
 static void gh_prop(FILE *out, const char *s)
 {
-	for (; s && *s; s++) {
-		if (*s == ':')
-			fputs("%3A", out);
-		else if (*s == ',')
-			fputs("%2C", out);
-		else if (*s == '%')
-			fputs("%25", out);
-		else if (*s == '\r')
-			fputs("%0D", out);
-		else if (*s == '\n')
-			fputs("%0A", out);
-		else
-			fputc(*s, out);
-	}
+	gh_escape(out, s, 1);
 }
 
 /* "::LEVEL file=F,title=T::" then the caller writes the message and '\n'. */
