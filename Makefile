@@ -19,8 +19,18 @@ SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 BUILD    := build/san
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The library flags are asked of pkg-config when a recipe first needs them,
+# not when make reads this file: on a bare machine the -dev packages arrive
+# with `make deps`, which `build`, `demo` and `check` run first and then
+# build in a second make that reads the flags afresh.  A build without them
+# stops at once and says how to get them.
+PKG_CONFIG ?= pkg-config
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkg_flags,--cflags))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(call pkg_flags,--libs))$(PKG_LIBS)
+pkg_flags  = $(call pkg_check,$(shell $(PKG_CONFIG) $(1) $(PKGS) 2>/dev/null || echo __missing__),$(1))
+pkg_check  = $(if $(filter __missing__,$(1)),$(error $(PKG_CONFIG) $(2) $(PKGS) failed: \
+  the -dev packages are not all installed; run 'make deps' (or 'make build', which runs it first)),$(1))
+DEPS_SCRIPT ?= scripts/deps.sh
 
 ALL_CFLAGS  = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
@@ -36,7 +46,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 BIN      := fluxacdc
 UNIT_BIN := $(BUILD)/run_unit
 
-.PHONY: all deps check unit valgrind-unit integration fuzz fuzz-check demo stack-up stack-down \
+.PHONY: all build deps check unit valgrind-unit integration fuzz fuzz-check demo stack-up stack-down \
         lint-man schema-check clean install uninstall bench
 
 all: $(BIN)
@@ -58,7 +68,12 @@ $(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
 deps:
-	@scripts/deps.sh
+	@$(DEPS_SCRIPT)
+
+# deps, then the binary, in a second make that asks pkg-config afresh: the
+# first step of `demo` and `check`, safe on a machine that has nothing yet.
+build: deps
+	@$(MAKE) --no-print-directory all
 
 # scripts/unit.sh fails the run on any sanitizer or valgrind report, which
 # Criterion's own verdict misses (leaks are found after a test has passed).
@@ -86,9 +101,10 @@ ifneq ($(SANITIZE),)
 check: export ASAN_OPTIONS := log_path=$(SAN_REPORTS)/asan:detect_leaks=1
 check: export UBSAN_OPTIONS := log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1
 endif
-check: deps
+check: build
 	@rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory unit
+	@tests/build/test_bare_build.sh
 	@$(MAKE) --no-print-directory valgrind-unit
 	@tests/cli/run.sh ./$(BIN)
 	@$(MAKE) --no-print-directory schema-check lint-man
@@ -109,7 +125,7 @@ stack-up:
 stack-down:
 	@tests/stack/stack.sh down
 
-demo: deps all
+demo: build
 	@scripts/demo.sh
 
 bench: all
