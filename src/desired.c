@@ -36,6 +36,20 @@ const char *fx_desired_class(enum fx_flavor f)
 	return f == FX_FLAVOR_MARIADB ? FX_CLASS_MARIADB : FX_CLASS_MYSQL;
 }
 
+struct fx_pos fx_desired_key_pos(const struct fx_connector *c, const char *key)
+{
+	struct fx_pos none = { 0, 0 };
+	size_t i;
+
+	for (i = c->mysql->n_connector; i > 0; i--)
+		if (!strcmp(c->mysql->connector[i - 1].key, key))
+			return c->mysql->connector[i - 1].pos;
+	for (i = c->n_defaults; i > 0; i--)
+		if (!strcmp(c->defaults[i - 1].key, key))
+			return c->defaults[i - 1].pos;
+	return none;
+}
+
 static void connector_release(struct fx_connector *c)
 {
 	size_t i;
@@ -124,6 +138,8 @@ static int desired_config(struct fx_connector *c, struct fx_err *err)
 	bad |= fx_config_set(cfg, "value.converter", "org.apache.kafka.connect.json.JsonConverter");
 	bad |= fx_config_set(cfg, "key.converter.schemas.enable", "false");
 	bad |= fx_config_set(cfg, "value.converter.schemas.enable", "false");
+	for (i = 0; i < c->n_defaults; i++)
+		bad |= fx_config_set(cfg, c->defaults[i].key, c->defaults[i].value);
 	for (i = 0; i < mp->n_connector; i++)
 		bad |= fx_config_set(cfg, mp->connector[i].key, mp->connector[i].value);
 	bad |= !fx_buf_ok(&tables) || !fx_buf_ok(&brokers);
@@ -167,6 +183,8 @@ int fx_desired_build(const struct fx_manifest *m, const enum fx_flavor *flavors,
 			*s = out->n;
 			c->kafka = kp;
 			c->mysql = mp;
+			c->defaults = m->default_connector;
+			c->n_defaults = m->n_default_connector;
 			c->name = fx_asprintf("fluxa_%s", mp->code);
 			c->flavor = mp->flavor;
 			if (c->flavor == FX_FLAVOR_AUTO && flavors)

@@ -16,6 +16,8 @@ struct fx_connector {
 	char *name;       /* fluxa_{mysqlPool} */
 	const struct fx_kafka_pool *kafka;  /* lent from the manifest */
 	const struct fx_mysql_pool *mysql;  /* lent from the manifest */
+	const struct fx_kv *defaults;       /* lent: the manifest's defaults.connector */
+	size_t n_defaults;
 	enum fx_flavor flavor;              /* resolved: mysql or mariadb */
 	char **tables;    /* captured table names, sorted */
 	size_t n_tables;
@@ -45,5 +47,11 @@ uint32_t fx_desired_server_id(const char *kafka_pool, const char *mysql_pool);
 /* Appends s with regex metacharacters escaped to a new string (caller frees). */
 char *fx_desired_regex_escape(const char *s);
 const char *fx_desired_class(enum fx_flavor f);
+/*
+ * Where the manifest set config key `key` of c: the pool's `connector:` entry,
+ * else the `defaults.connector:` entry (the one that won), else {0, 0} (a key
+ * fluxacdc derives itself).
+ */
+struct fx_pos fx_desired_key_pos(const struct fx_connector *c, const char *key);
 
 #endif

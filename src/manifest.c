@@ -34,10 +34,10 @@ struct ld {
 static const char *const top_keys[] = {
 	"version", "defaults", "mysql", "kafka", "entities", "consumer_groups",
 };
-static const char *const defaults_keys[] = { "mysql_pool", "kafka_pool" };
+static const char *const defaults_keys[] = { "mysql_pool", "kafka_pool", "connector" };
 static const char *const mysql_keys[] = {
 	"dsn", "host", "port", "user", "password", "database", "connect_host",
-	"connect_port", "server_id", "flavor", "connector",
+	"connect_port", "server_id", "flavor", "snapshot_new_tables", "connector",
 };
 static const char *const kafka_keys[] = {
 	"brokers", "connect_url", "connect_bootstrap_servers", "connect_auth",
@@ -561,6 +561,10 @@ static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 				   ctx, s);
 		free(s);
 	}
+	pool->snapshot_new_tables = 1;
+	n = ld_get(ld, v, "snapshot_new_tables");
+	if (n && ld_bool(ld, n, ctx, "snapshot_new_tables", &pool->snapshot_new_tables) > 0)
+		pool->snapshot_new_tables_pos = ld_pos(n);
 	n = ld_get(ld, v, "connector");
 	ld_kv_map(ld, n, ctx, "connector", &pool->connector, &pool->n_connector);
 	note_literal_secrets(ld, pool->connector, pool->n_connector);
@@ -979,6 +983,9 @@ static void ld_root(struct ld *ld, yaml_node_t *root)
 			  &m->default_mysql_pool);
 		ld_string(ld, ld_get(ld, d, "kafka_pool"), "defaults", "kafka_pool",
 			  &m->default_kafka_pool);
+		ld_kv_map(ld, ld_get(ld, d, "connector"), "defaults", "connector",
+			  &m->default_connector, &m->n_default_connector);
+		note_literal_secrets(ld, m->default_connector, m->n_default_connector);
 	}
 	if (!m->default_mysql_pool)
 		m->default_mysql_pool = fx_strdup("default");
@@ -1197,6 +1204,7 @@ void fx_manifest_release(struct fx_manifest *m)
 	free(m->path);
 	free(m->default_mysql_pool);
 	free(m->default_kafka_pool);
+	free_kv(m->default_connector, m->n_default_connector);
 	memset(m, 0, sizeof(*m));
 }
 

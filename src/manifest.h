@@ -43,6 +43,8 @@ struct fx_mysql_pool {
 	uint32_t server_id;
 	struct fx_pos server_id_pos;
 	enum fx_flavor flavor;
+	int snapshot_new_tables;  /* default 1: backfill tables added to a live connector */
+	struct fx_pos snapshot_new_tables_pos; /* {0,0} when not written */
 	struct fx_kv *connector; /* overrides, in manifest order */
 	size_t n_connector;
 	int broken;       /* its connection settings had an error already reported */
@@ -92,6 +94,8 @@ struct fx_manifest {
 	int world_readable_secret; /* a literal password in a file others can read */
 	char *default_mysql_pool;
 	char *default_kafka_pool;
+	struct fx_kv *default_connector; /* defaults.connector, in manifest order */
+	size_t n_default_connector;
 	struct fx_mysql_pool *mysql;
 	size_t n_mysql;
 	struct fx_kafka_pool *kafka;

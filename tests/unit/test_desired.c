@@ -165,3 +165,50 @@ Test(desired, regex_escape)
 	cr_expect_str_eq(s, "a\\.b\\$c\\(d\\)\\[e\\]\\{f\\}\\|g\\?h\\*i\\+j\\^k\\\\l");
 	free(s);
 }
+
+/* defaults.connector first, then the pool's connector:; each key knows its manifest line. */
+Test(desired, defaults_connector_then_pool)
+{
+	static const char y[] =
+		"version: 1\n"
+		"defaults:\n"
+		"  connector:\n"
+		"    decimal.handling.mode: string\n"
+		"    snapshot.locking.mode: none\n"
+		"mysql:\n"
+		"  a:\n"
+		"    dsn: \"u:p@tcp(h:1)/d\"\n"
+		"    snapshot_new_tables: false\n"
+		"    connector: {decimal.handling.mode: double}\n"
+		"  b: {dsn: \"u:p@tcp(h:1)/e\"}\n"
+		"kafka: {default: {brokers: [b], connect_url: \"http://c\"}}\n"
+		"entities: {A: {debezium: true, mysql: a}, B: {debezium: true, mysql: b}}\n";
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	const struct fx_connector *a, *b;
+	struct fx_pos p;
+
+	load(y, &m);
+	cr_expect_eq(fx_manifest_mysql(&m, "a")->snapshot_new_tables, 0);
+	cr_expect_eq(fx_manifest_mysql(&m, "b")->snapshot_new_tables, 1); /* the default */
+	cr_expect_eq(fx_manifest_mysql(&m, "a")->snapshot_new_tables_pos.line, 9);
+	cr_assert_eq(fx_desired_build(&m, NULL, &d, &err), 0, "%s", err.msg);
+	a = find(&d, "http://c", "fluxa_a");
+	b = find(&d, "http://c", "fluxa_b");
+	cr_assert(a && b);
+	cr_expect_str_eq(fx_config_get(&a->config, "decimal.handling.mode"), "double");
+	cr_expect_str_eq(fx_config_get(&b->config, "decimal.handling.mode"), "string");
+	cr_expect_str_eq(fx_config_get(&a->config, "snapshot.locking.mode"), "none");
+	cr_expect_str_eq(fx_config_get(&b->config, "snapshot.locking.mode"), "none");
+	p = fx_desired_key_pos(a, "decimal.handling.mode");
+	cr_expect(p.line == 10 && p.col == 17, "%d:%d", p.line, p.col);
+	p = fx_desired_key_pos(b, "decimal.handling.mode");
+	cr_expect(p.line == 4 && p.col == 5, "%d:%d", p.line, p.col);
+	p = fx_desired_key_pos(b, "snapshot.locking.mode");
+	cr_expect_eq(p.line, 5);
+	p = fx_desired_key_pos(b, "topic.prefix");
+	cr_expect_eq(p.line, 0);
+	fx_desired_release(&d);
+	fx_manifest_release(&m);
+}
