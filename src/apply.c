@@ -4,11 +4,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
 #include "connect_json.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "version.h"
 
 #define APPLY_TRACE_LINES 8
 #define APPLY_RUNNING_READS 2 /* consecutive all-RUNNING reads that end a wait */

@@ -53,7 +53,7 @@ struct fx_apply_results {
 	int interrupted;
 };
 
-#define FX_APPLY_RESULTS_INIT { NULL, 0, 0 }
+#define FX_APPLY_RESULTS_INIT { .items = NULL, .n = 0, .interrupted = 0 }
 
 enum fx_apply_event_kind {
 	FX_APPLY_EV_START,  /* an alter begins */
@@ -78,7 +78,8 @@ struct fx_apply_opts {
 	void *ctx;
 };
 
-#define FX_APPLY_OPTS_INIT { 0, 120, 1000, NULL, NULL, NULL }
+#define FX_APPLY_OPTS_INIT { .allow_destroy = 0, .wait_s = 120, .poll_ms = 1000, \
+			    .interrupt = NULL, .progress = NULL, .ctx = NULL }
 
 /*
  * Applies p's changes.  Returns 0 when the run took place, whatever its

@@ -26,7 +26,7 @@ struct fx_checks {
 	size_t alloc;
 };
 
-#define FX_CHECKS_INIT { NULL, 0, 0 }
+#define FX_CHECKS_INIT { .items = NULL, .n = 0, .alloc = 0 }
 
 /* Adds a check (copies every string; NULL allowed for observed/expected/hint).
  * Returns 0, -1 on OOM. */

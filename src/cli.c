@@ -36,15 +36,23 @@ void fx_cli_log(void *ctx, const char *line)
 }
 
 const struct fx_optdef fx_global_optdefs[] = {
-	{ FX_GOPT_MANIFEST, "manifest", 'f', 1, "FILE", "manifest file (default $FLUXACDC_MANIFEST, else ./fluxacdc.yaml)" },
-	{ FX_GOPT_FORMAT, "format", 0, 1, "FORMAT", "output format: text or json; plan, show: also markdown, github; tail: pretty or json" },
-	{ FX_GOPT_COLOR, "color", 0, 1, "WHEN", "colors: auto, always or never (default auto)" },
-	{ FX_GOPT_VERBOSE, "verbose", 'v', 0, NULL, "say more on stderr (repeatable)" },
-	{ FX_GOPT_QUIET, "quiet", 'q', 0, NULL, "print only errors and data" },
-	{ FX_GOPT_TIMEOUT, "timeout", 0, 1, "SECONDS", "timeout of each network operation (default 10)" },
-	{ FX_GOPT_HELP, "help", 'h', 0, NULL, "show help and exit" },
-	{ FX_GOPT_VERSION, "version", 0, 0, NULL, "show the version and exit" },
-	{ 0, NULL, 0, 0, NULL, NULL },
+	{ .id = FX_GOPT_MANIFEST, .lname = "manifest", .sname = 'f', .has_arg = 1, .argname = "FILE",
+	  .help = "manifest file (default $FLUXACDC_MANIFEST, else ./fluxacdc.yaml)" },
+	{ .id = FX_GOPT_FORMAT, .lname = "format", .has_arg = 1, .argname = "FORMAT",
+	  .help = "output format: text or json; plan, show: also markdown, github; tail: pretty or json" },
+	{ .id = FX_GOPT_COLOR, .lname = "color", .has_arg = 1, .argname = "WHEN",
+	  .help = "colors: auto, always or never (default auto)" },
+	{ .id = FX_GOPT_VERBOSE, .lname = "verbose", .sname = 'v',
+	  .help = "say more on stderr (repeatable)" },
+	{ .id = FX_GOPT_QUIET, .lname = "quiet", .sname = 'q',
+	  .help = "print only errors and data" },
+	{ .id = FX_GOPT_TIMEOUT, .lname = "timeout", .has_arg = 1, .argname = "SECONDS",
+	  .help = "timeout of each network operation (default 10)" },
+	{ .id = FX_GOPT_HELP, .lname = "help", .sname = 'h',
+	  .help = "show help and exit" },
+	{ .id = FX_GOPT_VERSION, .lname = "version",
+	  .help = "show the version and exit" },
+	{ .id = 0 },
 };
 
 static void vmsg(const char *kind, const char *fmt, va_list ap)

@@ -11,8 +11,6 @@
 
 #include "util/err.h"
 
-#define FX_VERSION "0.1.0"
-
 enum fx_color_mode { FX_COLOR_AUTO = 0, FX_COLOR_ALWAYS, FX_COLOR_NEVER };
 
 struct fx_cmd;
@@ -30,7 +28,9 @@ struct fx_opts {
 	const struct fx_cmd *const *commands; /* main.c's command table, NULL-terminated (completion) */
 };
 
-#define FX_OPTS_INIT { NULL, NULL, FX_COLOR_AUTO, 0, 0, 10, 0, 0, NULL }
+#define FX_OPTS_INIT { .manifest = NULL, .format = NULL, .color_mode = FX_COLOR_AUTO, \
+		       .verbose = 0, .quiet = 0, .timeout_s = 10, .help = 0, .version = 0, \
+		       .commands = NULL }
 
 struct fx_optdef {
 	int id;             /* returned to the command's callback; >= 1000 for globals */

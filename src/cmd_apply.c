@@ -31,14 +31,21 @@ enum {
 };
 
 static const struct fx_optdef apply_optdefs[] = {
-	{ APPLY_AUTO_APPROVE, "auto-approve", 0, 0, NULL, "apply without asking (needed without a TTY)" },
-	{ APPLY_ALLOW_DESTROY, "allow-destroy", 0, 0, NULL, "allow deleting managed connectors the manifest no longer wants" },
-	{ APPLY_WAIT, "wait", 0, 1, "SECONDS", "wait at most this long for each connector to be RUNNING (default 120)" },
-	{ APPLY_NO_WAIT, "no-wait", 0, 0, NULL, "do not wait for RUNNING after a create or update" },
-	{ APPLY_RETRY_BUDGET, "retry-budget", 0, 1, "SECONDS", "time each write may spend retrying rebalance answers (default 60)" },
-	{ APPLY_SKIP_DB, "skip-db-checks", 0, 0, NULL, "do not connect to the databases while planning" },
-	{ APPLY_NO_VALIDATE, "no-server-validate", 0, 0, NULL, "skip Connect's config validation while planning" },
-	{ 0, NULL, 0, 0, NULL, NULL },
+	{ .id = APPLY_AUTO_APPROVE, .lname = "auto-approve",
+	  .help = "apply without asking (needed without a TTY)" },
+	{ .id = APPLY_ALLOW_DESTROY, .lname = "allow-destroy",
+	  .help = "allow deleting managed connectors the manifest no longer wants" },
+	{ .id = APPLY_WAIT, .lname = "wait", .has_arg = 1, .argname = "SECONDS",
+	  .help = "wait at most this long for each connector to be RUNNING (default 120)" },
+	{ .id = APPLY_NO_WAIT, .lname = "no-wait",
+	  .help = "do not wait for RUNNING after a create or update" },
+	{ .id = APPLY_RETRY_BUDGET, .lname = "retry-budget", .has_arg = 1, .argname = "SECONDS",
+	  .help = "time each write may spend retrying rebalance answers (default 60)" },
+	{ .id = APPLY_SKIP_DB, .lname = "skip-db-checks",
+	  .help = "do not connect to the databases while planning" },
+	{ .id = APPLY_NO_VALIDATE, .lname = "no-server-validate",
+	  .help = "skip Connect's config validation while planning" },
+	{ .id = 0 },
 };
 
 struct apply_args {
@@ -233,7 +240,7 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	struct fx_plan saved = FX_PLAN_INIT, p = FX_PLAN_INIT;
 	struct fx_connect_clients clients = FX_CONNECT_CLIENTS_INIT;
 	struct fx_plan_run_opts ro = FX_PLAN_RUN_OPTS_INIT;
-	struct fx_render_opts rend = FX_RENDER_OPTS_INIT;
+	struct fx_render_plan_opts rend = FX_RENDER_PLAN_OPTS_INIT;
 	struct fx_apply_opts ao = FX_APPLY_OPTS_INIT;
 	struct fx_apply_results res = FX_APPLY_RESULTS_INIT;
 	struct apply_args a = { 0, 0, 120, 60, 0, 0 };
@@ -420,7 +427,9 @@ cleanup:
 }
 
 const struct fx_cmd fx_cmd_apply = {
-	"apply", cmd_apply_run, "[FILE]",
-	"Carry out the alters (asks for yes on a TTY); with FILE, exactly that plan, refusing if stale.",
-	apply_optdefs,
+	.name = "apply",
+	.run = cmd_apply_run,
+	.args = "[FILE]",
+	.summary = "Carry out the alters (asks for yes on a TTY); with FILE, exactly that plan, refusing if stale.",
+	.optdefs = apply_optdefs,
 };

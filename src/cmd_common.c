@@ -43,10 +43,10 @@ int fx_cmd_load_manifest(const struct fx_opts *opts, struct fx_manifest *m)
 	return 0;
 }
 
-int fx_cmd_github_summary(const struct fx_plan *p, const struct fx_render_opts *o)
+int fx_cmd_github_summary(const struct fx_plan *p, const struct fx_render_plan_opts *o)
 {
 	const char *path = getenv("GITHUB_STEP_SUMMARY");
-	struct fx_render_opts md = *o;
+	struct fx_render_plan_opts md = *o;
 	FILE *f;
 
 	if (!path || !*path)
@@ -72,7 +72,7 @@ const char *const fx_plan_formats[] = { "text", "json", "markdown", "github", NU
 void fx_cmd_print_plan(const struct fx_opts *opts, const struct fx_plan *p, const char *format,
 		       const char *plan_file)
 {
-	struct fx_render_opts rend = FX_RENDER_OPTS_INIT;
+	struct fx_render_plan_opts rend = FX_RENDER_PLAN_OPTS_INIT;
 
 	rend.color = fx_cli_use_color(opts, stdout);
 	rend.verbose = opts->verbose;

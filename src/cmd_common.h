@@ -11,7 +11,7 @@ struct fx_desired; /* desired.h */
 struct fx_plan; /* plan.h: not included, debezium.h users include this too */
 
 struct fx_plan;
-struct fx_render_opts;
+struct fx_render_plan_opts;
 
 /*
  * Loads the manifest named by opts, prints every problem (and the literal
@@ -22,7 +22,7 @@ int fx_cmd_load_manifest(const struct fx_opts *opts, struct fx_manifest *m);
  * --format github: appends the markdown plan to $GITHUB_STEP_SUMMARY when it
  * is set.  A failure is a warning only (the plan is in the log); returns -1.
  */
-int fx_cmd_github_summary(const struct fx_plan *p, const struct fx_render_opts *o);
+int fx_cmd_github_summary(const struct fx_plan *p, const struct fx_render_plan_opts *o);
 /* Prints each line of text on out with indent in front (traces, errors). */
 void fx_cmd_print_indented(FILE *out, const char *indent, const char *text);
 /* The formats plan and show print a plan in. */

@@ -15,12 +15,14 @@
 #include "cmd_common.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "version.h"
 
 enum { COMPLETION_LIST = 1 };
 
 static const struct fx_optdef completion_optdefs[] = {
-	{ COMPLETION_LIST, "list", 0, 1, "WHAT", "print the manifest's entities, connectors, topics or groups, one a line" },
-	{ 0, NULL, 0, 0, NULL, NULL },
+	{ .id = COMPLETION_LIST, .lname = "list", .has_arg = 1, .argname = "WHAT",
+	  .help = "print the manifest's entities, connectors, topics or groups, one a line" },
+	{ .id = 0 },
 };
 
 /* --format values per command; a command not listed takes text and json. */
@@ -154,7 +156,11 @@ static void completion_operand_of(const struct fx_cmd *c, struct completion_valu
 }
 
 /* "help" is main.c's, not a table row: it completes command names. */
-static const struct fx_cmd completion_help = { "help", NULL, "[COMMAND]", "Show help, or a command's help.", NULL };
+static const struct fx_cmd completion_help = {
+	.name = "help",
+	.args = "[COMMAND]",
+	.summary = "Show help, or a command's help.",
+};
 
 /* ---- bash ---- */
 
@@ -710,7 +716,9 @@ static int cmd_completion_run(const struct fx_cmd *self, int argc, char **argv, 
 }
 
 const struct fx_cmd fx_cmd_completion = {
-	"completion", cmd_completion_run, "bash|zsh",
-	"Print the bash or zsh completion script (generated from these option tables).",
-	completion_optdefs,
+	.name = "completion",
+	.run = cmd_completion_run,
+	.args = "bash|zsh",
+	.summary = "Print the bash or zsh completion script (generated from these option tables).",
+	.optdefs = completion_optdefs,
 };

@@ -14,11 +14,15 @@
 enum { PLAN_DETAILED = 1, PLAN_OUT, PLAN_SKIP_DB, PLAN_NO_VALIDATE };
 
 static const struct fx_optdef plan_optdefs[] = {
-	{ PLAN_DETAILED, "detailed-exitcode", 0, 0, NULL, "exit 2 when there are changes (0: none, 1: errors)" },
-	{ PLAN_OUT, "out", 'o', 1, "FILE", "also write the plan file (JSON, no secrets) for apply FILE" },
-	{ PLAN_SKIP_DB, "skip-db-checks", 0, 0, NULL, "do not connect to the databases (CI without database access)" },
-	{ PLAN_NO_VALIDATE, "no-server-validate", 0, 0, NULL, "skip Connect's config validation of creates and updates" },
-	{ 0, NULL, 0, 0, NULL, NULL },
+	{ .id = PLAN_DETAILED, .lname = "detailed-exitcode",
+	  .help = "exit 2 when there are changes (0: none, 1: errors)" },
+	{ .id = PLAN_OUT, .lname = "out", .sname = 'o', .has_arg = 1, .argname = "FILE",
+	  .help = "also write the plan file (JSON, no secrets) for apply FILE" },
+	{ .id = PLAN_SKIP_DB, .lname = "skip-db-checks",
+	  .help = "do not connect to the databases (CI without database access)" },
+	{ .id = PLAN_NO_VALIDATE, .lname = "no-server-validate",
+	  .help = "skip Connect's config validation of creates and updates" },
+	{ .id = 0 },
 };
 
 struct plan_args {
@@ -134,7 +138,9 @@ cleanup:
 }
 
 const struct fx_cmd fx_cmd_plan = {
-	"plan", cmd_plan_run, "",
-	"Check the databases and Connect clusters and print the alters apply would make.",
-	plan_optdefs,
+	.name = "plan",
+	.run = cmd_plan_run,
+	.args = "",
+	.summary = "Check the databases and Connect clusters and print the alters apply would make.",
+	.optdefs = plan_optdefs,
 };

@@ -12,9 +12,11 @@
 enum { RENDER_SHOW_SECRETS = 1, RENDER_CONNECTOR };
 
 static const struct fx_optdef render_optdefs[] = {
-	{ RENDER_SHOW_SECRETS, "show-secrets", 0, 0, NULL, "print sensitive values instead of masking them" },
-	{ RENDER_CONNECTOR, "connector", 0, 1, "NAME", "render only this connector" },
-	{ 0, NULL, 0, 0, NULL, NULL },
+	{ .id = RENDER_SHOW_SECRETS, .lname = "show-secrets",
+	  .help = "print sensitive values instead of masking them" },
+	{ .id = RENDER_CONNECTOR, .lname = "connector", .has_arg = 1, .argname = "NAME",
+	  .help = "render only this connector" },
+	{ .id = 0 },
 };
 
 struct render_args {
@@ -109,5 +111,9 @@ static int cmd_render_run(const struct fx_cmd *self, int argc, char **argv, stru
 }
 
 const struct fx_cmd fx_cmd_render = {
-	"render", cmd_render_run, "", "Print the desired connector configs as Kafka Connect JSON (offline).", render_optdefs,
+	.name = "render",
+	.run = cmd_render_run,
+	.args = "",
+	.summary = "Print the desired connector configs as Kafka Connect JSON (offline).",
+	.optdefs = render_optdefs,
 };

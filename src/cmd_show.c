@@ -27,5 +27,8 @@ static int cmd_show_run(const struct fx_cmd *self, int argc, char **argv, struct
 }
 
 const struct fx_cmd fx_cmd_show = {
-	"show", cmd_show_run, "FILE", "Render a plan file written by plan --out.", NULL,
+	.name = "show",
+	.run = cmd_show_run,
+	.args = "FILE",
+	.summary = "Render a plan file written by plan --out.",
 };

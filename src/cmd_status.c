@@ -15,14 +15,16 @@
 #include "connect.h"
 #include "desired.h"
 #include "util/alloc.h"
+#include "version.h"
 
 #define STATUS_TRACE_LINES 5
 
 enum { STATUS_CONNECTOR = 1 };
 
 static const struct fx_optdef status_optdefs[] = {
-	{ STATUS_CONNECTOR, "connector", 0, 1, "NAME", "only this connector" },
-	{ 0, NULL, 0, 0, NULL, NULL },
+	{ .id = STATUS_CONNECTOR, .lname = "connector", .has_arg = 1, .argname = "NAME",
+	  .help = "only this connector" },
+	{ .id = 0 },
 };
 
 struct status_args {
@@ -383,7 +385,9 @@ cleanup:
 }
 
 const struct fx_cmd fx_cmd_status = {
-	"status", cmd_status_run, "",
-	"Show each managed connector's state, tasks and failure trace; exit 1 when any is FAILED.",
-	status_optdefs,
+	.name = "status",
+	.run = cmd_status_run,
+	.args = "",
+	.summary = "Show each managed connector's state, tasks and failure trace; exit 1 when any is FAILED.",
+	.optdefs = status_optdefs,
 };

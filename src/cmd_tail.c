@@ -24,21 +24,35 @@ enum {
 };
 
 static const struct fx_optdef tail_optdefs[] = {
-	{ TAIL_TOPIC, "topic", 't', 1, "TOPIC", "tail this topic too (repeatable)" },
-	{ TAIL_GROUP, "group", 'G', 1, "NAME", "consume as the manifest's consumer group NAME, its topics" },
-	{ TAIL_COMMIT, "commit", 0, 0, NULL, "with --group: commit the offsets of what was printed" },
-	{ TAIL_FROM, "from", 'o', 1, "WHERE", "start at: beginning, end (default) or an offset" },
-	{ TAIL_SINCE, "since", 0, 1, "WHEN", "start at a time: 10m, 2h, 2026-11-24T10:00:00Z" },
-	{ TAIL_LAST, "last", 'n', 1, "N", "start with the last N events of each partition" },
-	{ TAIL_EXIT, "exit", 'e', 0, NULL, "stop at the end of the partitions as they were at start" },
-	{ TAIL_COUNT, "count", 'c', 1, "N", "stop after N printed events" },
-	{ TAIL_OP, "op", 0, 1, "OPS", "only these operations: c,u,d,r,t,m (d includes tombstones)" },
-	{ TAIL_ID, "id", 0, 1, "VALUE", "only the entity with this ID (composite: A=1,B=2)" },
-	{ TAIL_TOMBSTONES, "tombstones", 0, 1, "show|hide", "show (default) or hide tombstones" },
-	{ TAIL_PROP, "property", 'X', 1, "PROP=VALUE", "librdkafka property, after the pool's config (repeatable)" },
-	{ TAIL_UNBUFFERED, "unbuffered", 'u', 0, NULL, "flush after each event, not each batch" },
-	{ TAIL_THREADS, "threads", 0, 1, "N", "decode threads (default: one per CPU)" },
-	{ 0, NULL, 0, 0, NULL, NULL },
+	{ .id = TAIL_TOPIC, .lname = "topic", .sname = 't', .has_arg = 1, .argname = "TOPIC",
+	  .help = "tail this topic too (repeatable)" },
+	{ .id = TAIL_GROUP, .lname = "group", .sname = 'G', .has_arg = 1, .argname = "NAME",
+	  .help = "consume as the manifest's consumer group NAME, its topics" },
+	{ .id = TAIL_COMMIT, .lname = "commit",
+	  .help = "with --group: commit the offsets of what was printed" },
+	{ .id = TAIL_FROM, .lname = "from", .sname = 'o', .has_arg = 1, .argname = "WHERE",
+	  .help = "start at: beginning, end (default) or an offset" },
+	{ .id = TAIL_SINCE, .lname = "since", .has_arg = 1, .argname = "WHEN",
+	  .help = "start at a time: 10m, 2h, 2026-11-24T10:00:00Z" },
+	{ .id = TAIL_LAST, .lname = "last", .sname = 'n', .has_arg = 1, .argname = "N",
+	  .help = "start with the last N events of each partition" },
+	{ .id = TAIL_EXIT, .lname = "exit", .sname = 'e',
+	  .help = "stop at the end of the partitions as they were at start" },
+	{ .id = TAIL_COUNT, .lname = "count", .sname = 'c', .has_arg = 1, .argname = "N",
+	  .help = "stop after N printed events" },
+	{ .id = TAIL_OP, .lname = "op", .has_arg = 1, .argname = "OPS",
+	  .help = "only these operations: c,u,d,r,t,m (d includes tombstones)" },
+	{ .id = TAIL_ID, .lname = "id", .has_arg = 1, .argname = "VALUE",
+	  .help = "only the entity with this ID (composite: A=1,B=2)" },
+	{ .id = TAIL_TOMBSTONES, .lname = "tombstones", .has_arg = 1, .argname = "show|hide",
+	  .help = "show (default) or hide tombstones" },
+	{ .id = TAIL_PROP, .lname = "property", .sname = 'X', .has_arg = 1, .argname = "PROP=VALUE",
+	  .help = "librdkafka property, after the pool's config (repeatable)" },
+	{ .id = TAIL_UNBUFFERED, .lname = "unbuffered", .sname = 'u',
+	  .help = "flush after each event, not each batch" },
+	{ .id = TAIL_THREADS, .lname = "threads", .has_arg = 1, .argname = "N",
+	  .help = "decode threads (default: one per CPU)" },
+	{ .id = 0 },
 };
 
 struct tail_args {
@@ -447,7 +461,9 @@ cleanup:
 }
 
 const struct fx_cmd fx_cmd_tail = {
-	"tail", cmd_tail_run, "[ENTITY...]",
-	"Consume and decode the change events of the entities' topics.",
-	tail_optdefs,
+	.name = "tail",
+	.run = cmd_tail_run,
+	.args = "[ENTITY...]",
+	.summary = "Consume and decode the change events of the entities' topics.",
+	.optdefs = tail_optdefs,
 };

@@ -60,5 +60,8 @@ static int cmd_topics_run(const struct fx_cmd *self, int argc, char **argv, stru
 }
 
 const struct fx_cmd fx_cmd_topics = {
-	"topics", cmd_topics_run, "", "List each captured entity with its topic (offline).", NULL,
+	.name = "topics",
+	.run = cmd_topics_run,
+	.args = "",
+	.summary = "List each captured entity with its topic (offline).",
 };

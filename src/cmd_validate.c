@@ -53,5 +53,8 @@ static int cmd_validate_run(const struct fx_cmd *self, int argc, char **argv, st
 }
 
 const struct fx_cmd fx_cmd_validate = {
-	"validate", cmd_validate_run, "", "Parse and check the manifest (offline); print a one-line summary.", NULL,
+	.name = "validate",
+	.run = cmd_validate_run,
+	.args = "",
+	.summary = "Parse and check the manifest (offline); print a one-line summary.",
 };

@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "cmd_common.h"
+#include "version.h"
 
 static int cmd_version_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
@@ -30,5 +31,8 @@ static int cmd_version_run(const struct fx_cmd *self, int argc, char **argv, str
 }
 
 const struct fx_cmd fx_cmd_version = {
-	"version", cmd_version_run, "", "Print the version of fluxacdc and of its libraries.", NULL,
+	.name = "version",
+	.run = cmd_version_run,
+	.args = "",
+	.summary = "Print the version of fluxacdc and of its libraries.",
 };

@@ -19,7 +19,7 @@ struct fx_config {
 	size_t alloc;
 };
 
-#define FX_CONFIG_INIT { NULL, 0, 0 }
+#define FX_CONFIG_INIT { .items = NULL, .n = 0, .alloc = 0 }
 
 void fx_config_init(struct fx_config *c);
 void fx_config_release(struct fx_config *c);

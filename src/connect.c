@@ -11,10 +11,10 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "cli.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "version.h"
 
 #define CC_MAX_BODY (64ul << 20)  /* a Connect answer larger than this is refused */
 #define CC_MAX_PARALLEL 8         /* clusters observed at once */

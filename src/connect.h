@@ -49,7 +49,8 @@ struct fx_connect_settings {
 	void *log_ctx;
 };
 
-#define FX_CONNECT_SETTINGS_INIT { 10, 60000, NULL, NULL, NULL }
+#define FX_CONNECT_SETTINGS_INIT { .timeout_s = 10, .retry_budget_ms = 60000, \
+				   .interrupt = NULL, .log = NULL, .log_ctx = NULL }
 
 struct fx_connect_client;
 
@@ -78,7 +79,7 @@ struct fx_connect_clients {
 	size_t n;
 };
 
-#define FX_CONNECT_CLIENTS_INIT { NULL, 0 }
+#define FX_CONNECT_CLIENTS_INIT { .items = NULL, .n = 0 }
 
 /* Adds a client for pool unless one for the same URL is there (pools without
  * connect_url are skipped). */

@@ -48,7 +48,7 @@ struct fx_connect_validation {
 	size_t n;
 };
 
-#define FX_CONNECT_VALIDATION_INIT { 0, NULL, 0 }
+#define FX_CONNECT_VALIDATION_INIT { .error_count = 0, .items = NULL, .n = 0 }
 
 int fx_connect_parse_validate(const char *json, size_t len, struct fx_connect_validation *out,
 			      struct fx_err *err);

@@ -90,7 +90,7 @@ struct fx_event {
 	size_t changed_alloc;
 };
 
-#define FX_EVENT_INIT { 0 }
+#define FX_EVENT_INIT { .tombstone = 0 } /* the rest zero */
 
 void fx_event_init(struct fx_event *ev);
 void fx_event_release(struct fx_event *ev);

@@ -29,7 +29,7 @@ struct fx_desired {
 	size_t n;
 };
 
-#define FX_DESIRED_INIT { NULL, 0 }
+#define FX_DESIRED_INIT { .connectors = NULL, .n = 0 }
 
 #define FX_CLASS_MYSQL "io.debezium.connector.mysql.MySqlConnector"
 #define FX_CLASS_MARIADB "io.debezium.connector.mariadb.MariaDbConnector"

@@ -21,7 +21,8 @@ struct fx_dsn {
 	char *params;   /* raw query string, may be NULL */
 };
 
-#define FX_DSN_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
+#define FX_DSN_INIT { .user = NULL, .password = NULL, .net = NULL, .host = NULL, .port = 0, \
+		      .socket = NULL, .database = NULL, .params = NULL }
 
 /* Fills dsn (owning its strings); on failure dsn is left empty.  Errors never
  * quote the password. */

@@ -106,7 +106,7 @@ struct fx_manifest {
 	size_t n_groups;
 };
 
-#define FX_MANIFEST_INIT { 0 }
+#define FX_MANIFEST_INIT { .path = NULL } /* the rest zero */
 
 /* Every problem found, each a full "FILE:LINE:COL: context: problem" line. */
 struct fx_diags {
@@ -115,7 +115,7 @@ struct fx_diags {
 	size_t alloc;
 };
 
-#define FX_DIAGS_INIT { NULL, 0, 0 }
+#define FX_DIAGS_INIT { .items = NULL, .n = 0, .alloc = 0 }
 
 void fx_diags_release(struct fx_diags *d);
 

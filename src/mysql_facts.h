@@ -72,7 +72,7 @@ struct fx_mysql_facts {
 	long elapsed_ms;        /* wall time spent on this server */
 };
 
-#define FX_MYSQL_FACTS_INIT { 0 }
+#define FX_MYSQL_FACTS_INIT { .reachable = 0 } /* the rest zero */
 
 void fx_mysql_facts_release(struct fx_mysql_facts *f);
 /* Each copies its arguments; 0, or -1 on OOM. */
@@ -105,7 +105,7 @@ struct fx_mysql_target {
 	size_t n_ids;
 };
 
-#define FX_MYSQL_TARGET_INIT { NULL, NULL, 0, NULL, 0 }
+#define FX_MYSQL_TARGET_INIT { .pool = NULL, .tables = NULL, .n_tables = 0, .ids = NULL, .n_ids = 0 }
 
 /*
  * Fills t for m->mysql[pool_index]: its captured tables (manifest order, no

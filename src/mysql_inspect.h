@@ -36,7 +36,8 @@ struct fx_mysql_inspect_opts {
 	void *log_ctx;
 };
 
-#define FX_MYSQL_INSPECT_OPTS_INIT { 10, 0, NULL, NULL, NULL }
+#define FX_MYSQL_INSPECT_OPTS_INIT { .timeout_s = 10, .max_parallel = 0, .interrupt = NULL, \
+				     .log = NULL, .log_ctx = NULL }
 
 /* What one pool's inspection found, beside its checks. */
 struct fx_mysql_result {

@@ -67,7 +67,7 @@ struct fx_plan {
 	char observed_fp[72];
 };
 
-#define FX_PLAN_INIT { 0 }
+#define FX_PLAN_INIT { .manifest_path = NULL } /* the rest zero */
 
 void fx_plan_release(struct fx_plan *p);
 /* Frees what one change owns (the struct itself is the caller's). */

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "util/alloc.h"
+#include "version.h"
 
 static json_t *json_str_or_null(const char *s)
 {

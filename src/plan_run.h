@@ -26,7 +26,8 @@ struct fx_plan_run_opts {
 	void *log_ctx;
 };
 
-#define FX_PLAN_RUN_OPTS_INIT { 10, 0, 1, NULL, NULL, NULL, NULL }
+#define FX_PLAN_RUN_OPTS_INIT { .timeout_s = 10, .skip_db_checks = 0, .server_validate = 1, \
+				.salt = NULL, .interrupt = NULL, .log = NULL, .log_ctx = NULL }
 
 /*
  * Fills plan (and desired when not NULL, and clients).  Problems with the

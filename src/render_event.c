@@ -268,7 +268,7 @@ static void put_source(struct fx_buf *out, const struct fx_source *src)
 	fx_buf_release(&tmp);
 }
 
-static void render_pretty(struct fx_buf *out, const struct fx_render_opts *o,
+static void render_pretty(struct fx_buf *out, const struct fx_render_event_opts *o,
 			  const struct fx_record_meta *m, const struct fx_event *ev)
 {
 	const char *dim = o->color ? C_DIM : "", *reset = o->color ? C_RESET : "";
@@ -353,7 +353,7 @@ static void render_pretty(struct fx_buf *out, const struct fx_render_opts *o,
 	}
 }
 
-void fx_render_event(struct fx_buf *out, const struct fx_render_opts *o,
+void fx_render_event(struct fx_buf *out, const struct fx_render_event_opts *o,
 		     const struct fx_record_meta *m, const struct fx_event *ev)
 {
 	if (o->format == FX_EVENT_PRETTY)
@@ -362,7 +362,7 @@ void fx_render_event(struct fx_buf *out, const struct fx_render_opts *o,
 		render_json(out, m, ev);
 }
 
-int fx_render_event_file(FILE *f, const struct fx_render_opts *o,
+int fx_render_event_file(FILE *f, const struct fx_render_event_opts *o,
 			 const struct fx_record_meta *m, const struct fx_event *ev)
 {
 	struct fx_buf b = FX_BUF_INIT;

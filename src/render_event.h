@@ -15,7 +15,7 @@
 
 enum fx_event_format { FX_EVENT_JSON = 0, FX_EVENT_PRETTY };
 
-struct fx_render_opts {
+struct fx_render_event_opts {
 	enum fx_event_format format;
 	int color;        /* ANSI colors in pretty */
 	size_t max_value; /* pretty: longer values are cut (0: 200 bytes) */
@@ -31,10 +31,10 @@ struct fx_record_meta {
 };
 
 /* Appends the event (a line in json; a header and field lines in pretty). */
-void fx_render_event(struct fx_buf *out, const struct fx_render_opts *o,
+void fx_render_event(struct fx_buf *out, const struct fx_render_event_opts *o,
 		     const struct fx_record_meta *m, const struct fx_event *ev);
 /* The same, written to f; -1 when the write failed. */
-int fx_render_event_file(FILE *f, const struct fx_render_opts *o,
+int fx_render_event_file(FILE *f, const struct fx_render_event_opts *o,
 			 const struct fx_record_meta *m, const struct fx_event *ev);
 /* Appends s as a JSON string (quotes and escapes). */
 void fx_render_json_string(struct fx_buf *out, const char *s);

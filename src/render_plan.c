@@ -13,7 +13,7 @@
 #define C_CYAN "\033[36m"
 #define C_DIM "\033[2m"
 
-static const char *col(const struct fx_render_opts *o, const char *c)
+static const char *col(const struct fx_render_plan_opts *o, const char *c)
 {
 	return o && o->color ? c : "";
 }
@@ -60,7 +60,7 @@ static void put_value(FILE *out, const char *v)
 	fputc('"', out);
 }
 
-static void text_checks(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o)
+static void text_checks(FILE *out, const struct fx_plan *p, const struct fx_render_plan_opts *o)
 {
 	size_t i;
 	const char *scope = NULL;
@@ -89,7 +89,7 @@ static void text_checks(FILE *out, const struct fx_plan *p, const struct fx_rend
 	fputc('\n', out);
 }
 
-static void text_change(FILE *out, const struct fx_change *c, const struct fx_render_opts *o)
+static void text_change(FILE *out, const struct fx_change *c, const struct fx_render_plan_opts *o)
 {
 	size_t i, width = 0;
 
@@ -140,7 +140,7 @@ static size_t plan_unreachable(const struct fx_plan *p)
 	return n;
 }
 
-void fx_render_plan_summary(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o)
+void fx_render_plan_summary(FILE *out, const struct fx_plan *p, const struct fx_render_plan_opts *o)
 {
 	size_t errors = fx_checks_count(&p->checks, FX_CHECK_ERROR);
 	size_t warnings = fx_checks_count(&p->checks, FX_CHECK_WARNING);
@@ -153,7 +153,7 @@ void fx_render_plan_summary(FILE *out, const struct fx_plan *p, const struct fx_
 		errors ? " Check errors block apply." : "");
 }
 
-void fx_render_plan_text(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o)
+void fx_render_plan_text(FILE *out, const struct fx_plan *p, const struct fx_render_plan_opts *o)
 {
 	size_t i;
 
@@ -194,7 +194,7 @@ static void md_cell(struct fx_buf *b, const char *s)
 	}
 }
 
-void fx_render_plan_markdown(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o)
+void fx_render_plan_markdown(FILE *out, const struct fx_plan *p, const struct fx_render_plan_opts *o)
 {
 	struct fx_buf b = FX_BUF_INIT;
 	size_t i, j, errors = fx_checks_count(&p->checks, FX_CHECK_ERROR);
@@ -359,10 +359,10 @@ static void gh_change(FILE *out, const struct fx_plan *p, const struct fx_change
 	fx_buf_release(&t);
 }
 
-void fx_render_plan_github(FILE *out, const struct fx_plan *p, const struct fx_render_opts *o)
+void fx_render_plan_github(FILE *out, const struct fx_plan *p, const struct fx_render_plan_opts *o)
 {
 	struct fx_buf line = FX_BUF_INIT;
-	struct fx_render_opts plain = FX_RENDER_OPTS_INIT;
+	struct fx_render_plan_opts plain = FX_RENDER_PLAN_OPTS_INIT;
 	size_t i;
 	char *text = NULL, *nl;
 	size_t len = 0;

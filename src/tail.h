@@ -61,7 +61,7 @@ struct fx_tail_opts {
 	unsigned op_mask;           /* FX_OP_MASK bits; 0 all */
 	const char *id;             /* --id; NULL all */
 	int hide_tombstones;
-	struct fx_render_opts render;
+	struct fx_render_event_opts render;
 	int unbuffered;             /* flush after each event, not each batch */
 	int workers;                /* decode threads; 0: one per CPU */
 	int timeout_ms;             /* metadata and offset queries */
@@ -79,7 +79,7 @@ struct fx_tail_stats {
 	int interrupted;            /* stopped by SIGINT/SIGTERM */
 };
 
-#define FX_TAIL_STATS_INIT { 0, 0, 0, 0, 0 }
+#define FX_TAIL_STATS_INIT { .consumed = 0, .printed = 0, .filtered = 0, .bad = 0, .interrupted = 0 }
 
 /*
  * Runs until -e is satisfied, -c events were printed, or *o->interrupt is set

@@ -17,7 +17,7 @@ struct fx_buf {
 	int oom;
 };
 
-#define FX_BUF_INIT { NULL, 0, 0, 0 }
+#define FX_BUF_INIT { .buf = NULL, .len = 0, .alloc = 0, .oom = 0 }
 
 void fx_buf_init(struct fx_buf *b);
 void fx_buf_release(struct fx_buf *b);

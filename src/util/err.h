@@ -31,7 +31,7 @@ struct fx_err {
 	char msg[FX_ERR_MSG_MAX];
 };
 
-#define FX_ERR_INIT { 0, "" }
+#define FX_ERR_INIT { .code = 0, .msg = "" }
 
 void fx_err_init(struct fx_err *err);
 /* Sets code and message; always returns -1 so callers can `return fx_err_set(...)`. */

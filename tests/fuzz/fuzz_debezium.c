@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fx_event ev = FX_EVENT_INIT;
 	struct fx_err err = FX_ERR_INIT;
 	struct fx_record_meta m = { "fuzz.topic", 3, 77, 1700000000000LL, NULL };
-	struct fx_render_opts json = { FX_EVENT_JSON, 0, 0 }, pretty = { FX_EVENT_PRETTY, 1, 16 };
+	struct fx_render_event_opts json = { .format = FX_EVENT_JSON },
+				    pretty = { .format = FX_EVENT_PRETTY, .color = 1, .max_value = 16 };
 	struct fx_buf out = FX_BUF_INIT;
 	char *key = NULL, *value = NULL;
 	size_t klen, vlen;

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *sink;
 	struct fx_plan p = FX_PLAN_INIT, again = FX_PLAN_INIT;
-	struct fx_render_opts o = FX_RENDER_OPTS_INIT;
+	struct fx_render_plan_opts o = FX_RENDER_PLAN_OPTS_INIT;
 	struct fx_err err = FX_ERR_INIT;
 	char *one, *two;
 	size_t n1, n2;

@@ -260,7 +260,7 @@ static void golden(const char *name, const char *got)
 Test(diff, golden_renders_and_json_round_trip)
 {
 	struct world w;
-	struct fx_render_opts ro = FX_RENDER_OPTS_INIT;
+	struct fx_render_plan_opts ro = FX_RENDER_PLAN_OPTS_INIT;
 	struct fx_plan back = FX_PLAN_INIT;
 	struct fx_err err = FX_ERR_INIT;
 	char *text = NULL, *json = NULL, *json2 = NULL;
@@ -300,7 +300,7 @@ Test(diff, golden_renders_and_json_round_trip)
 Test(diff, markdown_truncates_with_pointer)
 {
 	struct world w;
-	struct fx_render_opts ro = FX_RENDER_OPTS_INIT;
+	struct fx_render_plan_opts ro = FX_RENDER_PLAN_OPTS_INIT;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;

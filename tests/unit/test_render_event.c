@@ -46,7 +46,7 @@ static void rec_free(struct rec *r)
 
 static char *render(const struct rec *r, enum fx_event_format f, int color, const char *entity)
 {
-	struct fx_render_opts o = { f, color, 0 };
+	struct fx_render_event_opts o = { .format = f, .color = color, .max_value = 0 };
 	struct fx_record_meta m = { "tailtest.fluxa.tailtest_types", 2, 17, 1795492274230LL, entity };
 	struct fx_buf b = FX_BUF_INIT;
 

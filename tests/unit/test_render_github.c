@@ -52,7 +52,7 @@ static void gh_add_change(struct fx_plan *p, enum fx_action a, enum fx_risk r, c
 /* The render into *text (the caller frees it). */
 static void gh_render(const struct fx_plan *p, char **text)
 {
-	struct fx_render_opts ro = FX_RENDER_OPTS_INIT;
+	struct fx_render_plan_opts ro = FX_RENDER_PLAN_OPTS_INIT;
 	size_t len = 0;
 	FILE *f;
 
