@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util/str.h"
 
 extern const struct fx_cmd fx_cmd_validate;
 extern const struct fx_cmd fx_cmd_topics;
@@ -43,6 +44,17 @@ static const struct fx_cmd *main_find(const char *name)
 		if (!strcmp((*c)->name, name))
 			return *c;
 	return NULL;
+}
+
+/* The command name closest to a mistyped one, or NULL. */
+static const char *main_suggest(const char *name)
+{
+	const char *names[sizeof(commands) / sizeof(commands[0])];
+	size_t n = 0;
+
+	for (n = 0; commands[n]; n++)
+		names[n] = commands[n]->name;
+	return fx_str_suggest(name, names, n);
 }
 
 int main(int argc, char **argv)
@@ -121,7 +133,14 @@ next:
 	}
 	cmd = main_find(argv[i]);
 	if (!cmd) {
-		fx_err_set(&err, FX_EXIT_USAGE, "unknown command '%s' (see 'fluxacdc --help')", argv[i]);
+		const char *near = main_suggest(argv[i]);
+
+		if (near)
+			fx_err_set(&err, FX_EXIT_USAGE, "unknown command '%s' (did you mean '%s'?)",
+				   argv[i], near);
+		else
+			fx_err_set(&err, FX_EXIT_USAGE, "unknown command '%s' (see 'fluxacdc --help')",
+				   argv[i]);
 		goto usage;
 	}
 	/* --help anywhere after the command shows that command's help. */

@@ -7,35 +7,44 @@
 
 #include <openssl/evp.h>
 
+/*
+ * Optimal string alignment distance: Levenshtein plus a swap of two adjacent
+ * letters as one edit, the commonest typing slip ("plna" for "plan").
+ */
 size_t fx_str_distance(const char *a, const char *b, size_t max)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[64], prev, tmp;
+	size_t r0[64], r1[64], r2[64], *pp = r0, *p = r1, *c = r2, *t;
 
 	if (la >= 64 || lb >= 64)
 		return max + 1;
 	if ((la > lb ? la - lb : lb - la) > max)
 		return max + 1;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		p[j] = j;
 	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t cost = tolower((unsigned char)a[i - 1]) ==
-				      tolower((unsigned char)b[j - 1]) ? 0 : 1;
-			size_t best = prev + cost;
+		int ai = tolower((unsigned char)a[i - 1]);
 
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
+		c[0] = i;
+		for (j = 1; j <= lb; j++) {
+			int bj = tolower((unsigned char)b[j - 1]);
+			size_t best = p[j - 1] + (ai == bj ? 0 : 1);
+
+			if (p[j] + 1 < best)
+				best = p[j] + 1;
+			if (c[j - 1] + 1 < best)
+				best = c[j - 1] + 1;
+			if (i > 1 && j > 1 && ai == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == bj && pp[j - 2] + 1 < best)
+				best = pp[j - 2] + 1;
+			c[j] = best;
 		}
+		t = pp;
+		pp = p;
+		p = c;
+		c = t;
 	}
-	return row[lb];
+	return p[lb];
 }
 
 const char *fx_str_suggest(const char *word, const char *const *candidates, size_t n)

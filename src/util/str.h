@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Levenshtein distance, capped at max+1 for speed. */
+/* Edit distance (an adjacent swap is one edit), case-insensitive; above max: max+1. */
 size_t fx_str_distance(const char *a, const char *b, size_t max);
 /* The candidate closest to word within a small distance, or NULL. Lends from candidates. */
 const char *fx_str_suggest(const char *word, const char *const *candidates, size_t n);

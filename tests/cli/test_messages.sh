@@ -34,6 +34,8 @@ msg "stray argument" 64 "'extra'" "validate takes none; the manifest is -f FILE"
 msg "bad format" 64 "'yaml'" "--format takes text or json" "$FX" topics --format yaml -f "$ex"
 msg "bad color" 64 "'sometimes'" "auto, always or never" "$FX" --color sometimes validate
 msg "unknown command" 64 "'frobnicate'" "see 'fluxacdc --help'" "$FX" frobnicate
+msg "command typo" 64 "unknown command 'plna'" "(did you mean 'plan'?)" "$FX" plna
+msg "command typo after option" 64 "unknown command 'aplpy'" "(did you mean 'apply'?)" "$FX" -f "$ex" aplpy
 msg "completion shell" 64 "'fish'" "use bash or zsh" "$FX" completion fish
 
 # files
