@@ -128,8 +128,12 @@ static int cmd_plan_run(const struct fx_cmd *self, int argc, char **argv, struct
 		ret = FX_EXIT_FAILURE;
 	else if (a.detailed && p.n_changes)
 		ret = FX_EXIT_CHANGES;
-	if (a.out && !opts->quiet)
-		fx_notef(opts, "plan written to %s (apply it with: fluxacdc apply %s)", a.out, a.out);
+	if (a.out && !opts->quiet) {
+		char how[4200];
+
+		fx_plan_apply_command(&p, a.out, how, sizeof(how));
+		fx_notef(opts, "plan written to %s (apply it with: %s)", a.out, how);
+	}
 cleanup:
 	fx_connect_clients_release(&clients);
 	fx_plan_release(&p);

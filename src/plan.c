@@ -1,6 +1,8 @@
 #include "plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void fx_change_release(struct fx_change *c)
 {
@@ -49,6 +51,17 @@ size_t fx_plan_count(const struct fx_plan *p, enum fx_action a)
 	for (i = 0; i < p->n_changes; i++)
 		n += p->changes[i].action == a;
 	return n;
+}
+
+void fx_plan_apply_command(const struct fx_plan *p, const char *path, char *out, size_t size)
+{
+	/* quoted for a shell when it holds more than [A-Za-z0-9_./-] ('...' has no escapes) */
+	int plain = path[strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				      "0123456789_./-")] == '\0' && !strchr(path, '\'');
+
+	snprintf(out, size, "fluxacdc apply%s %s%s%s",
+		 fx_plan_count(p, FX_ACTION_DELETE) ? " --allow-destroy" : "",
+		 plain ? "" : "'", path, plain ? "" : "'");
 }
 
 int fx_plan_applyable(const struct fx_plan *p)

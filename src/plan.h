@@ -73,6 +73,12 @@ void fx_plan_release(struct fx_plan *p);
 /* Frees what one change owns (the struct itself is the caller's). */
 void fx_change_release(struct fx_change *c);
 size_t fx_plan_count(const struct fx_plan *p, enum fx_action a);
+/*
+ * The command that applies plan file path as it stands: "fluxacdc apply PATH",
+ * plus each flag a guard of apply would ask for (--allow-destroy when the plan
+ * deletes).  Into out (always terminated, truncated to size).
+ */
+void fx_plan_apply_command(const struct fx_plan *p, const char *path, char *out, size_t size);
 /* True when no check error blocks an apply. */
 int fx_plan_applyable(const struct fx_plan *p);
 const char *fx_action_name(enum fx_action a);

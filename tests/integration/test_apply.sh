@@ -113,6 +113,9 @@ assert_contains "(5) names the manifest" "$FX_TMP/5b.err" "manifest"
 
 # (6) the pool loses its entities: delete refused without --allow-destroy, then done
 manifest ""
+run_fx "$FX_TMP/6p" plan -f "$M" --out "$FX_TMP/plan6.json"
+assert_contains "(6) plan --out: the apply line has --allow-destroy" "$FX_TMP/6p.err" \
+	"apply it with: fluxacdc apply --allow-destroy $FX_TMP/plan6.json"
 run_fx "$FX_TMP/6" apply -f "$M" --auto-approve
 assert_eq "(6) delete without --allow-destroy: exit 3" 3 "$RC"
 assert_contains "(6) the whole plan is printed" "$FX_TMP/6.out" "- $C"
