@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "secret.h"
 #include "util/alloc.h"
 
 static char *checks_scope(const struct fx_observed_cluster *cl)
@@ -132,6 +133,45 @@ static int checks_state(const struct fx_desired *d, const struct fx_observed_clu
 					     cl[i].connect_url);
 			free(scope);
 		}
+	}
+	return bad ? -1 : 0;
+}
+
+/* Keys fluxacdc derives from the Kafka pool rather than the MySQL pool. */
+static int checks_kafka_key(const char *key)
+{
+	return !strncmp(key, "schema.history.internal.kafka.", 30) || strstr(key, "bootstrap.servers");
+}
+
+int fx_connect_checks_validation(const struct fx_connector *c, const char *manifest_path,
+				 const char *scope, const struct fx_connect_validation *v,
+				 struct fx_checks *out)
+{
+	size_t j;
+	int bad = 0;
+
+	for (j = 0; j < v->n; j++) {
+		const char *key = v->items[j].key;
+		const char *value = fx_config_get(&c->config, key);
+		struct fx_pos pos = fx_desired_key_pos(c, key);
+		int kafka = !pos.line && checks_kafka_key(key);
+		char hint[600];
+
+		if (pos.line)
+			snprintf(hint, sizeof(hint), "fix the value of '%s' at this line", key);
+		else if (kafka)
+			snprintf(hint, sizeof(hint), "fix kafka pool '%s' (brokers or connect_bootstrap_servers), or set '%s' under the mysql pool's connector:",
+				 c->kafka->code, key);
+		else
+			snprintf(hint, sizeof(hint), "fix mysql pool '%s' (its dsn or host/port/user/database, connect_host/connect_port), or set '%s' under its connector:",
+				 c->mysql->code, key);
+		if (!pos.line)
+			pos = kafka ? c->kafka->pos : c->mysql->pos;
+		if (value && fx_secret_key_is_sensitive(key) && !strcmp(fx_secret_display(key, value), FX_SECRET_MASK))
+			value = NULL;
+		bad |= fx_checks_add(out, FX_CHECK_ERROR, "connect.validate", scope, value, NULL, hint,
+				     "%s:%d:%d: connector '%s': key '%s': %s", manifest_path, pos.line,
+				     pos.col, c->name, key, v->items[j].message);
 	}
 	return bad ? -1 : 0;
 }

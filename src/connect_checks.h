@@ -10,11 +10,23 @@
 #define FX_CONNECT_CHECKS_H
 
 #include "check.h"
+#include "connect_json.h"
 #include "desired.h"
 #include "observed.h"
 
 /* 0, or -1 when out of memory. */
 int fx_connect_checks(const struct fx_desired *d, const struct fx_observed_cluster *clusters,
 		      size_t n, struct fx_checks *out);
+
+/*
+ * connect.validate: one error per key Connect's validation v found wrong in
+ * connector c's config, each starting with the manifest place that set the key
+ * (manifest_path:line:col: the `connector:` entry, else the pool the key is
+ * derived from), observed = the value sent (no value for a secret).  0, or -1
+ * when out of memory.
+ */
+int fx_connect_checks_validation(const struct fx_connector *c, const char *manifest_path,
+				 const char *scope, const struct fx_connect_validation *v,
+				 struct fx_checks *out);
 
 #endif

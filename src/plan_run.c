@@ -63,15 +63,16 @@ static void run_flavor_from_live(const struct fx_manifest *m, const struct fx_ob
 }
 
 /* connect.validate: Connect's own validation of each create/update. */
-static int run_validate(const struct fx_plan *p, const struct fx_connect_clients *cs,
-			const struct fx_observed_cluster *cl, size_t n, struct fx_checks *checks,
-			struct fx_err *err)
+static int run_validate(const struct fx_plan *p, const struct fx_desired *d,
+			const struct fx_connect_clients *cs, const struct fx_observed_cluster *cl,
+			size_t n, struct fx_checks *checks, struct fx_err *err)
 {
-	size_t i, j, k;
+	size_t i, k;
 
 	for (i = 0; i < p->n_changes; i++) {
 		const struct fx_change *c = &p->changes[i];
 		struct fx_connect_client *client;
+		const struct fx_connector *dc = NULL;
 		struct fx_connect_validation v = FX_CONNECT_VALIDATION_INIT;
 		struct fx_err verr = FX_ERR_INIT;
 		const char *cls = fx_config_get(&c->desired, "connector.class");
@@ -83,8 +84,12 @@ static int run_validate(const struct fx_plan *p, const struct fx_connect_clients
 		for (k = 0; k < n; k++) /* no validation without the plugin */
 			if (!strcmp(cl[k].connect_url, c->connect_url))
 				skip = !cl[k].reachable || !fx_observed_plugin(&cl[k], cls);
+		for (k = 0; k < d->n; k++)
+			if (!strcmp(d->connectors[k].name, c->connector) && d->connectors[k].kafka->connect_url &&
+			    !strcmp(d->connectors[k].kafka->connect_url, c->connect_url))
+				dc = &d->connectors[k];
 		client = fx_connect_clients_find(cs, c->connect_url);
-		if (skip || !client)
+		if (skip || !client || !dc)
 			continue;
 		scope = fx_asprintf("connect:%s", c->kafka_pool ? c->kafka_pool : c->connect_url);
 		if (!scope)
@@ -99,10 +104,11 @@ static int run_validate(const struct fx_plan *p, const struct fx_connect_clients
 				      "rerun with a larger --timeout, or skip with --no-server-validate",
 				      "%s: server-side validation did not answer: %s", c->connector, verr.msg);
 		}
-		for (j = 0; j < v.n; j++)
-			fx_checks_add(checks, FX_CHECK_ERROR, "connect.validate", scope, v.items[j].key, NULL,
-				      "fix the value in the manifest (the pool's DSN or its connector: keys)",
-				      "%s: %s: %s", c->connector, v.items[j].key, v.items[j].message);
+		if (fx_connect_checks_validation(dc, p->manifest_path, scope, &v, checks) < 0) {
+			fx_connect_validation_release(&v);
+			free(scope);
+			return fx_err_set(err, 1, "out of memory");
+		}
 		fx_connect_validation_release(&v);
 		free(scope);
 	}
@@ -168,7 +174,7 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		fx_err_set(err, 1, "out of memory");
 		goto cleanup;
 	}
-	if (o->server_validate && run_validate(plan, clients, cl, clients->n, &plan->checks, err) < 0)
+	if (o->server_validate && run_validate(plan, &d, clients, cl, clients->n, &plan->checks, err) < 0)
 		goto cleanup;
 	fx_checks_sort(&plan->checks);
 	ret = 0;

@@ -81,8 +81,9 @@ static void text_checks(FILE *out, const struct fx_plan *p, const struct fx_rend
 		fprintf(out, "    %s%-7s%s %s: %s\n", col(o, level_color(k->level)),
 			fx_check_level_name(k->level), col(o, C_RESET), k->id, k->message);
 		if (k->level != FX_CHECK_INFO && (k->observed || k->expected))
-			fprintf(out, "            observed %s, expected %s\n",
-				k->observed ? k->observed : "-", k->expected ? k->expected : "-");
+			fprintf(out, "            %s%s%s%s%s\n", k->observed ? "observed " : "",
+				k->observed ? k->observed : "", k->observed && k->expected ? ", " : "",
+				k->expected ? "expected " : "", k->expected ? k->expected : "");
 		if (k->hint)
 			fprintf(out, "            %shint:%s %s\n", col(o, C_DIM), col(o, C_RESET), k->hint);
 	}
@@ -324,11 +325,13 @@ static void gh_check(FILE *out, const struct fx_plan *p, const struct fx_check *
 	fx_buf_addf(&t, "fluxacdc: %s (%s)", k->id, k->scope);
 	gh_start(out, k->level == FX_CHECK_ERROR ? "error" : "warning", p, fx_buf_str(&t));
 	gh_data(out, k->message);
-	if (k->observed || k->expected) {
+	if (k->observed) {
 		fputs("%0Aobserved ", out);
-		gh_data(out, k->observed ? k->observed : "-");
-		fputs(", expected ", out);
-		gh_data(out, k->expected ? k->expected : "-");
+		gh_data(out, k->observed);
+	}
+	if (k->expected) {
+		fputs(k->observed ? ", expected " : "%0Aexpected ", out);
+		gh_data(out, k->expected);
 	}
 	if (k->hint) {
 		fputs("%0Ahint: ", out);

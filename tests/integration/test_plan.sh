@@ -120,4 +120,15 @@ assert_contains "(h) password change shown as sensitive" "$FX_TMP/h-text.out" "s
 assert_eq "(h) plan file is private" 600 "$(stat -c %a "$FX_TMP/plan-json.json")"
 run_fx "$FX_TMP/h-md" show "$FX_TMP/plan-json.json" --format markdown
 assert_contains "(h) show renders a plan file" "$FX_TMP/h-md.out" "fluxacdc plan:"
+
+# (i) Connect's validation rejects a value set under connector: -> the error
+# names the manifest line and column of that key, and the value sent
+export PLANTEST_PW="$FLUXACDC_MYSQL_PASSWORD"
+write_manifest ""
+sed -i 's/snapshot.mode: no_data/snapshot.mode: sometimes/' "$M"
+run_fx "$FX_TMP/i" plan -f "$M" --skip-db-checks
+assert_eq "(i) validation error: exit 1" 1 "$RC"
+assert_contains "(i) points at the key's line:col" "$FX_TMP/i.out" "connect.validate: $M:7:17: connector 'fluxa_plantest': key 'snapshot.mode': "
+assert_contains "(i) shows the value sent" "$FX_TMP/i.out" "observed sometimes"
+assert_not_contains "(i) no placeholder for the missing expected value" "$FX_TMP/i.out" "expected -"
 finish

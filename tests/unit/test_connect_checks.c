@@ -160,3 +160,87 @@ Test(connect_checks, unreachable_cluster_nobody_uses_is_a_warning)
 	cr_expect_eq(w.checks.items[0].level, FX_CHECK_WARNING);
 	world_release(&w);
 }
+
+/*
+ * connect.validate: each key Connect found wrong points at the manifest place
+ * that set it (the connector: entry, defaults.connector, else the pool the
+ * key comes from); observed is the value sent, never a secret's.
+ */
+Test(connect_checks, validation_points_at_the_manifest_line)
+{
+	static const char yaml[] =
+		"version: 1\n"                                           /* 1 */
+		"defaults:\n"                                            /* 2 */
+		"  connector:\n"                                         /* 3 */
+		"    poll.interval.ms: nope\n"                           /* 4 */
+		"mysql:\n"                                               /* 5 */
+		"  default:\n"                                           /* 6 */
+		"    dsn: \"u:${PW}@tcp(h:1)/fluxa\"\n"                  /* 7 */
+		"    connector:\n"                                       /* 8 */
+		"      snapshot.mode: sometimes\n"                       /* 9 */
+		"kafka:\n"                                               /* 10 */
+		"  events: {brokers: [b], connect_url: \"http://c:8083\"}\n" /* 11 */
+		"entities:\n"
+		"  UserEntity: {debezium: events}\n";
+	static const struct {
+		const char *key, *msg;
+		const char *want_msg, *want_observed, *want_hint;
+	} cases[] = {
+		{ "snapshot.mode", "Value must be one of initial, never",
+		  "t.yaml:9:7: connector 'fluxa_default': key 'snapshot.mode': Value must be one of initial, never",
+		  "sometimes", "at this line" },
+		{ "poll.interval.ms", "Invalid value nope",
+		  "t.yaml:4:5: connector 'fluxa_default': key 'poll.interval.ms': Invalid value nope",
+		  "nope", "at this line" },
+		{ "database.hostname", "Unable to connect",
+		  "t.yaml:6:3: connector 'fluxa_default': key 'database.hostname': Unable to connect",
+		  "h", "fix mysql pool 'default'" },
+		{ "database.password", "Access denied",
+		  "t.yaml:6:3: connector 'fluxa_default': key 'database.password': Access denied",
+		  NULL, "fix mysql pool 'default'" },
+		{ "schema.history.internal.kafka.bootstrap.servers", "No resolvable bootstrap urls",
+		  "t.yaml:11:3: connector 'fluxa_default': key 'schema.history.internal.kafka.bootstrap.servers': No resolvable bootstrap urls",
+		  "b", "fix kafka pool 'events'" },
+	};
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_diags dg = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	struct fx_connect_key_error items[sizeof(cases) / sizeof(cases[0])];
+	struct fx_connect_validation v = FX_CONNECT_VALIDATION_INIT;
+	struct fx_checks checks = { 0 };
+	size_t i;
+
+	setenv("PW", "SENTINEL-pw", 1);
+	cr_assert_eq(fx_manifest_load_bytes("t.yaml", yaml, strlen(yaml), NULL, NULL, &m, &dg, &err), 0, "%s", err.msg);
+	cr_assert_eq(fx_desired_build(&m, NULL, &d, &err), 0, "%s", err.msg);
+	cr_assert_eq(d.n, 1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		items[i].key = (char *)cases[i].key;
+		items[i].message = (char *)cases[i].msg;
+	}
+	v.items = items;
+	v.n = sizeof(cases) / sizeof(cases[0]);
+	cr_assert_eq(fx_connect_checks_validation(&d.connectors[0], "t.yaml", "connect:events", &v, &checks), 0);
+	cr_assert_eq(checks.n, v.n);
+	for (i = 0; i < v.n; i++) {
+		const struct fx_check *k = &checks.items[i];
+
+		cr_expect_str_eq(k->id, "connect.validate");
+		cr_expect_eq(k->level, FX_CHECK_ERROR);
+		cr_expect_str_eq(k->message, cases[i].want_msg);
+		if (cases[i].want_observed)
+			cr_expect(k->observed && !strcmp(k->observed, cases[i].want_observed),
+				  "%s: observed %s, want %s", cases[i].key, k->observed, cases[i].want_observed);
+		else
+			cr_expect_null(k->observed, "%s: observed %s", cases[i].key, k->observed);
+		cr_expect_null(k->expected, "%s: no expected value", cases[i].key);
+		cr_expect(k->hint && strstr(k->hint, cases[i].want_hint), "%s: hint %s", cases[i].key, k->hint);
+		cr_expect_null(strstr(k->message, "SENTINEL"));
+	}
+	fx_checks_release(&checks);
+	fx_desired_release(&d);
+	fx_manifest_release(&m);
+	fx_diags_release(&dg);
+	unsetenv("PW");
+}
