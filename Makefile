@@ -47,7 +47,7 @@ BIN      := fluxacdc
 UNIT_BIN := $(BUILD)/run_unit
 
 .PHONY: all build deps check unit valgrind-unit integration fuzz fuzz-check demo stack-up stack-down \
-        lint-man schema-check clean install uninstall bench
+        lint-man schema-check clean install uninstall bench mutate
 
 all: $(BIN)
 
@@ -118,6 +118,14 @@ integration: $(BIN)
 FUZZ_SECONDS ?= 30
 fuzz fuzz-check:
 	@FUZZ_SECONDS=$(if $(filter fuzz-check,$@),$(FUZZ_SECONDS),$(or $(FUZZ_TIME),300)) scripts/fuzz.sh
+
+# Mutation testing (not part of check: hours for the whole set).  Plants one
+# small bug at a time in a copy of the tree and reports the mutants the tests
+# let through.  MUTATE_ARGS: modules, --sample N, --seed S, -j N, --integration
+# (scripts/mutate.py --help).
+MUTATE_ARGS ?=
+mutate:
+	@nice -n 15 python3 scripts/mutate.py $(MUTATE_ARGS)
 
 stack-up:
 	@tests/stack/stack.sh up
