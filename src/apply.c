@@ -126,11 +126,6 @@ static char *apply_state_line(const struct fx_observed_connector *s, int found)
 	return fx_buf_detach(&b);
 }
 
-static int apply_is(const char *state, const char *want)
-{
-	return state && !strcmp(state, want);
-}
-
 /* The status with its traces dropped (kept in the result for JSON). */
 static void apply_keep_status(struct fx_apply_result *r, struct fx_observed_connector *s)
 {
@@ -174,7 +169,6 @@ static int apply_wait(struct fx_connect_client *client, const struct fx_change *
 		struct fx_err err = FX_ERR_INIT;
 		char *line;
 		int found = 0;
-		size_t i;
 
 		/* Never read right after the write: Connect may still show the old state. */
 		if (apply_sleep(o, poll) < 0) {
@@ -192,20 +186,10 @@ static int apply_wait(struct fx_connect_client *client, const struct fx_change *
 			streak = 0;
 		} else {
 			const char *trace = NULL;
-			int failed = apply_is(s.state, "FAILED"), running = apply_is(s.state, "RUNNING");
+			enum fx_run_verdict v = found ? fx_observed_run_verdict(&s, &trace) : FX_RUN_PENDING;
+			int failed = v == FX_RUN_FAILED;
 
-			if (failed)
-				trace = s.trace;
-			for (i = 0; i < s.n_tasks; i++) {
-				if (apply_is(s.tasks[i].state, "FAILED")) {
-					if (!failed || !trace)
-						trace = s.tasks[i].trace;
-					failed = 1;
-				}
-				running &= apply_is(s.tasks[i].state, "RUNNING");
-			}
-			running &= found && s.n_tasks > 0;
-			streak = running ? streak + 1 : 0;
+			streak = v == FX_RUN_RUNNING ? streak + 1 : 0;
 			line = apply_state_line(&s, found);
 			if (failed) {
 				if (apply_set(&r->state, fx_strdup("FAILED")) < 0 ||

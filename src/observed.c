@@ -22,6 +22,35 @@ void fx_observed_connector_release(struct fx_observed_connector *c)
 	memset(c, 0, sizeof(*c));
 }
 
+static int observed_is(const char *state, const char *want)
+{
+	return state && !strcmp(state, want);
+}
+
+enum fx_run_verdict fx_observed_run_verdict(const struct fx_observed_connector *c,
+					    const char **trace)
+{
+	const char *why = NULL;
+	int failed = observed_is(c->state, "FAILED"), running = observed_is(c->state, "RUNNING");
+	size_t i;
+
+	if (failed)
+		why = c->trace;
+	for (i = 0; i < c->n_tasks; i++) {
+		if (observed_is(c->tasks[i].state, "FAILED")) {
+			if (!why)
+				why = c->tasks[i].trace;
+			failed = 1;
+		}
+		running &= observed_is(c->tasks[i].state, "RUNNING");
+	}
+	if (trace)
+		*trace = failed ? why : NULL;
+	if (failed)
+		return FX_RUN_FAILED;
+	return running && c->n_tasks > 0 ? FX_RUN_RUNNING : FX_RUN_PENDING;
+}
+
 void fx_observed_cluster_release(struct fx_observed_cluster *c)
 {
 	size_t i;

@@ -52,6 +52,22 @@ struct fx_observed_cluster {
 	unsigned long requests; /* HTTP requests made to this cluster */
 };
 
+/*
+ * What one status read says to a wait for RUNNING (SPEC §4: "the connector and
+ * all its tasks RUNNING"): FAILED when the connector or any task failed,
+ * RUNNING when the connector and every task run and there is at least one
+ * task (a connector with no task yet captures nothing), PENDING otherwise.
+ * On FAILED, *trace (may be NULL) borrows the trace to show: the connector's,
+ * else the first failed task's that has one.
+ */
+enum fx_run_verdict {
+	FX_RUN_PENDING,
+	FX_RUN_RUNNING,
+	FX_RUN_FAILED,
+};
+enum fx_run_verdict fx_observed_run_verdict(const struct fx_observed_connector *c,
+					    const char **trace);
+
 void fx_observed_connector_release(struct fx_observed_connector *c);
 void fx_observed_cluster_release(struct fx_observed_cluster *c);
 const struct fx_observed_connector *fx_observed_find(const struct fx_observed_cluster *c,

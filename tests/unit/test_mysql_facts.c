@@ -242,6 +242,99 @@ Test(mysql_facts, grants_recorded_from_mariadb)
 	}
 }
 
+/* Grant lines as SHOW GRANTS prints them -> what Debezium may do on database
+ * "app" capturing app.T (and app.U): only *.* carries RELOAD, SHOW DATABASES
+ * and the replication privileges; SELECT may come from *.*, the database (or
+ * a LIKE pattern of it), or every captured table (SPEC §4, mysql.grants). */
+Test(mysql_facts, privileges_held_from_grant_lines)
+{
+#define U "TO `cdc`@`%`"
+#define REPL (FX_PRIV_REPLICATION_SLAVE | FX_PRIV_REPLICATION_CLIENT)
+	static const char *const t1[] = { "T" }, *const t2[] = { "T", "U" };
+	static const struct {
+		const char *what;
+		const char *lines[4];
+		const char *db;
+		const char *const *tables;
+		size_t n_tables;
+		unsigned want;
+	} cases[] = {
+		{ "ALL PRIVILEGES on *.*: everything", { "GRANT ALL PRIVILEGES ON *.* " U }, "app", t1, 1,
+		  FX_PRIV_REQUIRED },
+		{ "ALL on *.*: everything", { "GRANT ALL ON *.* " U }, "app", t1, 1, FX_PRIV_REQUIRED },
+		{ "ALL PRIVILEGES on the database: SELECT only, no global privilege",
+		  { "GRANT ALL PRIVILEGES ON `app`.* " U }, "app", t1, 1, FX_PRIV_SELECT },
+		{ "ALL on the database, unquoted", { "GRANT ALL ON app.* " U }, "app", t1, 1, FX_PRIV_SELECT },
+		{ "ALL PRIVILEGES on the database plus REPLICATION on *.*: still no RELOAD",
+		  { "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* " U,
+		    "GRANT ALL PRIVILEGES ON `app`.* " U }, "app", t1, 1, REPL | FX_PRIV_SELECT },
+		{ "ALL PRIVILEGES on another database: nothing", { "GRANT ALL PRIVILEGES ON `other`.* " U },
+		  "app", t1, 1, 0 },
+		{ "ALL PRIVILEGES on a table: SELECT on it, nothing global",
+		  { "GRANT ALL PRIVILEGES ON `app`.`T` " U }, "app", t1, 1, FX_PRIV_SELECT },
+		{ "each named privilege on *.*",
+		  { "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* " U },
+		  "app", t1, 1, FX_PRIV_REQUIRED },
+		{ "MySQL 8.4 names: REPLICATION REPLICA", { "GRANT REPLICATION REPLICA ON *.* " U }, "app",
+		  t1, 1, FX_PRIV_REPLICATION_SLAVE },
+		{ "MariaDB names: BINLOG MONITOR", { "GRANT BINLOG MONITOR ON *.* " U }, "app", t1, 1,
+		  FX_PRIV_REPLICATION_CLIENT },
+		{ "lower case", { "grant select, reload on *.* to `cdc`@`%`" }, "app", t1, 1,
+		  FX_PRIV_SELECT | FX_PRIV_RELOAD },
+		{ "RELOAD on the database does not count", { "GRANT RELOAD, SELECT ON `app`.* " U }, "app",
+		  t1, 1, FX_PRIV_SELECT },
+		{ "USAGE: nothing", { "GRANT USAGE ON *.* " U }, "app", t1, 1, 0 },
+		{ "SELECT on one of two captured tables", { "GRANT SELECT ON `app`.`T` " U }, "app", t2, 2,
+		  0 },
+		{ "SELECT on both captured tables", { "GRANT SELECT ON `app`.`T` " U,
+						     "GRANT SELECT ON `app`.`U` " U }, "app", t2, 2,
+		  FX_PRIV_SELECT },
+		{ "SELECT on the table of another database", { "GRANT SELECT ON `other`.`T` " U }, "app",
+		  t1, 1, 0 },
+		{ "SELECT on a column only", { "GRANT SELECT (`id`) ON `app`.`T` " U }, "app", t1, 1, 0 },
+		{ "SELECT on a table, no table captured", { "GRANT SELECT ON `app`.`T` " U }, "app", t2, 0,
+		  0 },
+		{ "LIKE pattern of the database", { "GRANT SELECT ON `ap%`.* " U }, "app", t1, 1,
+		  FX_PRIV_SELECT },
+		{ "escaped _ in the pattern is literal", { "GRANT SELECT ON `app\\_x`.* " U }, "appax", t1,
+		  1, 0 },
+		{ "partial revoke of SELECT on the database",
+		  { "GRANT SELECT, RELOAD ON *.* " U, "REVOKE SELECT ON `app`.* FROM `cdc`@`%`" }, "app",
+		  t1, 1, FX_PRIV_RELOAD },
+		{ "partial revoke on another database", { "GRANT SELECT ON *.* " U,
+							   "REVOKE SELECT ON `other`.* FROM `cdc`@`%`" },
+		  "app", t1, 1, FX_PRIV_SELECT },
+		{ "revoke of another privilege keeps SELECT",
+		  { "GRANT SELECT ON *.* " U, "REVOKE INSERT ON `app`.* FROM `cdc`@`%`" }, "app", t1, 1,
+		  FX_PRIV_SELECT },
+		{ "PROXY grants nothing", { "GRANT PROXY ON ''@'%' " U }, "app", t1, 1, 0 },
+		{ "EXECUTE on a procedure grants nothing",
+		  { "GRANT EXECUTE ON PROCEDURE `app`.`p` " U }, "app", t1, 1, 0 },
+		{ "a role grants nothing by itself", { "GRANT `cdc_role` " U }, "app", t1, 1, 0 },
+		{ "a line not understood is skipped", { "GRANT SELECT ON", "GRANT RELOAD ON *.* " U }, "app",
+		  t1, 1, FX_PRIV_RELOAD },
+		{ "SUPER allows SHOW BINARY LOGS", { "GRANT SUPER ON *.* " U }, "app", t1, 1,
+		  FX_PRIV_REPLICATION_CLIENT },
+		{ "no database: the global privileges only", { "GRANT SELECT ON `app`.* " U,
+							      "GRANT RELOAD ON *.* " U }, NULL, t1, 1,
+		  FX_PRIV_RELOAD },
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned got;
+
+		for (n = 0; n < 4 && cases[i].lines[n]; n++)
+			;
+		got = fx_mysql_grants_privs(cases[i].lines, n, cases[i].db, cases[i].tables,
+					    cases[i].n_tables);
+		cr_expect_eq(got, cases[i].want, "%s: got %#x want %#x", cases[i].what, got,
+			     cases[i].want);
+	}
+#undef U
+#undef REPL
+}
+
 Test(mysql_facts, grant_line_shapes)
 {
 	/* (fixture, row) -> parse result: every shape MariaDB printed */
