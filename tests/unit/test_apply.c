@@ -49,6 +49,34 @@ Test(apply, exit_code_table)
 	}
 }
 
+/* The summary line and JSON "summary" count each outcome over every alter,
+ * the first and the last included. */
+Test(apply, count_each_outcome)
+{
+	static const enum fx_apply_outcome all[] = { A, U, F, S, I };
+	size_t i, j, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_apply_result items[5];
+		struct fx_apply_results r = { items, cases[i].n, 0 };
+
+		/* one item past the end that must not be counted */
+		memset(items, 0, sizeof(items));
+		for (j = 0; j < cases[i].n; j++)
+			items[j].outcome = cases[i].o[j];
+		items[cases[i].n].outcome = A;
+		for (k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
+			size_t want = 0;
+
+			for (j = 0; j < cases[i].n; j++)
+				want += cases[i].o[j] == all[k];
+			cr_expect_eq(fx_apply_count(&r, all[k]), want, "%s: %s counted %zu, want %zu",
+				     cases[i].what, fx_apply_outcome_name(all[k]), fx_apply_count(&r, all[k]),
+				     want);
+		}
+	}
+}
+
 Test(apply, outcome_names)
 {
 	cr_expect_str_eq(fx_apply_outcome_name(FX_APPLY_APPLIED), "applied");

@@ -186,6 +186,50 @@ Test(diff, resnapshot_and_removed_keys_and_order)
 	world_release(&w);
 }
 
+/* SPEC §4: an update's risk is "resnapshot" when it changes topic.prefix,
+ * connector.class or database.include.list (the stored offsets no longer
+ * fit), "restart" for any other key; a plan shows each changed key. */
+Test(diff, risk_of_each_changed_key)
+{
+	static const struct {
+		const char *pool_keys;
+		const char *key;
+		enum fx_risk want;
+	} cases[] = {
+		{ "    connector: {topic.prefix: other_prefix}\n", "topic.prefix", FX_RISK_RESNAPSHOT },
+		{ "    connector: {connector.class: io.debezium.connector.mysql.MySqlConnector}\n",
+		  "connector.class", FX_RISK_RESNAPSHOT },
+		{ "    connector: {database.include.list: fluxa_other}\n", "database.include.list",
+		  FX_RISK_RESNAPSHOT },
+		{ "    connector: {snapshot.mode: no_data}\n", "snapshot.mode", FX_RISK_RESTART },
+		{ "    connector: {database.hostname: elsewhere}\n", "database.hostname", FX_RISK_RESTART },
+		{ "    connector: {max.batch.size: \"4096\"}\n", "max.batch.size", FX_RISK_RESTART },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world w;
+		const struct fx_change *c;
+
+		world_build(&w, "FIXTURE-SECRET-not-real", cases[i].pool_keys,
+			    "  UserEntity: {debezium: true}\n");
+		cr_assert_eq(w.p.n_changes, 1, "%s: %zu changes", cases[i].key, w.p.n_changes);
+		c = &w.p.changes[0];
+		cr_expect_eq(c->action, FX_ACTION_UPDATE, "%s", cases[i].key);
+		cr_expect_eq(c->risk, cases[i].want, "%s: risk %s, want %s", cases[i].key,
+			     fx_risk_name(c->risk), fx_risk_name(cases[i].want));
+		cr_expect_not_null(item(c, cases[i].key), "%s: not in the diff", cases[i].key);
+		cr_expect(strstr(c->description, cases[i].key), "%s: not in '%s'", cases[i].key,
+			  c->description);
+		if (cases[i].want == FX_RISK_RESNAPSHOT)
+			cr_expect(c->n_notes && strstr(c->notes[c->n_notes - 1], "start over"),
+				  "%s: a resnapshot says Debezium starts over", cases[i].key);
+		else
+			cr_expect_eq(c->n_notes, 0, "%s: %s", cases[i].key, c->n_notes ? c->notes[0] : "");
+		world_release(&w);
+	}
+}
+
 Test(diff, unreachable_cluster_yields_no_alters)
 {
 	struct world w;
