@@ -52,8 +52,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_MODULES = [
     "diff", "desired", "manifest", "interp", "dsn", "debezium", "plan_json",
     "mysql_facts", "secret", "connect_json", "connect_checks", "check",
-    "util/duration",
-    "apply:fx_apply_exit_code,fx_apply_count,fx_apply_outcome_name,fx_apply_status_verdict",
+    "util/duration", "observed",
+    "apply:fx_apply_exit_code,fx_apply_count",
 ]
 
 # The one integration script that covers a file best (--integration).
