@@ -25,9 +25,15 @@ MODE, for every request unless it says "write" (POST/PUT/DELETE under
   stallafter[:N]    proxy everything until N writes (default 1) have been
                     answered, then stall every request: Connect gone after
                     the write, while apply waits for RUNNING
+  404write[:N]      answer writes 404 with an HTML body (a reverse proxy's
+                    page, not Connect's JSON) without forwarding them, from
+                    the Nth write on (default 1)
+  notasks           proxy everything, but every status read shows each
+                    connector RUNNING with no task at all
 Stops on SIGTERM.
 """
 import http.client
+import json
 import signal
 import socket
 import socketserver
@@ -36,9 +42,26 @@ import threading
 import time
 import urllib.parse
 
+HTML_404 = (b"<html>\r\n<head><title>404 Not Found</title></head>\r\n"
+            b"<body>\r\n<center><h1>404 Not Found</h1></center>\r\n"
+            b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 HTML_500 = (b"<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n"
             b"<body>\r\n<center><h1>500 Internal Server Error</h1></center>\r\n"
             b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+
+
+def no_tasks(doc):
+    """Every connector status in doc ({"connector": .., "tasks": [..]}) made
+    RUNNING with no task, as Connect shows one whose tasks never started."""
+    if isinstance(doc, dict):
+        if "connector" in doc and "tasks" in doc:
+            doc["connector"]["state"] = "RUNNING"
+            doc["tasks"] = []
+            return doc
+        return {k: no_tasks(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [no_tasks(v) for v in doc]
+    return doc
 
 
 def main(argv):
@@ -111,9 +134,10 @@ def main(argv):
                 with lock:
                     state["writes"] += 1
                     nth = state["writes"]
-            from_n = int(arg) if arg and kind in ("cutwrite", "500write", "stallwrite", "stallafter") else 1
+            from_n = int(arg) if arg and kind in ("cutwrite", "500write", "stallwrite", "stallafter",
+                                                  "404write") else 1
             act = kind
-            if kind in ("cutwrite", "500write", "stallwrite") and (not is_write or nth < from_n):
+            if kind in ("cutwrite", "500write", "stallwrite", "404write") and (not is_write or nth < from_n):
                 act = "proxy"
             if kind == "stallafter":
                 with lock:
@@ -128,11 +152,20 @@ def main(argv):
                 sock.sendall(head + payload)
                 log("%s %s -> 500 html%s" % (method, path, " (not forwarded)" if is_write else ""))
                 return
+            if act == "404write":
+                head, payload = response(404, "Not Found", "text/html", HTML_404)
+                sock.sendall(head + payload)
+                log("%s %s -> 404 html (not forwarded)" % (method, path))
+                return
             if act == "garbage":
                 sock.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n\x00\x01\x02\xff")
                 log("%s %s -> garbage" % (method, path))
                 return
             status, reason, ctype, payload = forward(method, path, headers, body)
+            if act == "notasks" and method == "GET" and status == 200 and \
+                    ("/status" in path or "expand=status" in path):
+                payload = json.dumps(no_tasks(json.loads(payload))).encode()
+                log("%s %s -> 200, shown RUNNING with no task" % (method, path))
             head, payload = response(status, reason, ctype, payload)
             if act == "stallwrite":
                 log("%s %s -> %d from upstream, never answered (forwarded)" % (method, path, status))

@@ -8,6 +8,10 @@
 # lands but is never answered.  Each command must fail within --timeout
 # (plus the retry budget for writes) with a clear message and the right exit
 # code, never leave a write unreported, and a repeated apply must converge.
+# Then a failed alter first, in the middle and last of three (what was
+# applied, what failed, nothing attempted after it); a connector shown
+# RUNNING with no task (apply's wait must not end on it); a DELETE answered
+# 404 by a proxy page, not by Connect (not "already gone").
 # Connectors: fluxa_reltest_f*, removed at the end.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/rel_lib.sh"
@@ -218,6 +222,73 @@ assert_contains "gone while waiting: says Connect did not answer" "$FX_TMP/g1.ou
 within "gone while waiting: gave up within --wait plus one --timeout" $((8000 + TO * 1000 + 2000))
 assert_eq "gone while waiting: the connector is there" fluxa_reltest_f1 "$(ours)"
 echo "  .. gone while waiting: exit $RC in ${MS} ms: $(jq -r '.results[0].error' "$FX_TMP/g1.out" 2>/dev/null)"
+stop_srv
+reset_ours
+
+# ---- (3) a failed alter first, in the middle and last of three: every alter
+# before it applied, it reported failed, none after it attempted (SPEC §2:
+# exit 1 when nothing was applied, 5 when some were)
+manifest_three() { manifest "$SRV_URL" reltest_f1 reltest_f2 reltest_f3; }
+for at in 1 2 3; do
+	reset_ours
+	start_srv "500write:$at"
+	manifest_three
+	run_fx "$FX_TMP/m$at" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO --format json
+	case $at in
+	1) want_rc=1 want="failed false skipped false skipped false" want_on="" ;;
+	2) want_rc=5 want="applied true failed false skipped false" want_on="fluxa_reltest_f1" ;;
+	3) want_rc=5 want="applied true applied true failed false" want_on="fluxa_reltest_f1 fluxa_reltest_f2" ;;
+	esac
+	assert_eq "failed alter $at of 3: exit $want_rc" "$want_rc" "$RC"
+	assert_eq "failed alter $at of 3: outcomes in plan order" "$want" \
+		"$(jq -r '[.results[] | "\(.outcome) \(.written)"] | join(" ")' "$FX_TMP/m$at.out" 2>/dev/null)"
+	assert_eq "failed alter $at of 3: no write after the failed one" "$at" "$(writes_seen)"
+	assert_eq "failed alter $at of 3: on Connect exactly what was applied" "$want_on" "$(ours)"
+	assert_eq "failed alter $at of 3: summary" "$((at - 1)) 1 $((3 - at))" \
+		"$(jq -r '"\(.summary.applied) \(.summary.failed) \(.summary.skipped)"' "$FX_TMP/m$at.out" 2>/dev/null)"
+done
+# the same in the middle, as text: stderr names all three fates
+reset_ours
+start_srv "500write:2"
+manifest_three
+run_fx "$FX_TMP/m2t" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO
+assert_eq "failed alter 2 of 3 (text): exit 5" 5 "$RC"
+assert_contains "failed alter 2 of 3 (text): stderr names each fate" "$FX_TMP/m2t.err" \
+	"applied: fluxa_reltest_f1; failed: fluxa_reltest_f2; not attempted: fluxa_reltest_f3"
+stop_srv
+reset_ours
+
+# ---- (4) a connector that Connect shows RUNNING with no task at all: the
+# wait for "the connector and all its tasks RUNNING" does not end on it
+start_srv notasks
+manifest "$SRV_URL" reltest_f1
+timed "$FX_TMP/n1" apply -f "$M" --skip-db-checks --auto-approve --wait 6 --timeout $TO --format json
+assert_eq "RUNNING with no task: not a success, exit 1" 1 "$RC"
+assert_eq "RUNNING with no task: written, then failed waiting" "failed true" \
+	"$(jq -r '.results[0] | "\(.outcome) \(.written)"' "$FX_TMP/n1.out" 2>/dev/null)"
+assert_contains "RUNNING with no task: says why" "$FX_TMP/n1.out" "not RUNNING after 6 s (--wait): RUNNING; no tasks yet"
+assert_eq "RUNNING with no task: the status reads were rewritten" yes \
+	"$(grep -q 'shown RUNNING with no task' "$FX_TMP/srv.log" && echo yes)"
+within "RUNNING with no task: gave up after --wait" $((6000 + TO * 1000 + 3000))
+stop_srv
+reset_ours
+
+# ---- (5) a DELETE answered 404 by something that is not Connect (a proxy's
+# HTML page): not "already gone", so not a success; the connector stays
+manifest "$FLUXACDC_CONNECT_URL" reltest_f1
+run_fx "$FX_TMP/d0" apply -f "$M" --skip-db-checks --auto-approve --no-wait
+assert_eq "404 on delete: set-up create" "0 fluxa_reltest_f1" "$RC $(ours)"
+start_srv 404write
+manifest "$SRV_URL"
+timed "$FX_TMP/d1" apply -f "$M" --skip-db-checks --auto-approve --allow-destroy --no-wait --timeout $TO \
+	--retry-budget 3 --format json
+assert_eq "404 (not Connect's) on delete: exit 1" 1 "$RC"
+assert_eq "404 (not Connect's) on delete: reported failed" "delete failed" \
+	"$(jq -r '.results[0] | "\(.action) \(.outcome)"' "$FX_TMP/d1.out" 2>/dev/null)"
+assert_contains "404 (not Connect's) on delete: names the answer" "$FX_TMP/d1.out" "HTTP 404: 404 Not Found"
+assert_eq "404 (not Connect's) on delete: the connector is still there" fluxa_reltest_f1 "$(ours)"
+within "404 (not Connect's) on delete: gave up within the retry budget" $((3000 + TO * 1000 + 3000))
+echo "  .. 404 html on delete: exit $RC in ${MS} ms: $(jq -r '.results[0].error' "$FX_TMP/d1.out" 2>/dev/null)"
 stop_srv
 reset_ours
 
