@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "connect_write.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -18,8 +19,6 @@
 
 #define CC_MAX_BODY (64ul << 20)  /* a Connect answer larger than this is refused */
 #define CC_MAX_PARALLEL 8         /* clusters observed at once */
-#define CC_BACKOFF_BASE_MS 500
-#define CC_BACKOFF_CAP_MS 8000
 
 struct fx_connect_client {
 	CURL *easy;
@@ -856,8 +855,6 @@ cleanup:
 
 /* ---------------------------------------------------------------- writing */
 
-enum cc_write_kind { CC_CREATE, CC_UPDATE, CC_DELETE };
-
 /* Equal configs, Connect's "name" key ignored on both sides. */
 static int cc_config_same(const struct fx_config *a, const struct fx_config *b, int *same)
 {
@@ -882,153 +879,169 @@ static int cc_sleep_ms(struct fx_connect_client *c, long ms)
 	return fx_clock_sleep_ms(ms, c->interrupt);
 }
 
-/*
- * Waits before attempt number `attempt` (1-based), full exponential backoff
- * with jitter, within the deadline.  -1 with err when the budget is spent
- * (err explains, last holds the last failure) or on an interrupt.
- */
-static int cc_backoff(struct fx_connect_client *c, unsigned attempt, double start,
-		      double deadline, const struct fx_err *last, struct fx_err *err)
-{
-	long d = CC_BACKOFF_BASE_MS;
-	unsigned i;
+/* One write in progress: what connect_write.c's steps are carried out on. */
+struct cc_write_op {
+	const struct fx_connect_write_rule *rule;
+	const char *name;
+	const struct fx_config *config;
+	char *path;
+	char *body;          /* NULL when the rule sends none */
+	char *message;       /* the last answer's raw error message */
+	struct fx_err last;  /* the last failure, an answer's or a read's */
+};
 
-	for (i = 1; i < attempt && d < CC_BACKOFF_CAP_MS; i++)
-		d *= 2;
-	if (d > CC_BACKOFF_CAP_MS)
-		d = CC_BACKOFF_CAP_MS;
-	d = d / 2 + (long)(rand_r(&c->seed) % (unsigned)(d / 2 + 1));
-	if (fx_clock_now() + (double)d / 1000.0 > deadline) {
-		fx_err_set(err, 1, "%s (gave up after %u attempts in %.0f s)", last->msg, attempt,
-			   fx_clock_now() - start);
-		return -1;
+/* SEND: the write once; st gets the ANSWER or NO_ANSWER event.  -1 only for OOM. */
+static int cc_write_send(struct fx_connect_client *c, struct cc_write_op *w,
+			 struct fx_connect_write_state *st, struct fx_err *err)
+{
+	char *copy = w->body ? fx_strdup(w->body) : NULL;
+	struct cc_resp r;
+
+	if (w->body && !copy)
+		return fx_err_set(err, 1, "out of memory");
+	free(w->message);
+	w->message = NULL;
+	st->attempts++;
+	st->message = NULL;
+	if (cc_perform(c, w->rule->method, w->path, copy, 0, &r, &w->last) < 0) {
+		st->event = FX_CONNECT_EV_NO_ANSWER;
+		return 0;
 	}
-	cc_logf(c, "retrying in %.1f s: %s", (double)d / 1000.0, last->msg);
-	if (cc_sleep_ms(c, d) < 0) {
-		fx_err_set(err, FX_EXIT_INTERRUPTED, "interrupted while retrying: %s", last->msg);
-		return -1;
+	st->event = FX_CONNECT_EV_ANSWER;
+	st->status = r.status;
+	st->connect_404 = cc_not_found(&r);
+	if (r.status < 200 || r.status >= 300) {
+		cc_http_error(c, &r, w->config, &w->message, &w->last);
+		st->message = w->message;
 	}
 	return 0;
 }
 
-static int cc_write(struct fx_connect_client *c, enum cc_write_kind kind, const char *name,
-		    const struct fx_config *config, int *noop, struct fx_err *err)
+/* READ: what is live now; st gets the READ event.  -1 only for OOM. */
+static int cc_write_read(struct fx_connect_client *c, struct cc_write_op *w,
+			 struct fx_connect_write_state *st, struct fx_err *err)
+{
+	struct fx_config live = FX_CONFIG_INIT;
+	int found, same = 0, ret = -1;
+
+	st->event = FX_CONNECT_EV_READ;
+	if (fx_connect_get_config(c, w->name, &live, &found, &w->last) < 0)
+		st->read = w->last.code == FX_EXIT_INTERRUPTED ? FX_CONNECT_READ_INTERRUPTED :
+			   FX_CONNECT_READ_FAILED;
+	else if (!found)
+		st->read = FX_CONNECT_READ_ABSENT;
+	else if (w->rule->body == FX_CONNECT_BODY_NONE)
+		st->read = FX_CONNECT_READ_PRESENT;
+	else if (cc_config_same(&live, w->config, &same) < 0)
+		goto cleanup;
+	else
+		st->read = same ? FX_CONNECT_READ_MATCHES : FX_CONNECT_READ_DIFFERS;
+	ret = 0;
+cleanup:
+	fx_config_release(&live);
+	return ret < 0 ? fx_err_set(err, 1, "out of memory") : 0;
+}
+
+/* The method, path and body of w, from its rule. */
+static int cc_write_prepare(struct fx_connect_client *c, struct cc_write_op *w)
+{
+	const struct fx_connect_write_rule *rule = w->rule;
+
+	w->path = rule->on_collection ? fx_strdup("/connectors") :
+		  cc_connector_path(c, w->name, rule->suffix ? rule->suffix : "");
+	if (rule->body != FX_CONNECT_BODY_NONE)
+		w->body = cc_config_json(w->config, w->name, rule->body == FX_CONNECT_BODY_NAMED);
+	return w->path && (rule->body == FX_CONNECT_BODY_NONE || w->body) ? 0 : -1;
+}
+
+/* Carries out fx_connect_write_next's steps until one ends the write. */
+static int cc_write(struct fx_connect_client *c, enum fx_connect_write_kind kind,
+		    const char *name, const struct fx_config *config, int *noop,
+		    struct fx_err *err)
 {
 	static const struct fx_config empty = FX_CONFIG_INIT;
-	const char *method = kind == CC_CREATE ? "POST" : kind == CC_UPDATE ? "PUT" : "DELETE";
-	char *path = NULL, *body = NULL, *message = NULL;
-	struct fx_config live = FX_CONFIG_INIT;
-	struct fx_err last = FX_ERR_INIT;
-	double start = fx_clock_now(), deadline = start + (double)c->budget_ms / 1000.0;
-	unsigned attempt = 0;
-	int ret = -1, uncertain = 0;
+	struct cc_write_op w = {
+		.rule = &fx_connect_write_rules[kind], .name = name,
+		.config = config ? config : &empty, .last = FX_ERR_INIT,
+	};
+	struct fx_connect_write_state st = FX_CONNECT_WRITE_STATE_INIT;
+	double start = fx_clock_now();
+	int ret = -1;
 
 	if (noop)
 		*noop = 0;
-	if (!config)
-		config = &empty;
-	path = kind == CC_CREATE ? fx_strdup("/connectors") :
-	       cc_connector_path(c, name, kind == CC_UPDATE ? "/config" : "");
-	if (kind != CC_DELETE)
-		body = cc_config_json(config, name, kind == CC_CREATE);
-	if (!path || (kind != CC_DELETE && !body)) {
+	if (cc_write_prepare(c, &w) < 0) {
 		fx_err_set(err, 1, "out of memory");
 		goto cleanup;
 	}
+	st.kind = kind;
+	st.budget_ms = c->budget_ms;
 	for (;;) {
-		enum fx_connect_verdict verdict;
-		struct cc_resp r;
-		int found, same = 0, rc;
-		char *copy = body ? fx_strdup(body) : NULL;
+		struct fx_connect_write_decision d;
 
-		attempt++;
-		if (body && !copy) {
-			fx_err_set(err, 1, "out of memory");
-			goto cleanup;
-		}
-		free(message);
-		message = NULL;
-		rc = cc_perform(c, method, path, copy, 0, &r, &last);
-		if (rc < 0) {
-			verdict = FX_CONNECT_REREAD;
-		} else if (r.status >= 200 && r.status < 300) {
-			ret = 0;
-			goto cleanup;
-		} else if (kind == CC_DELETE && cc_not_found(&r)) {
-			if (noop)
-				*noop = !uncertain;
-			ret = 0;
-			goto cleanup;
-		} else {
-			cc_http_error(c, &r, config, &message, &last);
-			verdict = fx_connect_classify(r.status, message);
-			/* a starting worker's bare 404: it does not know yet, ask again */
-			if (r.status == 404 && !cc_not_found(&r))
-				verdict = FX_CONNECT_REREAD;
-		}
-		if (verdict == FX_CONNECT_FAIL || (verdict == FX_CONNECT_EXISTS && kind != CC_CREATE)) {
-			*err = last;
-			goto cleanup;
-		}
-		if (verdict == FX_CONNECT_RETRY)
-			goto backoff;
-		if (verdict == FX_CONNECT_REREAD)
-			uncertain = 1;
-		/* REREAD or EXISTS: what is there now decides. */
-		if (fx_connect_get_config(c, name, &live, &found, &last) < 0) {
-			if (last.code == FX_EXIT_INTERRUPTED) {
-				*err = last;
+		st.elapsed_ms = (long)((fx_clock_now() - start) * 1000.0);
+		st.jitter = (unsigned)rand_r(&c->seed);
+		d = fx_connect_write_next(&st);
+		if (d.resend)
+			cc_logf(c, "%s %s%s: outcome unknown (%s) and not in effect: sending again",
+				w.rule->method, c->shown, w.path, w.last.msg);
+		switch (d.step) {
+		case FX_CONNECT_STEP_SEND:
+			if (cc_write_send(c, &w, &st, err) < 0)
+				goto cleanup;
+			break;
+		case FX_CONNECT_STEP_READ:
+			if (cc_write_read(c, &w, &st, err) < 0)
+				goto cleanup;
+			break;
+		case FX_CONNECT_STEP_WAIT:
+			cc_logf(c, "retrying in %.1f s: %s", (double)d.wait_ms / 1000.0, w.last.msg);
+			if (cc_sleep_ms(c, d.wait_ms) < 0) {
+				fx_err_set(err, FX_EXIT_INTERRUPTED, "interrupted while retrying: %s",
+					   w.last.msg);
 				goto cleanup;
 			}
-			goto backoff;
-		}
-		if (found && kind != CC_DELETE && cc_config_same(&live, config, &same) < 0) {
-			fx_err_set(err, 1, "out of memory");
-			goto cleanup;
-		}
-		if (kind == CC_DELETE && !found) {
+			st.event = FX_CONNECT_EV_READY;
+			break;
+		case FX_CONNECT_STEP_DONE:
+			if (noop)
+				*noop = d.noop;
 			ret = 0;
 			goto cleanup;
-		}
-		if (kind != CC_DELETE && found && same) {
-			if (noop && kind == CC_CREATE && !uncertain)
-				*noop = 1;
-			ret = 0;
+		case FX_CONNECT_STEP_CONFLICT:
+			fx_err_set(err, 1, "%s %s%s: connector '%s' %s", w.rule->method, c->shown,
+				   w.path, name, w.rule->conflict);
+			goto cleanup;
+		case FX_CONNECT_STEP_SPENT:
+			fx_err_set(err, 1, "%s (gave up after %u attempts in %.0f s)", w.last.msg,
+				   st.attempts, fx_clock_now() - start);
+			goto cleanup;
+		default:
+			*err = w.last;
 			goto cleanup;
 		}
-		if (kind == CC_CREATE && found) {
-			fx_err_set(err, 1, "%s %s%s: connector '%s' already exists with another config (changed since the plan? run plan again)",
-				   method, c->shown, path, name);
-			goto cleanup;
-		}
-		cc_logf(c, "%s %s%s: outcome unknown (%s) and not in effect: sending again", method,
-			c->shown, path, last.msg);
-backoff:
-		if (cc_backoff(c, attempt, start, deadline, &last, err) < 0)
-			goto cleanup;
 	}
 cleanup:
-	fx_config_release(&live);
-	free(message);
-	free(path);
-	free(body);
+	free(w.message);
+	free(w.path);
+	free(w.body);
 	return ret;
 }
 
 int fx_connect_create(struct fx_connect_client *c, const char *name,
 		      const struct fx_config *config, int *noop, struct fx_err *err)
 {
-	return cc_write(c, CC_CREATE, name, config, noop, err);
+	return cc_write(c, FX_CONNECT_WRITE_CREATE, name, config, noop, err);
 }
 
 int fx_connect_update(struct fx_connect_client *c, const char *name,
 		      const struct fx_config *config, struct fx_err *err)
 {
-	return cc_write(c, CC_UPDATE, name, config, NULL, err);
+	return cc_write(c, FX_CONNECT_WRITE_UPDATE, name, config, NULL, err);
 }
 
 int fx_connect_delete(struct fx_connect_client *c, const char *name, int *noop,
 		      struct fx_err *err)
 {
-	return cc_write(c, CC_DELETE, name, NULL, noop, err);
+	return cc_write(c, FX_CONNECT_WRITE_DELETE, name, NULL, noop, err);
 }
