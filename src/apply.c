@@ -59,6 +59,7 @@ void fx_apply_results_release(struct fx_apply_results *r)
 	r->items = NULL;
 	r->n = 0;
 	r->interrupted = 0;
+	r->plan_unchanged = 0;
 }
 
 const char *fx_apply_outcome_name(enum fx_apply_outcome o)
@@ -83,7 +84,7 @@ size_t fx_apply_count(const struct fx_apply_results *r, enum fx_apply_outcome o)
 
 	for (i = 0; i < r->n; i++)
 		n += r->items[i].outcome == o;
-	return n;
+	return o == FX_APPLY_UNCHANGED ? n + r->plan_unchanged : n;
 }
 
 int fx_apply_exit_code(const struct fx_apply_results *r)
@@ -323,6 +324,7 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 			return fx_err_set(err, FX_EXIT_FAILURE, "no Connect client for %s (connector '%s')",
 					  ch->connect_url, ch->connector);
 	}
+	res.plan_unchanged = p->n_unchanged;
 	res.items = fx_calloc(p->n_changes + 1, sizeof(*res.items));
 	if (!res.items)
 		return fx_err_set(err, 1, "out of memory");
@@ -415,7 +417,8 @@ json_t *fx_apply_results_json(const struct fx_apply_results *r, const struct fx_
 	json_object_set_new(root, "summary",
 			    json_pack("{s:I, s:I, s:I, s:I, s:I}",
 				      "applied", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_APPLIED) : 0),
-				      "unchanged", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_UNCHANGED) : 0),
+				      "unchanged", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_UNCHANGED) :
+							     p ? p->n_unchanged : 0),
 				      "failed", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_FAILED) : 0),
 				      "skipped", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_SKIPPED) : 0),
 				      "interrupted", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_INTERRUPTED) : 0)));

@@ -51,9 +51,10 @@ struct fx_apply_results {
 	struct fx_apply_result *items; /* one per plan change, in plan order */
 	size_t n;
 	int interrupted;
+	size_t plan_unchanged; /* connectors the plan had nothing to change on */
 };
 
-#define FX_APPLY_RESULTS_INIT { .items = NULL, .n = 0, .interrupted = 0 }
+#define FX_APPLY_RESULTS_INIT { .items = NULL, .n = 0, .interrupted = 0, .plan_unchanged = 0 }
 
 enum fx_apply_event_kind {
 	FX_APPLY_EV_START,  /* an alter begins */
@@ -95,6 +96,8 @@ void fx_apply_results_release(struct fx_apply_results *r);
 /* 0 all done, 1 nothing applied and an error, 5 some applied then an error,
  * 130 interrupted. */
 int fx_apply_exit_code(const struct fx_apply_results *r);
+/* The alters with outcome o; FX_APPLY_UNCHANGED also counts the plan's
+ * unchanged connectors, so the summary says what the plan said. */
 size_t fx_apply_count(const struct fx_apply_results *r, enum fx_apply_outcome o);
 const char *fx_apply_outcome_name(enum fx_apply_outcome o);
 

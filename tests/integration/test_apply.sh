@@ -44,6 +44,16 @@ echo "  .. apply (plan + create + wait for RUNNING) took ${took} s, ${requests} 
 assert_not_contains "(2) no password on stderr" "$FX_TMP/2.err" "$APPLYTEST_PW"
 assert_not_contains "(2) no password on stdout" "$FX_TMP/2.out" "$APPLYTEST_PW"
 
+# (2b) a second pool: one create, and the summary counts the untouched one
+# as the plan did (it said "0 unchanged")
+write_manifest "$M" "$FLUXACDC_CONNECT_URL" "$P:7611" "${P}q:7612" -- UserEntity:$P OrderEntity:${P}q
+run_fx "$FX_TMP/2b" apply -f "$M" --auto-approve
+assert_eq "(2b) create beside an unchanged one: exit 0" 0 "$RC"
+assert_contains "(2b) the plan says 1 unchanged" "$FX_TMP/2b.out" "1 to create, 0 to update, 0 to delete, 1 unchanged"
+assert_contains "(2b) so does the apply summary" "$FX_TMP/2b.out" "1 applied, 1 unchanged, 0 failed"
+connect_curl DELETE "/connectors/${C}q" >/dev/null
+manifest "" UserEntity:$P
+
 # (3) the same manifest again: no write at all, the task is not restarted
 starts=$(task_starts "$C")
 worker=$(connect_curl GET "/connectors/$C/status" | jq -r '.tasks[0].worker_id')
@@ -51,6 +61,7 @@ run_fx "$FX_TMP/3" apply -f "$M" --auto-approve -v --format json
 assert_eq "(3) no-op: exit 0" 0 "$RC"
 assert_eq "(3) status no-changes" no-changes "$(jq -r .status "$FX_TMP/3.out")"
 assert_eq "(3) the connector is listed unchanged" "$C" "$(jq -r '.unchanged[0]' "$FX_TMP/3.out")"
+assert_eq "(3) the summary counts it unchanged" 1 "$(jq -r '.summary.unchanged' "$FX_TMP/3.out")"
 if grep -qE '(PUT|POST|DELETE) .*/connectors' "$FX_TMP/3.err"; then
 	fail "(3) a write was sent"; grep -E '(PUT|POST|DELETE)' "$FX_TMP/3.err"
 else

@@ -39,7 +39,8 @@ Test(apply, exit_code_table)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct fx_apply_result items[4];
-		struct fx_apply_results r = { items, cases[i].n, cases[i].interrupted };
+		struct fx_apply_results r = { .items = items, .n = cases[i].n,
+					       .interrupted = cases[i].interrupted };
 
 		memset(items, 0, sizeof(items));
 		for (j = 0; j < cases[i].n; j++)
@@ -89,7 +90,7 @@ Test(apply, outcome_names)
 Test(apply, results_json)
 {
 	struct fx_apply_result items[2];
-	struct fx_apply_results r = { items, 2, 0 };
+	struct fx_apply_results r = { .items = items, .n = 2 };
 	struct fx_task_status task = { 0, (char *)"FAILED", (char *)"w1:8083", NULL };
 	json_t *j, *res;
 
@@ -125,4 +126,46 @@ Test(apply, results_json)
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "summary"), "skipped")), 1);
 	cr_expect(json_real_value(json_object_get(json_array_get(res, 0), "seconds")) < 1.2346);
 	json_decref(j);
+}
+
+/* The summary's "unchanged" is what the plan said: its unchanged connectors
+ * plus alters found already done, in text (fx_apply_count) and JSON alike. */
+Test(apply, unchanged_counts_the_plans_unchanged)
+{
+	struct fx_unchanged un[2];
+	struct fx_plan p = FX_PLAN_INIT;
+	struct fx_connect_clients cs = FX_CONNECT_CLIENTS_INIT;
+	struct fx_apply_opts o = FX_APPLY_OPTS_INIT;
+	struct fx_apply_results r = FX_APPLY_RESULTS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	struct fx_apply_result items[1];
+	struct fx_apply_results r2 = FX_APPLY_RESULTS_INIT;
+	json_t *j;
+
+	memset(un, 0, sizeof(un));
+	un[0].connector = (char *)"fluxa_a";
+	un[1].connector = (char *)"fluxa_b";
+	p.unchanged = un;
+	p.n_unchanged = 2;
+	cr_assert_eq(fx_apply_run(&p, &cs, &o, &r, &err), 0, "%s", err.msg);
+	cr_expect_eq(fx_apply_count(&r, FX_APPLY_UNCHANGED), 2);
+	cr_expect_eq(fx_apply_count(&r, FX_APPLY_APPLIED), 0);
+	j = fx_apply_results_json(&r, &p, "no-changes", 0, NULL);
+	cr_assert_not_null(j);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "summary"), "unchanged")), 2);
+	cr_expect_eq(json_array_size(json_object_get(j, "unchanged")), 2);
+	json_decref(j);
+	/* before any run (refused, blocked): the plan's count */
+	j = fx_apply_results_json(NULL, &p, "refused", 3, "no approval");
+	cr_assert_not_null(j);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "summary"), "unchanged")), 2);
+	json_decref(j);
+	/* an alter found already done adds to it */
+	memset(items, 0, sizeof(items));
+	items[0].outcome = FX_APPLY_UNCHANGED;
+	r2.items = items;
+	r2.n = 1;
+	r2.plan_unchanged = 2;
+	cr_expect_eq(fx_apply_count(&r2, FX_APPLY_UNCHANGED), 3);
+	fx_apply_results_release(&r);
 }
