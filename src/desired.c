@@ -86,6 +86,39 @@ static int cmp_connector(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+/*
+ * snapshot_new_tables: what apply and `snapshot` need to request incremental
+ * snapshots over Kafka and follow them (SPEC §3).  read.only: watermarks from
+ * GTIDs, no signal table and no write grant; MariaDB always has GTIDs, MySQL
+ * needs gtid_mode ON (the plan's mysql.snapshot_mode check says so).
+ */
+static int desired_signal_keys(struct fx_connector *c, const char *bootstrap)
+{
+	struct fx_config *cfg = &c->config;
+	char *sig = fx_desired_signal_topic(c->name), *note = fx_desired_notification_topic(c->name);
+	int bad = !sig || !note;
+
+	bad |= fx_config_set(cfg, "signal.enabled.channels", "source,kafka");
+	bad |= sig && fx_config_set(cfg, "signal.kafka.topic", sig);
+	bad |= fx_config_set(cfg, "signal.kafka.bootstrap.servers", bootstrap);
+	bad |= fx_config_set(cfg, "notification.enabled.channels", "sink");
+	bad |= note && fx_config_set(cfg, "notification.sink.topic.name", note);
+	bad |= fx_config_set(cfg, "read.only", "true");
+	free(sig);
+	free(note);
+	return bad;
+}
+
+char *fx_desired_signal_topic(const char *connector)
+{
+	return fx_asprintf("%s_signal", connector);
+}
+
+char *fx_desired_notification_topic(const char *connector)
+{
+	return fx_asprintf("%s_notifications", connector);
+}
+
 /* Fills c's config from its pools and tables (SPEC §3 table, then overrides). */
 static int desired_config(struct fx_connector *c, struct fx_err *err)
 {
@@ -138,6 +171,9 @@ static int desired_config(struct fx_connector *c, struct fx_err *err)
 	bad |= fx_config_set(cfg, "value.converter", "org.apache.kafka.connect.json.JsonConverter");
 	bad |= fx_config_set(cfg, "key.converter.schemas.enable", "false");
 	bad |= fx_config_set(cfg, "value.converter.schemas.enable", "false");
+	if (mp->snapshot_new_tables)
+		bad |= desired_signal_keys(c, kp->connect_bootstrap_servers ?
+					      kp->connect_bootstrap_servers : fx_buf_str(&brokers));
 	for (i = 0; i < c->n_defaults; i++)
 		bad |= fx_config_set(cfg, c->defaults[i].key, c->defaults[i].value);
 	for (i = 0; i < mp->n_connector; i++)

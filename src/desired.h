@@ -47,6 +47,10 @@ uint32_t fx_desired_server_id(const char *kafka_pool, const char *mysql_pool);
 /* Appends s with regex metacharacters escaped to a new string (caller frees). */
 char *fx_desired_regex_escape(const char *s);
 const char *fx_desired_class(enum fx_flavor f);
+/* fluxa_{pool}_signal and fluxa_{pool}_notifications for connector fluxa_{pool}
+ * (new strings, caller frees; NULL on out of memory). */
+char *fx_desired_signal_topic(const char *connector);
+char *fx_desired_notification_topic(const char *connector);
 /*
  * Where the manifest set config key `key` of c: the pool's `connector:` entry,
  * else the `defaults.connector:` entry (the one that won), else {0, 0} (a key

@@ -1,4 +1,5 @@
 #include "diff.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,26 @@ static int diff_list_added(const char *a, const char *b, char **added)
 	return 0;
 }
 
+/* What happens to the existing rows of tables an update adds (SPEC §4). */
+static char *diff_snapshot_note(const struct fx_connector *c, const char *added)
+{
+	const struct fx_config *cfg = &c->config;
+	enum fx_snap_mode mode = fx_snapshot_mode(c->flavor == FX_FLAVOR_MARIADB, NULL,
+						  fx_config_get(cfg, "read.only"),
+						  fx_config_get(cfg, "signal.data.collection"));
+	const char *topic = fx_config_get(cfg, "signal.kafka.topic");
+	const char *channels = fx_config_get(cfg, "signal.enabled.channels");
+
+	if (c->mysql->snapshot_new_tables && mode != FX_SNAP_MODE_NONE && topic &&
+	    channels && strstr(channels, "kafka"))
+		return fx_asprintf("tables added: %s; apply backfills their existing rows with an incremental snapshot (%s mode, signal topic %s) once the connector is RUNNING; --no-snapshot skips it",
+				   added, fx_snapshot_mode_name(mode), topic);
+	return fx_asprintf("tables added to table.include.list are not snapshotted by Debezium (only new changes are captured): %s; %s",
+			   added, c->mysql->snapshot_new_tables ?
+			   "the connector config has no Kafka signal channel and no read.only or signal.data.collection (see fluxacdc.yaml(5), SNAPSHOTS): fix the pool's connector: keys, or send an execute-snapshot signal yourself" :
+			   "snapshot_new_tables is false: for their existing rows set it to true (apply then backfills them) or send an incremental snapshot signal (execute-snapshot) yourself");
+}
+
 static int diff_change_init(struct fx_change *ch, enum fx_action a, const char *name,
 			    const char *kafka, const char *mysql, const char *url)
 {
@@ -269,9 +290,7 @@ static int diff_desired(const struct fx_connector *c, const struct fx_observed_c
 		char *added = NULL;
 
 		if ((after && diff_list_added(before ? before : "", after, &added) < 0) ||
-		    (added && diff_add_note(ch, fx_asprintf(
-				     "tables added to table.include.list are not snapshotted by Debezium (only new changes are captured): %s; for their existing rows send an incremental snapshot signal (execute-snapshot)",
-				     added)) < 0)) {
+		    (added && diff_add_note(ch, diff_snapshot_note(c, added)) < 0)) {
 			free(added);
 			fx_buf_release(&keys);
 			return -1;

@@ -433,3 +433,92 @@ const char *fx_snapshot_mode_name(enum fx_snap_mode m)
 		return "none";
 	}
 }
+
+/* One include-list entry as a literal "db.table", or NULL when it is a regex. */
+static char *snapshot_unescape(const char *p, size_t n)
+{
+	char *out = fx_malloc(n + 1), *o = out;
+	size_t i;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\\' && i + 1 < n && strchr("\\.^$|?*+()[]{}", p[i + 1])) {
+			*o++ = p[++i];
+			continue;
+		}
+		if (strchr("\\^$|?*+()[]{}", p[i])) { /* a regex, not a name */
+			free(out);
+			return fx_strdup("");
+		}
+		*o++ = p[i];
+	}
+	*o = 0;
+	return out;
+}
+
+static int snapshot_in_list(const char *list, const char *name)
+{
+	const char *p = list;
+	int found = 0;
+
+	while (p && *p && !found) {
+		size_t len = strcspn(p, ",");
+		char *e = snapshot_unescape(p, len);
+
+		found = e && !strcmp(e, name);
+		free(e);
+		p += len + (p[len] == ',');
+	}
+	return found;
+}
+
+void fx_snapshot_tables_free(char **tables, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(tables[i]);
+	free(tables);
+}
+
+int fx_snapshot_added_tables(const char *before, const char *after, const char *database,
+			     char ***out, size_t *n)
+{
+	const char *p = after;
+	size_t dlen = database ? strlen(database) : 0;
+
+	*out = NULL;
+	*n = 0;
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		char *e = snapshot_unescape(p, len);
+
+		if (!e)
+			goto oom;
+		if (dlen && !strncmp(e, database, dlen) && e[dlen] == '.' && e[dlen + 1] &&
+		    !snapshot_in_list(before, e)) {
+			char **grown = realloc(*out, (*n + 1) * sizeof(**out));
+
+			if (!grown) {
+				free(e);
+				goto oom;
+			}
+			*out = grown;
+			(*out)[*n] = fx_strdup(e + dlen + 1);
+			if (!(*out)[*n]) {
+				free(e);
+				goto oom;
+			}
+			(*n)++;
+		}
+		free(e);
+		p += len + (p[len] == ',');
+	}
+	return 0;
+oom:
+	fx_snapshot_tables_free(*out, *n);
+	*out = NULL;
+	*n = 0;
+	return -1;
+}

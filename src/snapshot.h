@@ -53,6 +53,17 @@ char *fx_snapshot_signal_json(const struct fx_snap_request *r, const char *id);
  * with a string "id" (new string, caller frees). */
 char *fx_snapshot_signal_id_of(const char *value, size_t len);
 
+/*
+ * The tables a table.include.list change adds, as table names of database
+ * (entries "db\\.Table" or "db.Table"; entries of other databases, and
+ * entries that are real regexes, are not names and are left out).  The names
+ * are new strings in a new array (*out, *n); free with fx_snapshot_tables_free.
+ * -1 on out of memory.
+ */
+int fx_snapshot_added_tables(const char *before, const char *after, const char *database,
+			     char ***out, size_t *n);
+void fx_snapshot_tables_free(char **tables, size_t n);
+
 enum fx_notif_type {
 	FX_NOTIF_OTHER = 0,
 	FX_NOTIF_STARTED,

@@ -72,7 +72,7 @@ assert_eq "(c) one update" update "$(jq -r "$CH.action" "$FX_TMP/c.out")"
 assert_eq "(c) the key added by hand is removed" remove "$(jq -r "$CH.diff[]|select(.key==\"poll.interval.ms\").op" "$FX_TMP/c.out")"
 assert_eq "(c) table list change" 'fluxa\.OrderEntity,fluxa\.UserEntity' "$(jq -r "$CH.diff[]|select(.key==\"table.include.list\").after" "$FX_TMP/c.out")"
 assert_eq "(c) exactly those two keys" 2 "$(jq "$CH.diff|length" "$FX_TMP/c.out")"
-assert_eq "(c) no-snapshot note" 1 "$(jq "[$CH.notes[]|select(test(\"not snapshotted\"))]|length" "$FX_TMP/c.out")"
+assert_eq "(c) backfill note (snapshot_new_tables defaults to true)" 1 "$(jq "[$CH.notes[]|select(test(\"backfills\"))]|length" "$FX_TMP/c.out")"
 assert_eq "(c) risk restart" restart "$(jq -r "$CH.risk" "$FX_TMP/c.out")"
 
 # (d) a managed connector no entity needs -> delete; an unmanaged one is never mentioned

@@ -92,7 +92,15 @@ Test(desired, spec_mapping)
 	cr_expect_str_eq(fx_config_get(&c->config, "key.converter"), "org.apache.kafka.connect.json.JsonConverter");
 	cr_expect_str_eq(fx_config_get(&c->config, "value.converter.schemas.enable"), "false");
 	cr_expect_str_eq(fx_config_get(&c->config, "key.converter.schemas.enable"), "false");
-	cr_expect_eq(c->config.n, 19 + 1); /* SPEC §3 keys + snapshot.mode */
+	/* snapshot_new_tables (default true): a Kafka signal channel, notifications, read-only */
+	cr_expect_str_eq(fx_config_get(&c->config, "signal.enabled.channels"), "source,kafka");
+	cr_expect_str_eq(fx_config_get(&c->config, "signal.kafka.topic"), "fluxa_default_signal");
+	cr_expect_str_eq(fx_config_get(&c->config, "signal.kafka.bootstrap.servers"), "k1:9092,k2:9092");
+	cr_expect_str_eq(fx_config_get(&c->config, "notification.enabled.channels"), "sink");
+	cr_expect_str_eq(fx_config_get(&c->config, "notification.sink.topic.name"),
+			 "fluxa_default_notifications");
+	cr_expect_str_eq(fx_config_get(&c->config, "read.only"), "true");
+	cr_expect_eq(c->config.n, 19 + 1 + 6); /* SPEC §3 keys + snapshot.mode + signal keys */
 
 	c = find(&d, "http://c:8083", "fluxa_users");
 	cr_assert_not_null(c);
@@ -201,6 +209,11 @@ Test(desired, defaults_connector_then_pool)
 	cr_expect_str_eq(fx_config_get(&b->config, "decimal.handling.mode"), "string");
 	cr_expect_str_eq(fx_config_get(&a->config, "snapshot.locking.mode"), "none");
 	cr_expect_str_eq(fx_config_get(&b->config, "snapshot.locking.mode"), "none");
+	/* snapshot_new_tables false: none of the signal keys */
+	cr_expect_null(fx_config_get(&a->config, "signal.kafka.topic"));
+	cr_expect_null(fx_config_get(&a->config, "notification.enabled.channels"));
+	cr_expect_null(fx_config_get(&a->config, "read.only"));
+	cr_expect_str_eq(fx_config_get(&b->config, "signal.kafka.topic"), "fluxa_b_signal");
 	p = fx_desired_key_pos(a, "decimal.handling.mode");
 	cr_expect(p.line == 10 && p.col == 17, "%d:%d", p.line, p.col);
 	p = fx_desired_key_pos(b, "decimal.handling.mode");

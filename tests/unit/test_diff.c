@@ -27,6 +27,7 @@ static const char base_manifest[] =
 	"    dsn: \"fluxa_cdc:%s@tcp(127.0.0.1:13306)/fluxa\"\n"
 	"    server_id: 5401\n"
 	"    flavor: mariadb\n"
+	"%s" /* snapshot_new_tables: false: recorded before the signal keys existed */
 	"%s"
 	"kafka:\n"
 	"  default: {brokers: [\"127.0.0.1:19092\"], connect_url: \"http://127.0.0.1:18083\"}\n"
@@ -40,8 +41,8 @@ struct world {
 	struct fx_plan p;
 };
 
-static void world_build(struct world *w, const char *password, const char *extra_pool_keys,
-			const char *entities)
+static void world_build_snap(struct world *w, const char *password, const char *extra_pool_keys,
+			     const char *entities, int snapshot_new_tables)
 {
 	char y[4096];
 	struct fx_diags dg = FX_DIAGS_INIT;
@@ -50,7 +51,8 @@ static void world_build(struct world *w, const char *password, const char *extra
 	char *json = fx_test_read(fx_test_path("tests/fixtures/connect/connectors-expand.json"), &len);
 
 	memset(w, 0, sizeof(*w));
-	snprintf(y, sizeof(y), base_manifest, password, extra_pool_keys, entities);
+	snprintf(y, sizeof(y), base_manifest, password,
+		 snapshot_new_tables ? "" : "    snapshot_new_tables: false\n", extra_pool_keys, entities);
 	cr_assert_eq(fx_manifest_load_bytes("t.yaml", y, strlen(y), NULL, NULL, &w->m, &dg, &err), 0,
 		     "%s", dg.n ? dg.items[0] : err.msg);
 	fx_diags_release(&dg);
@@ -64,6 +66,12 @@ static void world_build(struct world *w, const char *password, const char *extra
 	cr_assert_eq(fx_diff_compute(&w->d, &w->cl, 1, SALT, &w->p, &err), 0, "%s", err.msg);
 	w->p.manifest_path = strdup(w->m.path);
 	memcpy(w->p.manifest_sha256, w->m.sha256, sizeof(w->p.manifest_sha256));
+}
+
+static void world_build(struct world *w, const char *password, const char *extra_pool_keys,
+			const char *entities)
+{
+	world_build_snap(w, password, extra_pool_keys, entities, 0);
 }
 
 static void world_release(struct world *w)
@@ -118,6 +126,28 @@ Test(diff, table_added_is_update_with_note)
 	cr_expect(strstr(c->notes[0], "not snapshotted") && strstr(c->notes[0], "fluxa\\.OrderEntity"));
 	/* the desired config (with its secret) travels in memory for apply */
 	cr_expect_str_eq(fx_config_get(&c->desired, "database.password"), "FIXTURE-SECRET-not-real");
+	world_release(&w);
+}
+
+Test(diff, table_added_with_snapshot_new_tables_says_backfill)
+{
+	struct world w;
+	const struct fx_change *c;
+	size_t i;
+	int note = 0;
+
+	world_build_snap(&w, "FIXTURE-SECRET-not-real", "",
+			 "  UserEntity: {debezium: true}\n  OrderEntity: {debezium: true}\n", 1);
+	cr_assert_eq(w.p.n_changes, 1);
+	c = &w.p.changes[0];
+	/* the update also brings the signal and notification keys */
+	cr_expect_not_null(item(c, "signal.kafka.topic"));
+	cr_expect_not_null(item(c, "read.only"));
+	for (i = 0; i < c->n_notes; i++)
+		if (strstr(c->notes[i], "fluxa\\.OrderEntity") && strstr(c->notes[i], "backfills") &&
+		    strstr(c->notes[i], "fluxa_default_signal"))
+			note = 1;
+	cr_expect(note, "no backfill note: %s", c->n_notes ? c->notes[0] : "(none)");
 	world_release(&w);
 }
 

@@ -296,3 +296,32 @@ Test(snapshot, mode_table)
 		cr_assert_eq(fx_snapshot_mode(c[i].mariadb, c[i].gtid, c[i].ro, c[i].table), c[i].want,
 			     "case %zu", i);
 }
+
+Test(snapshot, added_tables_from_include_lists)
+{
+	struct {
+		const char *before, *after;
+		const char *want; /* names joined by ' ' */
+	} c[] = {
+		{ "app\\.A", "app\\.A,app\\.B", "B" },
+		{ "app.A", "app\\.A,app\\.B_c", "B_c" },        /* escaped or not: one table */
+		{ "", "app\\.A,app\\.B", "A B" },
+		{ "app\\.A,app\\.B", "app\\.A", "" },           /* removed only */
+		{ "app\\.A", "app\\.A,other\\.B,app\\.C.*", "" }, /* another db; a regex */
+		{ NULL, "app\\.x\\$y", "x$y" },
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char **t = NULL, got[256] = "";
+		size_t n = 0;
+
+		cr_assert_eq(fx_snapshot_added_tables(c[i].before, c[i].after, "app", &t, &n), 0);
+		for (j = 0; j < n; j++) {
+			strcat(got, j ? " " : "");
+			strcat(got, t[j]);
+		}
+		cr_expect_str_eq(got, c[i].want, "case %zu", i);
+		fx_snapshot_tables_free(t, n);
+	}
+}
