@@ -491,6 +491,7 @@ static int cc_read_retryable(const struct cc_resp *r)
 }
 
 static int cc_sleep_ms(struct fx_connect_client *c, long ms);
+static char *cc_connector_path(struct fx_connect_client *c, const char *name, const char *suffix);
 
 /* -------------------------------------------------------------- observing */
 
@@ -508,6 +509,8 @@ static int cc_observe_step(struct fx_connect_client *c, size_t step, const struc
 {
 	int rc;
 
+	if (r->status == 401 || r->status == 403)
+		out->auth_failed = 1;
 	if (r->status != 200)
 		return cc_http_error(c, r, NULL, NULL, err);
 	if (step == 0)
@@ -539,6 +542,218 @@ static int cc_cluster_fail(struct fx_observed_cluster *out, const struct fx_err 
 	free(out->error);
 	out->error = fx_strdup(why->msg);
 	return out->error ? 0 : fx_err_set(err, 1, "out of memory");
+}
+
+/* ---------------------------------------------------------- offsets */
+
+#define CC_OFFSETS_PARALLEL 64 /* offsets requests in flight, all clusters together */
+
+/* One GET /connectors/{n}/offsets on its own easy handle (a copy of the
+ * cluster's: same auth and TLS; the multi handle shares connections). */
+struct cc_offreq {
+	struct fx_connect_client *c;
+	struct fx_observed_connector *conn;
+	CURL *easy;
+	char *path;
+	struct fx_buf resp;
+	int too_big;
+	double t0;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+static size_t cc_off_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct cc_offreq *q = userdata;
+	size_t n = size * nmemb;
+
+	if (q->resp.len + n > CC_MAX_BODY) {
+		q->too_big = 1;
+		return 0;
+	}
+	fx_buf_add(&q->resp, ptr, n);
+	return fx_buf_ok(&q->resp) ? n : 0;
+}
+
+static void cc_off_release(struct cc_offreq *q)
+{
+	if (q->easy)
+		curl_easy_cleanup(q->easy);
+	free(q->path);
+	fx_buf_release(&q->resp);
+	memset(q, 0, sizeof(*q));
+}
+
+static int cc_off_start(struct cc_offreq *q, CURLM *multi, struct fx_err *err)
+{
+	char *url;
+
+	q->path = cc_connector_path(q->c, q->conn->name, "/offsets");
+	url = q->path ? fx_asprintf("%s%s", q->c->base, q->path) : NULL;
+	q->easy = curl_easy_duphandle(q->c->easy);
+	if (!url || !q->easy) {
+		free(url);
+		return fx_err_set(err, 1, "out of memory");
+	}
+	curl_easy_setopt(q->easy, CURLOPT_URL, url);
+	free(url);
+	curl_easy_setopt(q->easy, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(q->easy, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(q->easy, CURLOPT_WRITEFUNCTION, cc_off_write_cb);
+	curl_easy_setopt(q->easy, CURLOPT_WRITEDATA, q);
+	curl_easy_setopt(q->easy, CURLOPT_ERRORBUFFER, q->errbuf);
+	curl_easy_setopt(q->easy, CURLOPT_PRIVATE, q);
+	q->c->requests++;
+	q->t0 = fx_clock_now();
+	if (curl_multi_add_handle(multi, q->easy) != CURLM_OK)
+		return fx_err_set(err, 1, "cannot start a request to %s", q->c->shown);
+	return 0;
+}
+
+/* The answer of q into its connector: offsets, or why not (never fatal). */
+static int cc_off_finish(struct cc_offreq *q, CURLcode cc)
+{
+	struct fx_observed_connector *o = q->conn;
+	struct fx_connect_client *c = q->c;
+	long ms = (long)((fx_clock_now() - q->t0) * 1000), status = 0;
+	struct fx_err why = FX_ERR_INIT;
+	struct cc_resp r;
+
+	if (cc != CURLE_OK) {
+		if (cc == CURLE_OPERATION_TIMEDOUT)
+			fx_err_set(&why, 1, "GET %s%s: no answer within %ld s (--timeout)", c->shown,
+				   q->path, c->timeout_ms / 1000);
+		else if (q->too_big)
+			fx_err_set(&why, 1, "GET %s%s: answer larger than %lu bytes", c->shown, q->path,
+				   CC_MAX_BODY);
+		else
+			fx_err_set(&why, cc == CURLE_ABORTED_BY_CALLBACK ? FX_EXIT_INTERRUPTED : 1,
+				   "GET %s%s: %s", c->shown, q->path,
+				   q->errbuf[0] ? q->errbuf : curl_easy_strerror(cc));
+		cc_logf(c, "%s (%ld ms)", why.msg, ms);
+		goto failed;
+	}
+	curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &status);
+	cc_logf(c, "GET %s%s -> %ld (%ld ms)", c->shown, q->path, status, ms);
+	r.status = status;
+	r.body = fx_buf_str(&q->resp);
+	r.len = q->resp.len;
+	if (cc_not_found(&r)) { /* deleted since the list: nothing stored under it to check */
+		o->offsets_read = 1;
+		return 0;
+	}
+	if (status != 200) {
+		long code;
+		char *msg = NULL;
+
+		fx_connect_parse_error(r.body, r.len, &code, &msg, NULL);
+		fx_err_set(&why, 1, "GET %s%s: HTTP %ld%s%s", c->shown, q->path, status,
+			   msg ? ": " : "", msg ? msg : "");
+		free(msg);
+		goto failed;
+	}
+	if (fx_offsets_parse(r.body, r.len, &o->offsets, &why) < 0) {
+		fx_err_prefix(&why, "GET %s%s", c->shown, q->path);
+		goto failed;
+	}
+	o->offsets_read = 1;
+	return 0;
+failed:
+	free(o->offsets_error);
+	o->offsets_error = fx_strdup(why.msg);
+	return o->offsets_error ? (why.code == FX_EXIT_INTERRUPTED ? 1 : 0) : -1;
+}
+
+/*
+ * GET /connectors/{n}/offsets for every managed connector of every reachable
+ * cluster whose version has it, all at once (at most CC_OFFSETS_PARALLEL in
+ * flight): one more round trip, however many connectors.  A failed read is
+ * the connector's offsets_error, not a failure.
+ */
+static int cc_observe_offsets(const struct fx_connect_clients *cs, struct fx_observed_cluster *out,
+			      struct fx_err *err)
+{
+	struct cc_offreq *reqs = NULL;
+	size_t n = 0, next = 0, active = 0, i, j;
+	CURLM *multi = NULL;
+	int ret = -1, interrupted = 0;
+
+	for (i = 0; i < cs->n; i++) {
+		out[i].offsets_supported = out[i].reachable &&
+					   fx_connect_version_at_least(out[i].version, 3, 5) == 1;
+		for (j = 0; out[i].offsets_supported && j < out[i].n_connectors; j++)
+			n += fx_connect_is_managed(out[i].connectors[j].name);
+	}
+	if (!n)
+		return 0;
+	reqs = fx_calloc(n, sizeof(*reqs));
+	multi = curl_multi_init();
+	if (!reqs || !multi) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	for (i = 0, n = 0; i < cs->n; i++)
+		for (j = 0; out[i].offsets_supported && j < out[i].n_connectors; j++)
+			if (fx_connect_is_managed(out[i].connectors[j].name)) {
+				reqs[n].c = cs->items[i];
+				reqs[n++].conn = &out[i].connectors[j];
+			}
+	while (next < n || active) {
+		struct CURLMsg *msg;
+		int running, left;
+
+		while (next < n && active < CC_OFFSETS_PARALLEL && !interrupted) {
+			if (cc_off_start(&reqs[next++], multi, err) < 0)
+				goto cleanup;
+			active++;
+		}
+		if (!active)
+			break;
+		if (curl_multi_perform(multi, &running) != CURLM_OK) {
+			fx_err_set(err, 1, "libcurl multi interface failed");
+			goto cleanup;
+		}
+		while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+			struct cc_offreq *q = NULL;
+			char *priv = NULL;
+			int rc;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+			q = (struct cc_offreq *)(void *)priv;
+			curl_multi_remove_handle(multi, msg->easy_handle);
+			rc = cc_off_finish(q, msg->data.result);
+			if (rc < 0) {
+				fx_err_set(err, 1, "out of memory");
+				goto cleanup;
+			}
+			interrupted |= rc == 1 || cc_interrupted(q->c);
+			curl_easy_cleanup(q->easy);
+			q->easy = NULL;
+			active--;
+		}
+		if (active && curl_multi_poll(multi, NULL, 0, 100, NULL) != CURLM_OK) {
+			fx_err_set(err, 1, "libcurl multi interface failed");
+			goto cleanup;
+		}
+	}
+	if (interrupted) {
+		fx_err_set(err, FX_EXIT_INTERRUPTED, "interrupted");
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	for (i = 0; reqs && i < n; i++) {
+		if (reqs[i].easy && multi)
+			curl_multi_remove_handle(multi, reqs[i].easy);
+		cc_off_release(&reqs[i]);
+	}
+	free(reqs);
+	if (multi)
+		curl_multi_cleanup(multi);
+	for (i = 0; i < cs->n; i++)
+		out[i].requests = cs->items[i]->requests;
+	return ret;
 }
 
 int fx_connect_observe_one(struct fx_connect_client *c, struct fx_observed_cluster *out,
@@ -675,6 +890,8 @@ cleanup:
 	if (multi)
 		curl_multi_cleanup(multi);
 	free(st);
+	if (ret == 0 && cs->n)
+		ret = cc_observe_offsets(cs, out, err);
 	return ret;
 }
 

@@ -96,7 +96,11 @@ void fx_connect_clients_release(struct fx_connect_clients *cs);
 
 /*
  * Observes every cluster of cs at once (curl multi, at most 8 in flight):
- * GET /, GET /connector-plugins, GET /connectors?expand=info&expand=status.
+ * GET /, GET /connector-plugins, GET /connectors?expand=info&expand=status,
+ * then, all at once (at most 64 in flight), GET /connectors/{n}/offsets of
+ * every managed connector on clusters whose version has it (3.5+:
+ * offsets_supported); a failed offsets read is that connector's
+ * offsets_error.  A 401/403 from GET / sets auth_failed.
  * out must have room for cs->n clusters, in the same order; each is filled
  * (connect_url, kafka_pool, requests always).  An unreachable or misbehaving
  * cluster gets reachable = 0 and error, and the others go on: that is still 0.

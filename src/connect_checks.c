@@ -35,7 +35,15 @@ static int checks_cluster(const struct fx_desired *d, const struct fx_observed_c
 
 		if (!scope)
 			return -1;
-		if (!cl[i].reachable && checks_wanted(d, cl[i].connect_url))
+		if (!cl[i].reachable && cl[i].auth_failed)
+			/* it answered: not a network problem, the credentials are */
+			bad |= fx_checks_add(checks, checks_wanted(d, cl[i].connect_url) ?
+					     FX_CHECK_ERROR : FX_CHECK_WARNING, "connect.auth", scope,
+					     "refused", "authorized",
+					     "set connect_auth: {username: ..., password: \"${CONNECT_PASSWORD}\"} on the kafka pool, with a user Kafka Connect's REST authentication accepts",
+					     "Kafka Connect at %s refused our credentials: %s", cl[i].connect_url,
+					     cl[i].error ? cl[i].error : "401");
+		else if (!cl[i].reachable && checks_wanted(d, cl[i].connect_url))
 			bad |= fx_checks_add(checks, FX_CHECK_ERROR, "connect.reachable", scope,
 					     "unreachable", "reachable",
 					     "check connect_url, the network path from here, and that the Connect worker runs (GET / must answer)",

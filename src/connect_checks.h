@@ -1,6 +1,7 @@
 /*
  * Checks about the Connect clusters (SPEC §4), from what was observed: pure,
- * no I/O.  connect.reachable (error: no answer; info: version), connect.plugin
+ * no I/O.  connect.reachable (error: no answer; info: version), connect.auth
+ * (error: a 401/403 answer, naming connect_auth), connect.plugin
  * (the connector class is installed), connect.connector_state (warning: a
  * connector the manifest wants is FAILED or PAUSED live, which apply does not
  * change).  connect.validate needs a request per connector: plan_run.c.

@@ -1,6 +1,7 @@
 #include "connect_json.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -560,6 +561,21 @@ const char *fx_connect_verdict_name(enum fx_connect_verdict v)
 	default:
 		return "fail";
 	}
+}
+
+int fx_connect_version_at_least(const char *version, int major, int minor)
+{
+	int ma, mi, n = 0;
+
+	if (!version || sscanf(version, "%d.%d%n", &ma, &mi, &n) != 2 || ma < 0 || mi < 0)
+		return -1;
+	if (strstr(version + n, "-ccs") || strstr(version + n, "-ce")) {
+		/* Confluent Platform 7.x ships Kafka 3.x, 8.x Kafka 4.x */
+		if (ma < 7)
+			return 0;
+		ma -= 4;
+	}
+	return ma > major || (ma == major && mi >= minor);
 }
 
 int fx_connect_is_managed(const char *name)

@@ -98,6 +98,14 @@ char *fx_connect_redact(const char *msg, const struct fx_config *secrets);
  */
 char *fx_connect_trace_head(const char *trace, size_t max_lines, const struct fx_config *secrets);
 
+/*
+ * 1 when a Connect version string from GET / is at least major.minor of
+ * Apache Kafka: "3.9.1", "4.1.1", "3.5.0-SNAPSHOT"; Confluent Platform's
+ * "7.6.0-ccs" / "7.6.0-ce" are Kafka 3.6, "8.0.0-ccs" is Kafka 4.0.  0 when
+ * older, -1 when the string is not a version (NULL included).
+ */
+int fx_connect_version_at_least(const char *version, int major, int minor);
+
 /* A connector is managed (ours to write) when its name starts with "fluxa_". */
 int fx_connect_is_managed(const char *name);
 

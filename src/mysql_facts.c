@@ -49,6 +49,8 @@ void fx_mysql_facts_release(struct fx_mysql_facts *f)
 	free(f->schema_tables);
 	free(f->replicas);
 	free(f->replicas_error);
+	fx_binlog_state_release(&f->binlog);
+	free(f->binlog_error);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -728,6 +730,17 @@ static void check_variables(struct eval *e)
 		set_hint(e, &h, "log_bin_compress", "OFF", "OFF");
 		add(e, FX_CHECK_ERROR, "mysql.log_bin_compress", v, "OFF", fx_buf_str(&h),
 		    "log_bin_compress is ON: Debezium cannot read compressed binlog events");
+	}
+
+	v = fx_mysql_facts_var(f, "gtid_mode");
+	if (v && fx_gtid_mode_permissive(v)) {
+		fx_buf_reset(&h);
+		fx_buf_addf(&h, "finish the GTID migration: SET PERSIST gtid_mode = %s (or back to "
+			    "%s); a connector cannot read a binlog that mixes anonymous and GTID "
+			    "transactions", !strcasecmp(v, "ON_PERMISSIVE") ? "ON" : "OFF_PERMISSIVE, then ON_PERMISSIVE, then ON",
+			    !strcasecmp(v, "ON_PERMISSIVE") ? "OFF_PERMISSIVE, then OFF" : "OFF");
+		add(e, FX_CHECK_ERROR, "mysql.gtid_mode", v, "ON or OFF", fx_buf_str(&h),
+		    "gtid_mode is %s, a transitional mode: Debezium stops on it", v);
 	}
 
 	if (fx_mysql_retention(f, &secs) && secs > 0 && secs < MIN_RETENTION_S) {

@@ -22,6 +22,7 @@
 
 #include "check.h"
 #include "manifest.h"
+#include "offsets.h"
 #include "util/err.h"
 
 struct fx_mysql_var {
@@ -68,6 +69,10 @@ struct fx_mysql_facts {
 	size_t n_replicas;
 	int have_replicas;      /* 0: not listed (needs privileges): not an error */
 	char *replicas_error;
+
+	struct fx_binlog_state binlog; /* SHOW BINARY LOGS, SHOW MASTER STATUS, GTID variables;
+				 * not listed (no privilege, no binlog) is not an error */
+	char *binlog_error;     /* why the binlogs were not listed, or NULL */
 
 	long elapsed_ms;        /* wall time spent on this server */
 };

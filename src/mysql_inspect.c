@@ -26,7 +26,7 @@ static const char sql_variables[] =
 	"'binlog_row_image', 'server_id', 'server_uuid', 'binlog_row_value_options', "
 	"'log_bin_compress', 'binlog_expire_logs_seconds', 'expire_logs_days', "
 	"'binlog_expire_logs_auto_purge', 'lower_case_table_names', 'hostname', 'port', "
-	"'version_comment')";
+	"'version_comment', 'gtid_mode', 'gtid_purged', 'gtid_binlog_state')";
 
 /* One pool's work: what the manifest wants, what the server said. */
 struct job {
@@ -193,6 +193,60 @@ static int row_replica(struct job *j, MYSQL_ROW r, unsigned n)
 	if (n < 1 || fx_str_to_u64(r[0], 0, UINT32_MAX, &id) < 0)
 		return 0;
 	return fx_mysql_facts_add_replica(&j->facts, (uint32_t)id);
+}
+
+static int row_binlog(struct job *j, MYSQL_ROW r, unsigned n)
+{
+	uint64_t size = 0;
+
+	if (n < 2 || !r[0])
+		return 0;
+	if (r[1])
+		fx_str_to_u64(r[1], 0, UINT64_MAX, &size);
+	return fx_binlog_state_add_file(&j->facts.binlog, r[0], size);
+}
+
+static int row_master(struct job *j, MYSQL_ROW r, unsigned n)
+{
+	struct fx_binlog_state *b = &j->facts.binlog;
+	uint64_t pos = 0;
+
+	if (n < 2 || !r[0])
+		return 0;
+	if (r[1])
+		fx_str_to_u64(r[1], 0, UINT64_MAX, &pos);
+	b->have_current = 1;
+	b->current_pos = pos;
+	return fx_mysql_facts_set(&b->current_file, r[0]);
+}
+
+/*
+ * The binlog files and the current position (mysql.binlog_position, status
+ * lag): REPLICATION CLIENT / BINLOG MONITOR.  MySQL 8.4 renamed SHOW MASTER
+ * STATUS to SHOW BINARY LOG STATUS.  Refused or absent is not an error.
+ */
+static void inspect_binlogs(struct job *j, MYSQL *c)
+{
+	struct fx_mysql_facts *f = &j->facts;
+	static const char *const gtid_vars[] = { "gtid_mode", "gtid_purged", "gtid_binlog_state" };
+	char **dst[] = { &f->binlog.gtid_mode, &f->binlog.gtid_purged, &f->binlog.gtid_binlog_state };
+	size_t i;
+
+	for (i = 0; i < sizeof(gtid_vars) / sizeof(gtid_vars[0]); i++) {
+		const char *v = fx_mysql_facts_var(f, gtid_vars[i]);
+
+		if (v && fx_mysql_facts_set(dst[i], v) < 0)
+			j->oom = 1;
+	}
+	if (inspect_query(j, c, "SHOW BINARY LOGS", row_binlog) == 0) {
+		f->binlog.have_files = 1;
+	} else {
+		fx_mysql_facts_set(&f->binlog_error, mysql_error(c));
+		return;
+	}
+	if (inspect_query(j, c, "SHOW MASTER STATUS", row_master) < 0 && !inspect_conn_lost(c) &&
+	    inspect_query(j, c, "SHOW BINARY LOG STATUS", row_master) < 0)
+		fx_mysql_facts_set(&f->binlog_error, mysql_error(c));
 }
 
 /* 'escaped' into b (mysql_real_escape_string: the connection's charset). */
@@ -417,6 +471,15 @@ static void inspect_pool(struct job *j, const struct queue *q)
 		goto done;
 	}
 
+	if (inspect_interrupted(q))
+		goto done;
+	inspect_binlogs(j, c);
+	if (inspect_conn_lost(c)) {
+		inspect_set_error(j, c, "SHOW BINARY LOGS");
+		f->query_failed = 1;
+		goto done;
+	}
+
 	/* replicas: may need REPLICATION MASTER ADMIN (MariaDB) or REPLICATION SLAVE;
 	 * refused is not an error.  MySQL 8.4 dropped SHOW SLAVE HOSTS. */
 	if (inspect_interrupted(q))
@@ -480,6 +543,7 @@ void fx_mysql_results_release(struct fx_mysql_result *res, size_t n)
 
 	for (i = 0; res && i < n; i++) {
 		free(res[i].version);
+		fx_binlog_state_release(&res[i].binlog);
 		memset(&res[i], 0, sizeof(res[i]));
 	}
 }
@@ -503,8 +567,10 @@ int fx_mysql_inspect(const struct fx_manifest *m, const struct fx_mysql_inspect_
 	q.timeout_s = o->timeout_s > 0 ? (unsigned)o->timeout_s : 10;
 	q.interrupt = o->interrupt;
 	for (i = 0; i < m->n_mysql; i++) {
-		if (res)
+		if (res) {
 			memset(&res[i], 0, sizeof(res[i]));
+			res[i].retention_s = -1;
+		}
 		if (flavors)
 			flavors[i] = m->mysql[i].flavor;
 	}
@@ -585,6 +651,13 @@ int fx_mysql_inspect(const struct fx_manifest *m, const struct fx_mysql_inspect_
 				fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
 				goto cleanup;
 			}
+			{
+				uint64_t secs;
+
+				res[idx].retention_s = fx_mysql_retention(&j->facts, &secs) ? (int64_t)secs : -1;
+			}
+			res[idx].binlog = j->facts.binlog; /* moved */
+			j->facts.binlog = (struct fx_binlog_state)FX_BINLOG_STATE_INIT;
 		}
 		facts[i] = j->facts;
 		targets[i] = j->target;

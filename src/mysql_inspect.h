@@ -19,9 +19,11 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "check.h"
 #include "manifest.h"
+#include "offsets.h"
 #include "util/err.h"
 
 #define FX_MYSQL_MAX_PARALLEL 8
@@ -46,6 +48,8 @@ struct fx_mysql_result {
 	enum fx_flavor flavor;  /* detected from the server; FX_FLAVOR_AUTO when unknown */
 	char *version;          /* VERSION(), or NULL */
 	long elapsed_ms;        /* wall time for this pool */
+	struct fx_binlog_state binlog; /* the server's binlogs and GTID state (owned) */
+	int64_t retention_s;    /* binlog retention: 0 never expires, -1 unknown */
 };
 
 /*

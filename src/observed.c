@@ -19,6 +19,8 @@ void fx_observed_connector_release(struct fx_observed_connector *c)
 		free(c->tasks[i].trace);
 	}
 	free(c->tasks);
+	fx_offsets_release(&c->offsets);
+	free(c->offsets_error);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "offsets.h"
 
 struct fx_task_status {
 	int id;
@@ -28,6 +29,10 @@ struct fx_observed_connector {
 	char *trace;
 	struct fx_task_status *tasks;
 	size_t n_tasks;
+	/* GET /connectors/{name}/offsets, read for managed connectors on Connect >= 3.5 */
+	int offsets_read;       /* 1: offsets holds the answer */
+	struct fx_offsets offsets;
+	char *offsets_error;    /* why they could not be read, NULL when read or not asked */
 };
 
 struct fx_plugin {
@@ -50,6 +55,8 @@ struct fx_observed_cluster {
 	struct fx_observed_connector *connectors; /* sorted by name */
 	size_t n_connectors;
 	unsigned long requests; /* HTTP requests made to this cluster */
+	int auth_failed;        /* GET / answered 401 or 403: connect_auth is wrong or missing */
+	int offsets_supported;  /* the version has GET /connectors/{n}/offsets (3.5+) */
 };
 
 /*

@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/rand.h>
 
 #include "connect_checks.h"
 #include "diff.h"
 #include "mysql_inspect.h"
+#include "offsets_checks.h"
 #include "util/alloc.h"
 
 void fx_plan_new_salt(char out[33])
@@ -123,6 +125,7 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 	struct fx_desired d = FX_DESIRED_INIT;
 	struct fx_observed_cluster *cl = NULL;
 	enum fx_flavor *flavors = NULL;
+	struct fx_mysql_result *res = NULL;
 	char salt[33];
 	size_t i;
 	int ret = -1;
@@ -145,7 +148,8 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		goto cleanup;
 	cl = fx_calloc(clients->n ? clients->n : 1, sizeof(*cl));
 	flavors = fx_calloc(m->n_mysql ? m->n_mysql : 1, sizeof(*flavors));
-	if (!cl || !flavors) {
+	res = fx_calloc(m->n_mysql ? m->n_mysql : 1, sizeof(*res));
+	if (!cl || !flavors || !res) {
 		fx_err_set(err, 1, "out of memory");
 		goto cleanup;
 	}
@@ -160,7 +164,7 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		mo.interrupt = o->interrupt;
 		mo.log = o->log;
 		mo.log_ctx = o->log_ctx;
-		if (fx_mysql_inspect(m, &mo, NULL, flavors, &plan->checks, err) < 0)
+		if (fx_mysql_inspect(m, &mo, res, flavors, &plan->checks, err) < 0)
 			goto cleanup;
 	}
 	if (fx_connect_observe(clients, cl, err) < 0)
@@ -170,7 +174,9 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		goto cleanup;
 	if (fx_diff_compute(&d, cl, clients->n, salt, plan, err) < 0)
 		goto cleanup;
-	if (fx_connect_checks(&d, cl, clients->n, &plan->checks) < 0) {
+	if (fx_connect_checks(&d, cl, clients->n, &plan->checks) < 0 ||
+	    fx_offsets_checks(m, &d, cl, clients->n, o->skip_db_checks ? NULL : res, plan,
+			      (int64_t)time(NULL), &plan->checks) < 0) {
 		fx_err_set(err, 1, "out of memory");
 		goto cleanup;
 	}
@@ -183,6 +189,8 @@ cleanup:
 		fx_observed_cluster_release(&cl[i]);
 	free(cl);
 	free(flavors);
+	fx_mysql_results_release(res, m->n_mysql);
+	free(res);
 	if (ret == 0 && desired)
 		*desired = d;
 	else

@@ -244,3 +244,23 @@ Test(connect_checks, validation_points_at_the_manifest_line)
 	fx_diags_release(&dg);
 	unsetenv("PW");
 }
+
+/* A 401/403 is not a network problem: connect.auth, naming connect_auth. */
+Test(connect_checks, refused_credentials_are_connect_auth)
+{
+	struct world w;
+	const struct fx_check *k;
+
+	world_build(&w, "tests/fixtures/connect/connectors-expand.json");
+	w.cl.reachable = 0;
+	w.cl.auth_failed = 1;
+	w.cl.error = strdup("GET http://127.0.0.1:18083/: HTTP 401: Unauthorized");
+	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &w.checks), 0);
+	cr_assert_eq(w.checks.n, 1);
+	k = &w.checks.items[0];
+	cr_expect_str_eq(k->id, "connect.auth");
+	cr_expect_eq(k->level, FX_CHECK_ERROR);
+	cr_expect(strstr(k->hint, "connect_auth"), "%s", k->hint);
+	cr_expect_null(strstr(k->message, "unreachable"), "%s", k->message);
+	world_release(&w);
+}

@@ -446,3 +446,21 @@ Test(connect_json, torture_expanded)
 	}
 	free(s);
 }
+
+Test(connect_json, version_at_least)
+{
+	static const struct {
+		const char *v;
+		int major, minor, want;
+	} t[] = {
+		{ "3.9.1", 3, 5, 1 },  { "3.5.0", 3, 5, 1 },      { "3.4.1", 3, 5, 0 },
+		{ "4.1.1", 3, 7, 1 },  { "3.6.2", 3, 7, 0 },      { "3.7.0-SNAPSHOT", 3, 7, 1 },
+		{ "7.6.0-ccs", 3, 6, 1 }, { "7.5.3-ce", 3, 6, 0 }, { "8.0.0-ccs", 3, 7, 1 },
+		{ "6.2.0-ccs", 3, 5, 0 }, { "x", 3, 5, -1 },      { NULL, 3, 5, -1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		cr_expect_eq(fx_connect_version_at_least(t[i].v, t[i].major, t[i].minor), t[i].want,
+			     "case %zu (%s)", i, t[i].v ? t[i].v : "NULL");
+}

@@ -625,6 +625,41 @@ Test(mysql_facts, server_id_zero)
 	fx_mysql_facts_release(&f);
 }
 
+/* mysql.gtid_mode: the two transitional modes stop Debezium; ON and OFF are fine,
+ * and MariaDB has no such variable. */
+Test(mysql_facts, gtid_mode)
+{
+	static const struct {
+		const char *mode;
+		int error;
+	} t[] = { { "ON_PERMISSIVE", 1 }, { "OFF_PERMISSIVE", 1 }, { "ON", 0 }, { "OFF", 0 },
+		  { NULL, 0 } };
+	struct fx_mysql_pool p = pool_of("default", "fluxa");
+	struct fx_mysql_target tg = { &p, NULL, 0, NULL, 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct fx_mysql_facts f = FX_MYSQL_FACTS_INIT;
+		struct fx_checks c = FX_CHECKS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+		const struct fx_check *k;
+
+		load_facts("mariadb-10.11-stack", &f);
+		if (t[i].mode)
+			cr_assert_eq(fx_mysql_facts_add_var(&f, "gtid_mode", t[i].mode), 0);
+		cr_assert_eq(fx_mysql_evaluate(&f, &tg, &c, &err), 0);
+		k = find_check(&c, "mysql.gtid_mode", NULL);
+		cr_expect_eq(k != NULL, t[i].error, "case %zu", i);
+		if (k) {
+			cr_expect_eq(k->level, FX_CHECK_ERROR);
+			cr_expect_str_eq(k->observed, t[i].mode);
+			cr_expect(strstr(k->hint, "SET PERSIST gtid_mode = "), "%s", k->hint);
+		}
+		fx_checks_release(&c);
+		fx_mysql_facts_release(&f);
+	}
+}
+
 Test(mysql_facts, missing_grants_name_the_privilege_and_the_grant)
 {
 	static const char *const tables[] = { "UserEntity" };

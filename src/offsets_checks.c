@@ -1,0 +1,176 @@
+#include "offsets_checks.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connect_json.h"
+#include "util/alloc.h"
+
+#define OC_DAY_S 86400
+
+const struct fx_binlog_offset *fx_offsets_of(const struct fx_observed_connector *o)
+{
+	const char *prefix;
+
+	if (!o || !o->offsets_read)
+		return NULL;
+	prefix = fx_config_get(&o->config, "topic.prefix");
+	return fx_offsets_find(&o->offsets, prefix ? prefix : o->name);
+}
+
+/* "3 h", "2 days": a rough duration for messages. */
+static void oc_ago(int64_t s, char *out, size_t size)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(out, size, "%" PRId64 " s", s);
+	else if (s < 2 * 3600)
+		snprintf(out, size, "%" PRId64 " min", s / 60);
+	else if (s < 2 * OC_DAY_S)
+		snprintf(out, size, "%" PRId64 " h", s / 3600);
+	else
+		snprintf(out, size, "%" PRId64 " days", s / OC_DAY_S);
+}
+
+static const struct fx_change *oc_update(const struct fx_plan *p, const char *name,
+					 const char *url)
+{
+	size_t i;
+
+	for (i = 0; p && i < p->n_changes; i++)
+		if (p->changes[i].action == FX_ACTION_UPDATE && !strcmp(p->changes[i].connector, name) &&
+		    p->changes[i].connect_url && !strcmp(p->changes[i].connect_url, url))
+			return &p->changes[i];
+	return NULL;
+}
+
+/* mysql.binlog_position for one connector. */
+static int oc_position(const struct fx_connector *c, const struct fx_binlog_offset *b,
+		       const struct fx_mysql_result *r, int64_t now, struct fx_checks *out)
+{
+	const struct fx_binlog_state *s = &r->binlog;
+	char scope[300], where[600], hint[1400], oldest[300];
+	int64_t at;
+	enum fx_binlog_verdict v = fx_binlog_position_verdict(s, b, r->retention_s, now, &at);
+
+	snprintf(scope, sizeof(scope), "mysql:%s", c->mysql->code);
+	if (b->file && b->has_pos)
+		snprintf(where, sizeof(where), "%s:%" PRIu64, b->file, b->pos);
+	else
+		snprintf(where, sizeof(where), "%s", b->file ? b->file : b->gtids ? b->gtids : "?");
+	snprintf(oldest, sizeof(oldest), "%s%s%s", s->n_files ? s->files[0].name : "none",
+		 s->n_files > 1 ? " .. " : "", s->n_files > 1 ? s->files[s->n_files - 1].name : "");
+	snprintf(hint, sizeof(hint),
+		 "two ways out: start over with a fresh snapshot (fluxacdc restart %s --reset-offsets: "
+		 "stops it, deletes its stored offsets, resumes it), or skip ahead to the server's "
+		 "current position and lose the changes in between (fluxacdc restart %s "
+		 "--skip-to-current); keep binlogs longer than a connector may stay down "
+		 "(binlog_expire_logs_seconds)", c->name, c->name);
+	switch (v) {
+	case FX_BINLOG_FILE_PURGED:
+		return fx_checks_add(out, FX_CHECK_ERROR, "mysql.binlog_position", scope, b->file,
+				     oldest, hint,
+				     "%s: its stored binlog position %s is no longer on the server "
+				     "(binlogs now: %s): the connector cannot resume from it, a restart fails",
+				     c->name, where, oldest);
+	case FX_BINLOG_GTID_PURGED:
+		return fx_checks_add(out, FX_CHECK_ERROR, "mysql.binlog_position", scope, b->gtids,
+				     s->gtid_purged, hint,
+				     "%s: the server purged GTIDs its stored set %s lacks (gtid_purged %s): "
+				     "the connector cannot resume from it, a restart fails",
+				     c->name, b->gtids, s->gtid_purged ? s->gtid_purged : "?");
+	case FX_BINLOG_PURGE_SOON: {
+		char in[64];
+
+		oc_ago(at - now, in, sizeof(in));
+		return fx_checks_add(out, FX_CHECK_WARNING, "mysql.binlog_position", scope, b->file,
+				     NULL,
+				     "resume the connector before then, or keep binlogs longer "
+				     "(binlog_expire_logs_seconds)",
+				     "%s: its stored binlog file %s may be purged %s%s (last event read "
+				     "at %" PRId64 ", retention %" PRId64 " s)",
+				     c->name, b->file, at <= now ? "any time now" : "in ",
+				     at <= now ? "" : in, b->ts_sec, r->retention_s);
+	}
+	default:
+		return 0;
+	}
+}
+
+int fx_offsets_checks(const struct fx_manifest *m, const struct fx_desired *d,
+		      const struct fx_observed_cluster *cl, size_t n_cl,
+		      const struct fx_mysql_result *res, const struct fx_plan *plan, int64_t now,
+		      struct fx_checks *out)
+{
+	size_t i, j;
+	int bad = 0;
+
+	for (i = 0; i < n_cl; i++) {
+		char scope[300];
+		int wanted = 0;
+
+		snprintf(scope, sizeof(scope), "connect:%s",
+			 cl[i].kafka_pool ? cl[i].kafka_pool : cl[i].connect_url);
+		for (j = 0; j < d->n; j++)
+			wanted |= d->connectors[j].kafka->connect_url &&
+				  !strcmp(d->connectors[j].kafka->connect_url, cl[i].connect_url);
+		if (!cl[i].reachable || !wanted)
+			continue;
+		if (!cl[i].offsets_supported) {
+			bad |= fx_checks_add(out, FX_CHECK_INFO, "connect.offsets", scope, cl[i].version,
+					     ">= 3.5", "upgrade Kafka Connect to 3.5 or later",
+					     "Kafka Connect %s does not show stored offsets (GET "
+					     "/connectors/{name}/offsets needs 3.5): binlog positions and "
+					     "snapshot progress are not checked",
+					     cl[i].version ? cl[i].version : "?");
+			continue;
+		}
+		for (j = 0; j < d->n; j++) {
+			const struct fx_connector *c = &d->connectors[j];
+			const struct fx_observed_connector *o;
+			const struct fx_binlog_offset *b;
+			const struct fx_change *upd;
+			size_t idx;
+
+			if (!c->kafka->connect_url || strcmp(c->kafka->connect_url, cl[i].connect_url))
+				continue;
+			o = fx_observed_find(&cl[i], c->name);
+			if (!o)
+				continue;
+			if (o->offsets_error) {
+				bad |= fx_checks_add(out, FX_CHECK_WARNING, "connect.offsets", scope, NULL,
+						     NULL, "rerun plan; with -v each request is shown",
+						     "%s: stored offsets not read: %s", c->name,
+						     o->offsets_error);
+				continue;
+			}
+			b = fx_offsets_of(o);
+			if (!b)
+				continue;
+			upd = oc_update(plan, c->name, cl[i].connect_url);
+			if (upd && fx_offsets_phase(b) == FX_PHASE_SNAPSHOT) {
+				char ago[64];
+
+				oc_ago(b->ts_sec ? now - b->ts_sec : 0, ago, sizeof(ago));
+				bad |= fx_checks_add(out, FX_CHECK_WARNING, "connect.snapshot", scope,
+						     "snapshot", "streaming",
+						     "apply it once the snapshot is done (fluxacdc status shows "
+						     "the phase), or with --allow-resnapshot to start over now",
+						     "%s is still in its initial snapshot (started %s ago, at "
+						     "binlog %s): the update restarts it and the snapshot starts "
+						     "over from the first row", c->name, ago,
+						     b->file ? b->file : "?");
+			}
+			idx = (size_t)(c->mysql - m->mysql);
+			/* a snapshot in progress starts over at a new position: nothing to lose */
+			if (!res || idx >= m->n_mysql || !res[idx].inspected || !res[idx].reachable ||
+			    fx_offsets_phase(b) != FX_PHASE_STREAMING)
+				continue;
+			bad |= oc_position(c, b, &res[idx], now, out);
+		}
+	}
+	return bad ? -1 : 0;
+}

@@ -1,0 +1,42 @@
+/*
+ * Checks from the connectors' stored offsets (SPEC §4), pure: what Connect
+ * keeps for each managed connector (observed.h, read by connect.c) against
+ * what its server says about its binlogs (mysql_inspect's results).
+ *
+ *   mysql.binlog_position  error: the stored binlog file (or, MySQL in GTID
+ *                          mode, GTIDs) is purged: a restart would fail; the
+ *                          hint gives the two ways out.  warning: retention
+ *                          purges it within a day.
+ *   connect.snapshot       warning: an update restarts a connector whose
+ *                          initial snapshot is in progress: it starts over.
+ *   connect.offsets        info: Connect too old to show offsets (3.5+);
+ *                          warning: the offsets of a connector could not be read.
+ *
+ * Appends copies to out; everything else is lent for the call.
+ */
+#ifndef FX_OFFSETS_CHECKS_H
+#define FX_OFFSETS_CHECKS_H
+
+#include <stdint.h>
+
+#include "check.h"
+#include "desired.h"
+#include "mysql_inspect.h"
+#include "observed.h"
+#include "plan.h"
+
+/*
+ * res: one per manifest MySQL pool (same index as m->mysql), or NULL when
+ * the databases were not inspected (only the Connect-side checks then).
+ * plan: the changes (for connect.snapshot), may be NULL.  now: UNIX seconds.
+ * 0, or -1 on OOM.
+ */
+int fx_offsets_checks(const struct fx_manifest *m, const struct fx_desired *d,
+		      const struct fx_observed_cluster *cl, size_t n_cl,
+		      const struct fx_mysql_result *res, const struct fx_plan *plan, int64_t now,
+		      struct fx_checks *out);
+
+/* The live connector's stored offset (its topic.prefix's partition), or NULL. */
+const struct fx_binlog_offset *fx_offsets_of(const struct fx_observed_connector *o);
+
+#endif
