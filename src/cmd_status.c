@@ -2,11 +2,15 @@
  * fluxacdc status: every managed (fluxa_*) connector on every Connect cluster
  * of the manifest, its state, each task's state and worker, the first lines
  * of any trace, and whether the manifest wants it (orphans flagged, desired
- * ones not created yet shown as absent).  Exit 1 when a cluster cannot be
+ * ones not created yet shown as absent), and from the stored offsets the
+ * phase (snapshot / streaming), the binlog position and how far it is behind
+ * the server's current one (bytes, files).  Exit 1 when a cluster cannot be
  * read or a managed connector or task is FAILED, so it can gate a deploy.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -14,6 +18,8 @@
 #include "cmd_common.h"
 #include "connect.h"
 #include "desired.h"
+#include "mysql_inspect.h"
+#include "offsets_checks.h"
 #include "util/alloc.h"
 #include "version.h"
 
@@ -46,10 +52,11 @@ struct status_row {
 	const char *name;
 	const struct fx_observed_connector *live; /* NULL: absent */
 	const struct fx_connector *want;          /* NULL: orphan */
+	const struct fx_mysql_result *db;         /* its pool's server, NULL: not known */
 };
 
 struct status_totals {
-	size_t connectors, running, failed, orphans, absent, unreachable;
+	size_t connectors, running, paused, stopped, failed, orphans, absent, unreachable;
 };
 
 static const struct fx_connector *status_wanted(const struct fx_desired *d, const char *url,
@@ -140,6 +147,10 @@ static void status_count(const struct status_row *r, struct status_totals *t)
 		t->failed++;
 	else if (status_running(r->live))
 		t->running++;
+	else if (r->live->state && !strcmp(r->live->state, "PAUSED"))
+		t->paused++;
+	else if (r->live->state && !strcmp(r->live->state, "STOPPED"))
+		t->stopped++;
 }
 
 /* A trace's first lines, redacted with the secrets of the live config. */
@@ -167,6 +178,54 @@ static void status_text_state(int color, const char *what, const char *state, co
 		printf(" worker %s", worker);
 }
 
+/* "12.3 KiB" */
+static void status_bytes(uint64_t b, char *out, size_t size)
+{
+	if (b < 1024)
+		snprintf(out, size, "%" PRIu64 " bytes", b);
+	else if (b < 1024 * 1024)
+		snprintf(out, size, "%.1f KiB", (double)b / 1024.0);
+	else
+		snprintf(out, size, "%.1f MiB", (double)b / (1024.0 * 1024.0));
+}
+
+static void status_text_position(const struct status_row *r, int color)
+{
+	struct fx_position_view v;
+	const struct fx_binlog_offset *b;
+	char lag[64];
+
+	fx_position_view(r->live, r->db, (int64_t)time(NULL), &v);
+	if (r->live->offsets_error) {
+		printf("    offsets not read: %s\n", r->live->offsets_error);
+		return;
+	}
+	if (!v.read)
+		return;
+	b = v.b;
+	if (!b || v.phase == FX_PHASE_NONE) {
+		printf("    no stored offsets: it starts with a snapshot\n");
+		return;
+	}
+	printf("    phase %s, %s %s:%" PRIu64, fx_offsets_phase_name(v.phase),
+	       v.phase == FX_PHASE_SNAPSHOT ? "initial snapshot started at binlog" : "stored position",
+	       b->file ? b->file : "?", b->pos);
+	if (b->gtids)
+		printf(" (GTID %s)", b->gtids);
+	if (v.verdict == FX_BINLOG_FILE_PURGED || v.verdict == FX_BINLOG_GTID_PURGED)
+		printf("; %sPURGED on the server%s: it cannot resume (see fluxacdc plan)",
+		       color ? "\033[31m" : "", color ? "\033[0m" : "");
+	else if (v.have_lag) {
+		status_bytes(v.lag_bytes, lag, sizeof(lag));
+		printf("; %s", lag);
+		if (v.lag_files)
+			printf(" and %u binlog file%s", v.lag_files, v.lag_files == 1 ? "" : "s");
+		printf(" behind the server (%s:%" PRIu64 ")", r->db->binlog.current_file,
+		       r->db->binlog.current_pos);
+	}
+	printf("\n");
+}
+
 static void status_text_row(const struct status_row *r, int color)
 {
 	const struct fx_observed_connector *o = r->live;
@@ -189,6 +248,7 @@ static void status_text_row(const struct status_row *r, int color)
 		fx_cmd_print_indented(stdout, "      | ", t);
 		free(t);
 	}
+	status_text_position(r, color);
 	for (i = 0; i < o->n_tasks; i++) {
 		char what[64];
 
@@ -209,6 +269,36 @@ static void status_text_row(const struct status_row *r, int color)
 static json_t *status_json_str(const char *s)
 {
 	return s ? json_string(s) : json_null();
+}
+
+/* The stored position and the lag, or null when offsets were not read. */
+static json_t *status_json_position(const struct status_row *r)
+{
+	struct fx_position_view v;
+	const struct fx_binlog_offset *b;
+	json_t *j;
+
+	if (!r->live)
+		return json_null();
+	fx_position_view(r->live, r->db, (int64_t)time(NULL), &v);
+	if (!v.read)
+		return r->live->offsets_error ?
+		       json_pack("{s:s}", "error", r->live->offsets_error) : json_null();
+	b = v.b;
+	j = json_pack("{s:s, s:o, s:o, s:o, s:o, s:s}", "phase", fx_offsets_phase_name(v.phase),
+		      "file", status_json_str(b ? b->file : NULL),
+		      "pos", b && b->has_pos ? json_integer((json_int_t)b->pos) : json_null(),
+		      "gtids", status_json_str(b ? b->gtids : NULL),
+		      "ts_sec", b && b->ts_sec ? json_integer((json_int_t)b->ts_sec) : json_null(),
+		      "on_server", fx_binlog_verdict_name(v.verdict));
+	if (j && v.have_lag) {
+		json_object_set_new(j, "lag_bytes", json_integer((json_int_t)v.lag_bytes));
+		json_object_set_new(j, "lag_files", json_integer((json_int_t)v.lag_files));
+		json_object_set_new(j, "server_file", json_string(r->db->binlog.current_file));
+		json_object_set_new(j, "server_pos",
+				    json_integer((json_int_t)r->db->binlog.current_pos));
+	}
+	return j ? j : json_null();
 }
 
 static json_t *status_json_row(const struct status_row *r)
@@ -235,6 +325,8 @@ static json_t *status_json_row(const struct status_row *r)
 			"state", status_json_str(o ? o->state : "ABSENT"),
 			"worker_id", status_json_str(o ? o->worker_id : NULL),
 			"trace", status_json_str(trace), "tasks", tasks);
+	if (row)
+		json_object_set_new(row, "offsets", status_json_position(r));
 	free(trace);
 	return row;
 }
@@ -248,6 +340,8 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 	struct fx_connect_settings cs = FX_CONNECT_SETTINGS_INIT;
 	struct fx_checks warnings = FX_CHECKS_INIT;
 	struct fx_observed_cluster *cl = NULL;
+	struct fx_mysql_result *db = NULL;
+	struct fx_checks db_checks = FX_CHECKS_INIT;
 	struct fx_err err = FX_ERR_INIT;
 	struct status_args a = { NULL };
 	struct status_totals t;
@@ -291,6 +385,20 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 		ret = fx_cmd_fail(&err);
 		goto cleanup;
 	}
+	/* the servers' binlog positions, for the lag; an unreachable one leaves it unknown */
+	db = fx_calloc(m.n_mysql ? m.n_mysql : 1, sizeof(*db));
+	if (db) {
+		struct fx_mysql_inspect_opts mo = FX_MYSQL_INSPECT_OPTS_INIT;
+
+		mo.timeout_s = opts->timeout_s;
+		mo.interrupt = &fx_interrupted;
+		mo.log = fx_cli_log;
+		mo.log_ctx = opts;
+		if (fx_mysql_inspect(&m, &mo, db, NULL, &db_checks, &err) < 0) {
+			ret = fx_cmd_fail(&err);
+			goto cleanup;
+		}
+	}
 	color = fx_cli_use_color(opts, stdout);
 	if (format[0] == 'j')
 		jclusters = json_array();
@@ -320,6 +428,8 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 			printf("%sKafka Connect %s (pool %s): UNREACHABLE\n", i ? "\n" : "",
 			       cl[i].connect_url, cl[i].kafka_pool);
 		for (j = 0; j < n; j++) {
+			if (db && rows[j].want)
+				rows[j].db = &db[rows[j].want->mysql - m.mysql];
 			status_count(&rows[j], &t);
 			if (jrows)
 				json_array_append_new(jrows, status_json_row(&rows[j]));
@@ -340,11 +450,13 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 	}
 	ret = t.failed || t.unreachable ? FX_EXIT_FAILURE : FX_EXIT_OK;
 	if (jclusters) {
-		json_t *root = json_pack("{s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:b}",
+		json_t *root = json_pack("{s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:b}",
 					 "format_version", "1", "fluxacdc_version", FX_VERSION,
 					 "clusters", jclusters, "summary",
 					 "connectors", (json_int_t)t.connectors,
 					 "running", (json_int_t)t.running,
+					 "paused", (json_int_t)t.paused,
+					 "stopped", (json_int_t)t.stopped,
 					 "failed", (json_int_t)t.failed,
 					 "orphans", (json_int_t)t.orphans,
 					 "absent", (json_int_t)t.absent,
@@ -356,9 +468,9 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 		fputc('\n', stdout);
 		json_decref(root);
 	} else {
-		printf("\n%zu managed connector%s: %zu running, %zu failed, %zu orphaned, %zu absent",
-		       t.connectors, t.connectors == 1 ? "" : "s", t.running, t.failed, t.orphans,
-		       t.absent);
+		printf("\n%zu managed connector%s: %zu running, %zu paused, %zu stopped, %zu failed, "
+		       "%zu orphaned, %zu absent", t.connectors, t.connectors == 1 ? "" : "s", t.running,
+		       t.paused, t.stopped, t.failed, t.orphans, t.absent);
 		if (t.unreachable)
 			printf("; %zu cluster%s unreachable", t.unreachable, t.unreachable == 1 ? "" : "s");
 		printf("\n");
@@ -377,6 +489,10 @@ cleanup:
 	for (i = 0; cl && i < clients.n; i++)
 		fx_observed_cluster_release(&cl[i]);
 	free(cl);
+	if (db)
+		fx_mysql_results_release(db, m.n_mysql);
+	free(db);
+	fx_checks_release(&db_checks);
 	fx_checks_release(&warnings);
 	fx_connect_clients_release(&clients);
 	fx_desired_release(&d);

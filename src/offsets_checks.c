@@ -174,3 +174,19 @@ int fx_offsets_checks(const struct fx_manifest *m, const struct fx_desired *d,
 	}
 	return bad ? -1 : 0;
 }
+
+void fx_position_view(const struct fx_observed_connector *o, const struct fx_mysql_result *r,
+		      int64_t now, struct fx_position_view *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!o || !o->offsets_read)
+		return;
+	out->read = 1;
+	out->b = fx_offsets_of(o);
+	out->phase = fx_offsets_phase(out->b);
+	if (!out->b || !r || !r->inspected || !r->reachable)
+		return;
+	if (out->phase == FX_PHASE_STREAMING)
+		out->verdict = fx_binlog_position_verdict(&r->binlog, out->b, r->retention_s, now, NULL);
+	out->have_lag = fx_binlog_lag(&r->binlog, out->b, &out->lag_bytes, &out->lag_files) == 0;
+}

@@ -36,6 +36,21 @@ int fx_offsets_checks(const struct fx_manifest *m, const struct fx_desired *d,
 		      const struct fx_mysql_result *res, const struct fx_plan *plan, int64_t now,
 		      struct fx_checks *out);
 
+/* What status shows of a connector's stored position (pure). */
+struct fx_position_view {
+	int read;                        /* offsets were read (else the rest is unset) */
+	enum fx_offsets_phase phase;
+	const struct fx_binlog_offset *b; /* lent from the connector; NULL: none stored */
+	enum fx_binlog_verdict verdict;  /* against the server; UNKNOWN without its facts */
+	int have_lag;
+	uint64_t lag_bytes;
+	unsigned lag_files;
+};
+
+/* r may be NULL (database not inspected). */
+void fx_position_view(const struct fx_observed_connector *o, const struct fx_mysql_result *r,
+		      int64_t now, struct fx_position_view *out);
+
 /* The live connector's stored offset (its topic.prefix's partition), or NULL. */
 const struct fx_binlog_offset *fx_offsets_of(const struct fx_observed_connector *o);
 
