@@ -71,6 +71,7 @@ INTEGRATION = {
 }
 
 EQUIVALENT_FILE = "tests/mutate/equivalent.txt"
+STOP = threading.Event()  # set on SIGINT/SIGTERM: finish nothing more, report
 
 # ---------------------------------------------------------------- tokenizer
 
@@ -295,10 +296,10 @@ def generate(path, rel, module, src, enums):
 
     oom = oom_tokens(toks, lines)
 
-    def add(tok, start, end, repl, op, desc):
+    def add(tok, start, end, repl, op, desc, anchor=None):
         ctx = squash(lines[tok.line - 1].strip())
         m = Mutant(rel, module, tok.func or "<file>", tok.line, start, end, repl, op, desc, ctx)
-        if id(tok) in oom:
+        if id(anchor or tok) in oom and not (op == "drop-operand" and "fx_grow" in desc):
             m.status, m.detail = "oom-path", "allocation-failure handling (tests/unit/test_torture.c)"
         out.append(m)
 
@@ -327,18 +328,24 @@ def generate(path, rel, module, src, enums):
             a, b = operand_bounds(toks, k, +1)
             if a <= b:
                 add(t, toks[k - 1].end, toks[b].end, "", "drop-operand",
-                    "drop '%s %s'" % (t.text, text(a, b)))
+                    "drop '%s %s'" % (t.text, text(a, b)), anchor=toks[a])
             a2, b2 = operand_bounds(toks, k, -1)
             if a2 <= b2:
                 add(t, toks[a2].start, toks[k + 1].start, "", "drop-operand",
-                    "drop '%s %s'" % (text(a2, b2), t.text))
+                    "drop '%s %s'" % (text(a2, b2), t.text), anchor=toks[a2])
         # a negation dropped
         if t.kind == "punct" and t.text == "!" and infunc and nxt:
-            end = nxt
-            if nxt.kind == "id" and k + 2 < n and toks[k + 2].text == "(":
-                end = toks[match_forward(toks, k + 2)]
-            elif nxt.text == "(":
-                end = toks[match_forward(toks, k + 1)]
+            e = k + 1
+            if nxt.text == "(":
+                e = match_forward(toks, k + 1)
+            while e + 1 < n and (toks[e + 1].text in (".", "->", "(", "[")):
+                if toks[e + 1].text in ("(", "["):
+                    e = match_forward(toks, e + 1)
+                elif e + 2 < n:
+                    e += 2
+                else:
+                    break
+            end = toks[e]
             add(t, t.start, t.end, "", "negation",
                 "drop '!' in '%s'" % squash(src[t.start:end.end], 50))
         # return 0 <-> return -1
@@ -411,7 +418,79 @@ def oom_tokens(toks, lines):
             if hit:
                 for j in cond:
                     out.add(id(toks[j]))
+                continue
+            # operands that only test an allocation: !p where p = fx_strdup(..),
+            # (x && !p), fx_grow(..) < 0; all of them: the whole if
+            allocs = alloc_lvalues(toks, t.func)
+            ops = split_operands(toks, k + 2, close - 1)
+            checks = [o for o in ops if is_alloc_check(toks, o, allocs)]
+            for a, b in checks:
+                for j in range(a, b + 1):
+                    out.add(id(toks[j]))
+            if ops and len(checks) == len(ops):
+                out.add(id(t))
     return out
+
+
+ALLOCATORS = {"fx_strdup", "fx_strndup", "fx_asprintf", "fx_calloc", "fx_malloc", "fx_realloc",
+              "malloc", "calloc", "realloc", "strdup", "strndup", "fx_buf_detach", "json_object",
+              "json_array", "json_string", "json_pack", "json_integer", "fx_connect_redact",
+              "fx_connect_trace_head"}
+_alloc_cache = {}
+
+
+def alloc_lvalues(toks, func):
+    """Lvalues (as text without spaces) assigned an allocator's result in func."""
+    key = (id(toks), func)
+    if key in _alloc_cache:
+        return _alloc_cache[key]
+    found = set()
+    for k, t in enumerate(toks):
+        if t.func != func or t.text != "=" or t.kind != "punct":
+            continue
+        j = k + 1
+        while j < len(toks) and toks[j].text != ";":
+            if toks[j].text in ALLOCATORS and j + 1 < len(toks) and toks[j + 1].text == "(":
+                b = k - 1
+                while b >= 0 and (toks[b].kind in ("id", "num") or toks[b].text in (".", "->", "[", "]")):
+                    b -= 1
+                found.add("".join(x.text for x in toks[b + 1:k]))
+                break
+            j += 1
+    _alloc_cache[key] = found
+    return found
+
+
+def split_operands(toks, a, b):
+    """Top-level || operands of toks[a..b] as index ranges."""
+    out, start, d = [], a, 0
+    for j in range(a, b + 1):
+        x = toks[j].text
+        if x in "([{" and toks[j].kind == "punct":
+            d += 1
+        elif x in ")]}" and toks[j].kind == "punct":
+            d -= 1
+        elif d == 0 and x == "||":
+            out.append((start, j - 1))
+            start = j + 1
+    if start <= b:
+        out.append((start, b))
+    return out
+
+
+def is_alloc_check(toks, rng, allocs):
+    a, b = rng
+    txt = "".join(toks[j].text for j in range(a, b + 1))
+    if txt.startswith("(") and txt.endswith(")"):
+        txt = txt[1:-1]
+    if txt.startswith("fx_grow(") and txt.endswith("<0"):
+        return True
+    last = txt.rsplit("&&", 1)[-1]
+    if last.startswith("!") and last[1:] in allocs:
+        return True
+    if last.endswith("==NULL") and last[:-6] in allocs:
+        return True
+    return False
 
 
 def in_initializer(toks, k):
@@ -510,22 +589,42 @@ class Copy:
         self.dir = os.path.join(base, "w%d" % idx)
         self.args = args
         self.dirty = None  # (rel, original text) currently mutated
+        self.proc = None   # the test or build running now
         ignore = shutil.ignore_patterns(".git", "build", "fluxacdc", ".stack", ".stack-bench",
                                         "corpus-run", "target", "__pycache__")
         shutil.copytree(ROOT, self.dir, ignore=ignore, symlinks=True)
+        # CLI suites that exercise none of the mutated modules (the shell
+        # completions, make install) are left out of this copy's CLI run
+        for name in args.cli_skip:
+            path = os.path.join(self.dir, "tests/cli/test_%s.sh" % name)
+            if os.path.exists(path):
+                os.remove(path)
         self.env = dict(os.environ, FLUXACDC_TEST_ROOT=self.dir)
 
     def run(self, cmd, timeout, log):
         t0 = time.time()
+        if STOP.is_set():
+            return 1, 0.0
         p = subprocess.Popen(["nice", "-n", str(self.args.nice)] + cmd, cwd=self.dir, env=self.env,
                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = p
         try:
             rc = p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
             rc = None
+        finally:
+            self.proc = None
         return rc, time.time() - t0
+
+    def kill(self):
+        p = self.proc
+        if p:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
 
     def make(self, targets, log):
         return self.run(["make", "-s", "-j1", "CFLAGS=-O0 -g0", "SANITIZE=", "DEVELOPER="] + targets,
@@ -633,6 +732,10 @@ def main():
     ap.add_argument("--op", action="append", help="only these operators (ror cond drop-operand negation return const enum drop-entry)")
     ap.add_argument("--list", action="store_true", help="list the mutants, test none")
     ap.add_argument("--no-cli", action="store_true", help="unit tests only")
+    ap.add_argument("--cli-skip", default="completion,install",
+                    help="tests/cli/test_NAME.sh suites not run (default: completion,install, "
+                         "which exercise no decision module; '' for all)")
+    ap.add_argument("--tree", help="mutate this checkout instead of the one the script is in")
     ap.add_argument("--integration", action="store_true",
                     help="also run the integration script that covers the file (needs the stack env)")
     ap.add_argument("--integration-timeout", type=float, default=900)
@@ -642,6 +745,10 @@ def main():
     ap.add_argument("--json", metavar="FILE", help="write every mutant and its fate to FILE")
     ap.add_argument("--keep", action="store_true", help="keep the tree copies (their path is printed)")
     args = ap.parse_args()
+    args.cli_skip = [x for x in args.cli_skip.split(",") if x]
+    global ROOT
+    if args.tree:
+        ROOT = os.path.abspath(args.tree)
 
     specs = [parse_module(s) for s in (args.modules or DEFAULT_MODULES)]
     srcs = sorted(os.path.join("src", f) for f in os.listdir(os.path.join(ROOT, "src")) if f.endswith(".h"))
@@ -702,7 +809,13 @@ def main():
     base = tempfile.mkdtemp(prefix="fx-mutate.")
     t_start = time.time()
     copies = []
-    interrupted = False
+
+    def on_signal(signum, frame):
+        STOP.set()
+        for cp in copies:
+            cp.kill()
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     try:
         print("mutate: %d mutants to test (%d equivalent listed), %d tree cop%s under %s"
               % (len(todo), sum(1 for m in mutants if m.equivalent), args.jobs,
@@ -720,12 +833,15 @@ def main():
         def worker(cp):
             while True:
                 with lock:
-                    if not queue or interrupted:
+                    if not queue or STOP.is_set():
                         return
                     m = queue.pop(0)
                 t0 = time.time()
                 run_mutant(cp, m, originals[m.file], times, args)
                 m.seconds = time.time() - t0
+                if STOP.is_set():
+                    m.status, m.detail = None, ""  # cut short: not a verdict
+                    return
                 with lock:
                     done[0] += 1
                     if m.status == "survived" or args.jobs == 1 or done[0] % 10 == 0:
@@ -738,9 +854,11 @@ def main():
         for th in threads:
             while th.is_alive():
                 th.join(0.5)
-    except KeyboardInterrupt:
-        interrupted = True
-        print("\nmutate: interrupted; reporting what ran", file=sys.stderr)
+                if STOP.is_set():
+                    for cp in copies:
+                        cp.kill()
+        if STOP.is_set():
+            print("\nmutate: interrupted; reporting what ran", file=sys.stderr)
     finally:
         if args.keep:
             print("mutate: tree copies kept in %s" % base)
