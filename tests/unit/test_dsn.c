@@ -20,6 +20,15 @@ static const struct dsn_case good[] = {
 	{ "u:pw@tcp([::1]:3310)/v6", "u", "pw", "::1", 3310, NULL, "v6", NULL },
 	{ "u:pa/ss@tcp(h:1)/d", "u", "pa/ss", "h", 1, NULL, "d", NULL },
 	{ "u:@tcp(h:1)/", "u", "", "h", 1, NULL, "", NULL },
+	/* Go driver defaults: no port 3306, no address 127.0.0.1:3306, unix alone /tmp/mysql.sock */
+	{ "tcp(db.internal)/d", NULL, NULL, "db.internal", 3306, NULL, "d", NULL },
+	{ "u@tcp(h:65535)/d", "u", NULL, "h", 65535, NULL, "d", NULL },
+	{ "u:pw@tcp([fe80::1])/d", "u", "pw", "fe80::1", 3306, NULL, "d", NULL },
+	{ "u:pw@unix/d", "u", "pw", NULL, 0, "/tmp/mysql.sock", "d", NULL },
+	{ "u:pw@tcp/d", "u", "pw", "127.0.0.1", 3306, NULL, "d", NULL },
+	{ "u:pw@tcp(h:3307)/d?", "u", "pw", "h", 3307, NULL, "d", "" },
+	{ "u:pw@unix(/run/my sql/x.sock)/d?tls=true", "u", "pw", NULL, 0, "/run/my sql/x.sock", "d", "tls=true" },
+	{ "a@b:c@tcp(h:2)/d", "a@b", "c", "h", 2, NULL, "d", NULL },
 };
 
 static void same(const char *what, const char *want, const char *got)
@@ -64,6 +73,13 @@ static const struct {
 	{ "u:p@tcp([::1/d", "missing ')'" },
 	{ "u:p@tcp(:1)/d", "empty host" },
 	{ "u:p@unix()/d", "empty unix socket path" },
+	{ "u:p@tcp(h:0)/d", "invalid port" },
+	{ "u:p@tcp(h:65536)/d", "invalid port" },
+	{ "u:p@tcp(h:)/d", "invalid port" },
+	{ "u:p@tcp([::1]x)/d", "unexpected text after ']'" },
+	{ "u:p@tcp(h:1)x/d", "expected '/' after ')'" },
+	{ "u:p@udp/d", "unsupported network 'udp'" },
+	{ "u:p@tcp(h:1)", "missing '/'" },
 };
 
 Test(dsn, bad_forms_never_show_password)
