@@ -19,6 +19,10 @@ static const struct {
 	{ "jaas.config.file", 0 },
 	{ "tokenizer", 1 },
 	{ "topic.prefix", 0 },
+	{ "Client.Secret.Name", 1 },
+	{ "my.CREDENTIAL", 1 },
+	{ "database.passwd", 0 },
+	{ "x.jaas.config.y", 0 },
 };
 
 Test(secret, sensitive_keys)
@@ -36,4 +40,12 @@ Test(secret, display_masks_values_but_not_provider_refs)
 	cr_expect_str_eq(fx_secret_display("database.password", "${file:/s.properties:pw}"),
 			 "${file:/s.properties:pw}");
 	cr_expect_str_eq(fx_secret_display("database.user", "app"), "app");
+	/* an absent value stays absent: a diff shows the key as added or removed */
+	cr_expect_null(fx_secret_display("database.password", NULL));
+	cr_expect_null(fx_secret_display("database.user", NULL));
+	cr_expect_str_eq(fx_secret_display("sasl.jaas.config", "org.x required password=\"p\";"),
+			 FX_SECRET_MASK);
+	/* an interpolation default is not a provider reference: masked */
+	cr_expect_str_eq(fx_secret_display("database.password", "${PW:-x}"), FX_SECRET_MASK);
+	cr_expect_str_eq(fx_secret_display("database.password", ""), FX_SECRET_MASK);
 }
