@@ -59,7 +59,7 @@ Test(apply, count_each_outcome)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct fx_apply_result items[5];
-		struct fx_apply_results r = { items, cases[i].n, 0 };
+		struct fx_apply_results r = { .items = items, .n = cases[i].n };
 
 		/* one item past the end that must not be counted */
 		memset(items, 0, sizeof(items));
