@@ -96,13 +96,27 @@ static int checks_cluster(const struct fx_desired *d, const struct fx_observed_c
 	return bad ? -1 : 0;
 }
 
+/* True when plan updates connector name on cluster url. */
+static int checks_updated(const struct fx_plan *plan, const char *url, const char *name)
+{
+	size_t i;
+
+	for (i = 0; plan && i < plan->n_changes; i++)
+		if (plan->changes[i].action == FX_ACTION_UPDATE && !strcmp(plan->changes[i].connector, name) &&
+		    plan->changes[i].connect_url && !strcmp(plan->changes[i].connect_url, url))
+			return 1;
+	return 0;
+}
+
 /*
  * connect.connector_state: a managed connector the manifest wants that is
- * FAILED or PAUSED live.  Its config may match (no alter), so apply would
- * leave it as it is: say so, with the restart call.
+ * FAILED or PAUSED live.  What apply does about it depends on the plan: an
+ * update rewrites the config, which restarts the connector and its tasks (a
+ * PAUSED one stays PAUSED); with no alter nothing is sent, so nothing restarts
+ * it.  The message says which, the hint gives the call for the rest.
  */
 static int checks_state(const struct fx_desired *d, const struct fx_observed_cluster *cl,
-			    size_t n, struct fx_checks *checks)
+			size_t n, const struct fx_plan *plan, struct fx_checks *checks)
 {
 	size_t i, j, t;
 	int bad = 0;
@@ -111,8 +125,9 @@ static int checks_state(const struct fx_desired *d, const struct fx_observed_clu
 		for (j = 0; cl[i].reachable && j < d->n; j++) {
 			const struct fx_connector *c = &d->connectors[j];
 			const struct fx_observed_connector *o;
-			const char *state, *failed_task = NULL;
+			const char *state, *failed_task = NULL, *what;
 			char *scope, hint[600];
+			int paused, updated;
 
 			if (!c->kafka->connect_url || strcmp(c->kafka->connect_url, cl[i].connect_url))
 				continue;
@@ -126,19 +141,29 @@ static int checks_state(const struct fx_desired *d, const struct fx_observed_clu
 				o->state : failed_task;
 			if (!state)
 				continue;
+			paused = !strcmp(state, "PAUSED");
+			updated = checks_updated(plan, cl[i].connect_url, c->name);
 			scope = checks_scope(&cl[i]);
 			if (!scope)
 				return -1;
-			snprintf(hint, sizeof(hint), !strcmp(state, "PAUSED") ?
-				 "resume it: curl -X PUT %s/connectors/%s/resume" :
-				 "see 'fluxacdc status' for the trace; after fixing the cause: curl -X POST '%s/connectors/%s/restart?includeTasks=true&onlyFailed=true'",
-				 cl[i].connect_url, c->name);
+			if (paused) {
+				what = updated ? "this plan updates its config and apply leaves it PAUSED" :
+						 "this plan has no change for it and apply does not resume it";
+				snprintf(hint, sizeof(hint), "resume it: curl -X PUT %s/connectors/%s/resume",
+					 cl[i].connect_url, c->name);
+			} else if (updated) {
+				what = "the update in this plan restarts it and its tasks with the new config";
+				snprintf(hint, sizeof(hint), "apply waits for RUNNING and shows the trace if it fails again; 'fluxacdc status' shows the current trace");
+			} else {
+				what = "this plan has no change for it and apply does not restart it";
+				snprintf(hint, sizeof(hint), "see 'fluxacdc status' for the trace; after fixing the cause: curl -X POST '%s/connectors/%s/restart?includeTasks=true&onlyFailed=true'",
+					 cl[i].connect_url, c->name);
+			}
 			bad |= fx_checks_add(checks, FX_CHECK_WARNING, "connect.connector_state", scope, state,
-					     "RUNNING", hint,
-					     "%s is %s%s on %s; apply changes only its config and does not restart it",
-					     c->name, o->state ? o->state : "?",
+					     "RUNNING", hint, "%s is %s%s on %s; %s", c->name,
+					     o->state ? o->state : "?",
 					     failed_task && (!o->state || strcmp(o->state, "FAILED")) ? " (a task FAILED)" : "",
-					     cl[i].connect_url);
+					     cl[i].connect_url, what);
 			free(scope);
 		}
 	}
@@ -185,9 +210,9 @@ int fx_connect_checks_validation(const struct fx_connector *c, const char *manif
 }
 
 int fx_connect_checks(const struct fx_desired *d, const struct fx_observed_cluster *clusters,
-		      size_t n, struct fx_checks *out)
+		      size_t n, const struct fx_plan *plan, struct fx_checks *out)
 {
-	if (checks_cluster(d, clusters, n, out) < 0 || checks_state(d, clusters, n, out) < 0)
+	if (checks_cluster(d, clusters, n, out) < 0 || checks_state(d, clusters, n, plan, out) < 0)
 		return -1;
 	return 0;
 }

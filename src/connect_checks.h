@@ -3,8 +3,8 @@
  * no I/O.  connect.reachable (error: no answer; info: version), connect.auth
  * (error: a 401/403 answer, naming connect_auth), connect.plugin
  * (the connector class is installed), connect.connector_state (warning: a
- * connector the manifest wants is FAILED or PAUSED live, which apply does not
- * change).  connect.validate needs a request per connector: plan_run.c.
+ * connector the manifest wants is FAILED or PAUSED live: what this plan's
+ * apply does about it, and the call that does the rest).  connect.validate needs a request per connector: plan_run.c.
  * Appends copies to out; lends from d and clusters.
  */
 #ifndef FX_CONNECT_CHECKS_H
@@ -14,10 +14,15 @@
 #include "connect_json.h"
 #include "desired.h"
 #include "observed.h"
+#include "plan.h"
 
-/* 0, or -1 when out of memory. */
+/*
+ * plan (may be NULL: no alters) tells connect.connector_state whether this
+ * plan updates the connector (the update restarts it) or leaves it as it is.
+ * 0, or -1 when out of memory.
+ */
 int fx_connect_checks(const struct fx_desired *d, const struct fx_observed_cluster *clusters,
-		      size_t n, struct fx_checks *out);
+		      size_t n, const struct fx_plan *plan, struct fx_checks *out);
 
 /*
  * connect.validate: one error per key Connect's validation v found wrong in

@@ -174,7 +174,7 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		goto cleanup;
 	if (fx_diff_compute(&d, cl, clients->n, salt, plan, err) < 0)
 		goto cleanup;
-	if (fx_connect_checks(&d, cl, clients->n, &plan->checks) < 0 ||
+	if (fx_connect_checks(&d, cl, clients->n, plan, &plan->checks) < 0 ||
 	    fx_offsets_checks(m, &d, cl, clients->n, o->skip_db_checks ? NULL : res, plan,
 			      (int64_t)time(NULL), &plan->checks) < 0) {
 		fx_err_set(err, 1, "out of memory");

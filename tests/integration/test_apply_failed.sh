@@ -54,6 +54,7 @@ assert_eq "the task FAILED for real (wrong password in MariaDB)" FAILED "$state"
 run_fx "$FX_TMP/p" plan -f "$M" --skip-db-checks --no-server-validate --format json
 assert_eq "plan: no alter (the config is the same)" 0 "$(jq '.changes|length' "$FX_TMP/p.out")"
 assert_eq "plan: connect.connector_state warning" warning "$(jq -r '.checks[]|select(.id=="connect.connector_state")|.level' "$FX_TMP/p.out")"
+assert_contains "plan: says apply does not restart it (no change for it)" "$FX_TMP/p.out" "no change for it and apply does not restart it"
 run_fx "$FX_TMP/b" apply -f "$M" --auto-approve --skip-db-checks --no-server-validate
 assert_eq "apply with nothing to change but a FAILED task: exit 1" 1 "$RC"
 assert_contains "apply names the FAILED connector" "$FX_TMP/b.err" "fluxa_failtest"
@@ -65,5 +66,16 @@ python3 "$FLUXACDC_ROOT/tests/schema/validate.py" apply-result.schema.json "$FX_
 # with the database reachable, plan itself finds the bad login: blocked, exit 1
 run_fx "$FX_TMP/c" apply -f "$M" --auto-approve
 assert_eq "apply with database checks: blocked by mysql.reachable, exit 1" 1 "$RC"
+# the manifest gets the new password: the plan updates the connector, and
+# says the update restarts it (it does: the task comes back RUNNING)
+export FAILTEST_PW=failtest-pw-2
+run_fx "$FX_TMP/u" plan -f "$M" --skip-db-checks --no-server-validate
+assert_contains "plan with the fix: an update" "$FX_TMP/u.out" "~ fluxa_failtest"
+assert_contains "plan with the fix: the update restarts it" "$FX_TMP/u.out" "the update in this plan restarts it and its tasks"
+assert_not_contains "plan with the fix: no 'does not restart'" "$FX_TMP/u.out" "does not restart"
+run_fx "$FX_TMP/ua" apply -f "$M" --auto-approve --skip-db-checks --no-server-validate
+assert_eq "apply with the fix: exit 0" 0 "$RC"
+assert_eq "apply with the fix: the task is RUNNING again" RUNNING \
+	"$(connect_curl GET /connectors/fluxa_failtest/status | jq -r '.tasks[0].state')"
 if grep -rqF -- failtest-pw "$FX_TMP"/*.out "$FX_TMP"/*.err; then fail "a password was printed"; else ok "no password printed"; fi
 finish

@@ -74,7 +74,7 @@ Test(connect_checks, plugins_and_reachable)
 	const struct fx_check *k;
 
 	world_build(&w, "tests/fixtures/connect/connectors-expand.json");
-	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &w.checks), 0);
+	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, NULL, &w.checks), 0);
 	k = find(&w.checks, "connect.reachable", NULL);
 	cr_assert_not_null(k);
 	cr_expect_eq(k->level, FX_CHECK_INFO);
@@ -96,7 +96,7 @@ Test(connect_checks, missing_plugin_is_an_error)
 	for (i = 0; i < w.cl.n_plugins; i++)
 		if (!strcmp(w.cl.plugins[i].class_name, FX_CLASS_MYSQL))
 			w.cl.plugins[i].class_name[0] = 'X';
-	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &w.checks), 0);
+	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, NULL, &w.checks), 0);
 	k = find(&w.checks, "connect.plugin", "MySqlConnector");
 	cr_assert_not_null(k);
 	cr_expect_eq(k->level, FX_CHECK_ERROR);
@@ -118,7 +118,7 @@ Test(connect_checks, failed_task_of_a_wanted_connector_warns)
 			free(w.cl.connectors[i].name);
 			w.cl.connectors[i].name = strdup("fluxa_other");
 		}
-	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &w.checks), 0);
+	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, NULL, &w.checks), 0);
 	k = find(&w.checks, "connect.connector_state", "fluxa_other");
 	cr_assert_not_null(k, "no state check");
 	cr_expect_eq(k->level, FX_CHECK_WARNING);
@@ -136,7 +136,7 @@ Test(connect_checks, unreachable_cluster_is_one_error)
 	world_build(&w, "tests/fixtures/connect/connectors-expand.json");
 	w.cl.reachable = 0;
 	w.cl.error = strdup("GET http://127.0.0.1:18083/: Couldn't connect to server");
-	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &w.checks), 0);
+	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, NULL, &w.checks), 0);
 	cr_assert_eq(w.checks.n, 1);
 	k = &w.checks.items[0];
 	cr_expect_str_eq(k->id, "connect.reachable");
@@ -154,7 +154,7 @@ Test(connect_checks, unreachable_cluster_nobody_uses_is_a_warning)
 	w.cl.reachable = 0;
 	free(w.cl.connect_url);
 	w.cl.connect_url = strdup("http://127.0.0.1:18099"); /* no desired connector there */
-	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &w.checks), 0);
+	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, NULL, &w.checks), 0);
 	cr_assert_eq(w.checks.n, 1);
 	cr_expect_str_eq(w.checks.items[0].id, "connect.reachable");
 	cr_expect_eq(w.checks.items[0].level, FX_CHECK_WARNING);
@@ -255,7 +255,7 @@ Test(connect_checks, refused_credentials_are_connect_auth)
 	w.cl.reachable = 0;
 	w.cl.auth_failed = 1;
 	w.cl.error = strdup("GET http://127.0.0.1:18083/: HTTP 401: Unauthorized");
-	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &w.checks), 0);
+	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, NULL, &w.checks), 0);
 	cr_assert_eq(w.checks.n, 1);
 	k = &w.checks.items[0];
 	cr_expect_str_eq(k->id, "connect.auth");
@@ -263,4 +263,61 @@ Test(connect_checks, refused_credentials_are_connect_auth)
 	cr_expect(strstr(k->hint, "connect_auth"), "%s", k->hint);
 	cr_expect_null(strstr(k->message, "unreachable"), "%s", k->message);
 	world_release(&w);
+}
+
+/*
+ * connect.connector_state says what this plan's apply does about a FAILED or
+ * PAUSED connector: an update restarts it (a PAUSED one stays PAUSED); with no
+ * alter, nothing restarts or resumes it, and the hint gives the call.
+ */
+Test(connect_checks, state_wording_follows_the_plan)
+{
+	static const struct {
+		int paused, updated;
+		const char *says, *not_says, *hint;
+	} cases[] = {
+		{ 0, 0, "no change for it and apply does not restart it", "restarts it",
+		  "restart?includeTasks=true&onlyFailed=true" },
+		{ 0, 1, "the update in this plan restarts it and its tasks", "does not restart",
+		  "apply waits for RUNNING" },
+		{ 1, 0, "no change for it and apply does not resume it", "restarts", "/resume" },
+		{ 1, 1, "updates its config and apply leaves it PAUSED", "does not resume", "/resume" },
+	};
+	size_t c, i, t;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct world w;
+		struct fx_plan p = FX_PLAN_INIT;
+		struct fx_change ch;
+		const struct fx_check *k;
+
+		world_build(&w, "tests/fixtures/connect/connectors-expand.json");
+		for (i = 0; i < w.cl.n_connectors; i++)
+			if (!strcmp(w.cl.connectors[i].name, "other_conn")) {
+				free(w.cl.connectors[i].name);
+				w.cl.connectors[i].name = strdup("fluxa_other");
+				if (cases[c].paused) {
+					free(w.cl.connectors[i].state);
+					w.cl.connectors[i].state = strdup("PAUSED");
+					for (t = 0; t < w.cl.connectors[i].n_tasks; t++) {
+						free(w.cl.connectors[i].tasks[t].state);
+						w.cl.connectors[i].tasks[t].state = strdup("PAUSED");
+					}
+				}
+			}
+		memset(&ch, 0, sizeof(ch));
+		ch.action = FX_ACTION_UPDATE;
+		ch.connector = (char *)"fluxa_other";
+		ch.connect_url = (char *)"http://127.0.0.1:18083";
+		p.changes = &ch;
+		p.n_changes = cases[c].updated;
+		cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &p, &w.checks), 0);
+		k = find(&w.checks, "connect.connector_state", "fluxa_other");
+		cr_assert_not_null(k, "case %zu: no state check", c);
+		cr_expect(strstr(k->message, cases[c].says), "case %zu: %s", c, k->message);
+		cr_expect_null(strstr(k->message, cases[c].not_says), "case %zu: %s", c, k->message);
+		cr_expect(k->hint && strstr(k->hint, cases[c].hint), "case %zu: hint %s", c, k->hint);
+		cr_expect_str_eq(k->observed, cases[c].paused ? "PAUSED" : "FAILED");
+		world_release(&w);
+	}
 }
