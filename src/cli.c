@@ -47,7 +47,7 @@ const struct fx_optdef fx_global_optdefs[] = {
 	{ .id = FX_GOPT_QUIET, .lname = "quiet", .sname = 'q',
 	  .help = "print only errors and data" },
 	{ .id = FX_GOPT_TIMEOUT, .lname = "timeout", .has_arg = 1, .argname = "SECONDS",
-	  .help = "timeout of each network operation (default 10)" },
+	  .help = "timeout of each network operation (default " FX_NET_STR(FX_NET_TIMEOUT_S) ")" },
 	{ .id = FX_GOPT_HELP, .lname = "help", .sname = 'h',
 	  .help = "show help and exit" },
 	{ .id = FX_GOPT_VERSION, .lname = "version",

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "net.h"
 #include "util/err.h"
 
 enum fx_color_mode { FX_COLOR_AUTO = 0, FX_COLOR_ALWAYS, FX_COLOR_NEVER };
@@ -29,7 +30,7 @@ struct fx_opts {
 };
 
 #define FX_OPTS_INIT { .manifest = NULL, .format = NULL, .color_mode = FX_COLOR_AUTO, \
-		       .verbose = 0, .quiet = 0, .timeout_s = 10, .help = 0, .version = 0, \
+		       .verbose = 0, .quiet = 0, .timeout_s = FX_NET_TIMEOUT_S, .help = 0, .version = 0, \
 		       .commands = NULL }
 
 struct fx_optdef {

@@ -40,7 +40,8 @@ static const struct fx_optdef apply_optdefs[] = {
 	{ .id = APPLY_NO_WAIT, .lname = "no-wait",
 	  .help = "do not wait for RUNNING after a create or update" },
 	{ .id = APPLY_RETRY_BUDGET, .lname = "retry-budget", .has_arg = 1, .argname = "SECONDS",
-	  .help = "time each write may spend retrying rebalance answers (default 60)" },
+	  .help = "time each write may spend retrying rebalance answers (default "
+		  FX_NET_STR(FX_NET_RETRY_BUDGET_S) ")" },
 	{ .id = APPLY_SKIP_DB, .lname = "skip-db-checks",
 	  .help = "do not connect to the databases while planning" },
 	{ .id = APPLY_NO_VALIDATE, .lname = "no-server-validate",
@@ -240,10 +241,13 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	struct fx_plan saved = FX_PLAN_INIT, p = FX_PLAN_INIT;
 	struct fx_connect_clients clients = FX_CONNECT_CLIENTS_INIT;
 	struct fx_plan_run_opts ro = FX_PLAN_RUN_OPTS_INIT;
+	struct fx_net net;
 	struct fx_render_plan_opts rend = FX_RENDER_PLAN_OPTS_INIT;
 	struct fx_apply_opts ao = FX_APPLY_OPTS_INIT;
 	struct fx_apply_results res = FX_APPLY_RESULTS_INIT;
-	struct apply_args a = { 0, 0, 120, 60, 0, 0 };
+	struct apply_args a = {
+		.wait_s = 120, .retry_budget_s = FX_NET_RETRY_BUDGET_S,
+	};
 	struct apply_progress pr = { opts, 0, 0 };
 	struct fx_opts mopts = *opts;
 	struct fx_buf b = FX_BUF_INIT;
@@ -277,19 +281,18 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 		goto cleanup;
 	fx_cli_catch_signals();
 	pr.tty = isatty(STDERR_FILENO);
-	ro.timeout_s = opts->timeout_s;
+	fx_cmd_net(opts, &net);
+	net.retry_budget_ms = a.retry_budget_s * 1000L;
+	net.log = apply_log;
+	net.log_ctx = &pr;
+	ro.net = &net;
 	ro.skip_db_checks = a.skip_db || (file && saved.db_checks_skipped);
 	ro.server_validate = !a.no_validate;
 	ro.salt = file ? saved.salt : NULL;
-	ro.interrupt = &fx_interrupted;
-	ro.log = apply_log;
-	ro.log_ctx = &pr;
 	if (fx_plan_run(&m, &ro, &p, NULL, &clients, &err) < 0) {
 		ret = fx_cmd_fail(&err);
 		goto cleanup;
 	}
-	for (i = 0; i < clients.n; i++)
-		fx_connect_client_set_retry_budget(clients.items[i], a.retry_budget_s * 1000L);
 	rend.color = fx_cli_use_color(opts, stdout);
 	rend.verbose = opts->verbose;
 	if (!json) {

@@ -136,3 +136,12 @@ int fx_cmd_load_desired(const struct fx_opts *opts, struct fx_manifest *m, struc
 	}
 	return 0;
 }
+
+void fx_cmd_net(const struct fx_opts *opts, struct fx_net *net)
+{
+	*net = (struct fx_net)FX_NET_INIT;
+	net->timeout_s = opts->timeout_s;
+	net->interrupt = &fx_interrupted;
+	net->log = fx_cli_log;
+	net->log_ctx = (void *)opts;
+}

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "manifest.h"
+#include "net.h"
 
 struct fx_desired; /* desired.h */
 struct fx_plan; /* plan.h: not included, debezium.h users include this too */
@@ -36,6 +37,12 @@ int fx_cmd_read_plan(const char *path, struct fx_plan *p, struct fx_err *err);
  * mysql).  Returns 0, or the exit status to use; on 0 the caller releases both. */
 int fx_cmd_load_desired(const struct fx_opts *opts, struct fx_manifest *m,
 			struct fx_desired *d);
+/*
+ * The network settings of every command, from the options: --timeout, the
+ * signal flag, -v logging (fx_cli_log, ctx opts, which must outlive net).
+ * A command changes what it does differently (apply: its retry budget, its log).
+ */
+void fx_cmd_net(const struct fx_opts *opts, struct fx_net *net);
 /* Prints err on stderr and returns its code (1 when unset). */
 int fx_cmd_fail(const struct fx_err *err);
 

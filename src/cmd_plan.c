@@ -93,6 +93,7 @@ static int cmd_plan_run(const struct fx_cmd *self, int argc, char **argv, struct
 	struct fx_plan p = FX_PLAN_INIT;
 	struct fx_connect_clients clients = FX_CONNECT_CLIENTS_INIT;
 	struct fx_plan_run_opts ro = FX_PLAN_RUN_OPTS_INIT;
+	struct fx_net net;
 	struct fx_err err = FX_ERR_INIT;
 	struct plan_args a = { 0, NULL, 0, 0 };
 	const char *format;
@@ -109,12 +110,10 @@ static int cmd_plan_run(const struct fx_cmd *self, int argc, char **argv, struct
 	if (ret)
 		return ret;
 	fx_cli_catch_signals();
-	ro.timeout_s = opts->timeout_s;
+	fx_cmd_net(opts, &net);
+	ro.net = &net;
 	ro.skip_db_checks = a.skip_db;
 	ro.server_validate = !a.no_validate;
-	ro.interrupt = &fx_interrupted;
-	ro.log = fx_cli_log;
-	ro.log_ctx = opts;
 	if (fx_plan_run(&m, &ro, &p, NULL, &clients, &err) < 0) {
 		ret = fx_cmd_fail(&err);
 		goto cleanup;

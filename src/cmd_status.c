@@ -337,7 +337,7 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 	struct fx_manifest m = FX_MANIFEST_INIT;
 	struct fx_desired d = FX_DESIRED_INIT;
 	struct fx_connect_clients clients = FX_CONNECT_CLIENTS_INIT;
-	struct fx_connect_settings cs = FX_CONNECT_SETTINGS_INIT;
+	struct fx_net net;
 	struct fx_checks warnings = FX_CHECKS_INIT;
 	struct fx_observed_cluster *cl = NULL;
 	struct fx_mysql_result *db = NULL;
@@ -362,12 +362,9 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 	if (ret)
 		return ret;
 	fx_cli_catch_signals();
-	cs.timeout_s = opts->timeout_s;
-	cs.interrupt = &fx_interrupted;
-	cs.log = fx_cli_log;
-	cs.log_ctx = opts;
+	fx_cmd_net(opts, &net);
 	if (fx_desired_build(&m, NULL, &d, &err) < 0 ||
-	    fx_connect_clients_from_manifest(&clients, &m, &cs, &warnings, &err) < 0) {
+	    fx_connect_clients_from_manifest(&clients, &m, &net, &warnings, &err) < 0) {
 		ret = fx_cmd_fail(&err);
 		goto cleanup;
 	}
@@ -390,10 +387,7 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 	if (db) {
 		struct fx_mysql_inspect_opts mo = FX_MYSQL_INSPECT_OPTS_INIT;
 
-		mo.timeout_s = opts->timeout_s;
-		mo.interrupt = &fx_interrupted;
-		mo.log = fx_cli_log;
-		mo.log_ctx = opts;
+		mo.net = &net;
 		if (fx_mysql_inspect(&m, &mo, db, NULL, &db_checks, &err) < 0) {
 			ret = fx_cmd_fail(&err);
 			goto cleanup;

@@ -353,6 +353,7 @@ static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct
 	struct tail_args a;
 	struct tail_plan plan;
 	struct fx_tail_opts o;
+	struct fx_net net;
 	struct fx_tail_stats st = FX_TAIL_STATS_INIT;
 	struct fx_tail_prop *props = NULL;
 	struct fx_buf brokers = FX_BUF_INIT;
@@ -421,11 +422,11 @@ static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct
 	o.render.color = o.render.format == FX_EVENT_PRETTY && fx_cli_use_color(opts, stdout);
 	o.unbuffered = a.unbuffered;
 	o.workers = a.threads;
-	o.timeout_ms = opts->timeout_s * 1000;
+	fx_cmd_net(opts, &net);
+	o.net = &net;
 	o.verbose = opts->verbose;
 	o.out = stdout;
 	o.errs = stderr;
-	o.interrupt = &fx_interrupted;
 	if (!plan.kafka->n_brokers && !a.n_props) {
 		fx_err_set(&err, FX_EXIT_MANIFEST, "tail: kafka pool '%s' has no brokers",
 			   plan.kafka->code);

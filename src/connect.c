@@ -27,11 +27,8 @@ struct fx_connect_client {
 	char *base;   /* without trailing '/' */
 	char *shown;  /* base without user:password@, for messages */
 	char *pool;
+	const struct fx_net *net; /* lent: timeout, retry budget, interrupt, log */
 	long timeout_ms;
-	long budget_ms;
-	volatile sig_atomic_t *interrupt;
-	void (*log)(void *ctx, const char *line);
-	void *log_ctx;
 	unsigned long requests;
 	unsigned int seed;
 	/* the request in flight */
@@ -62,7 +59,7 @@ static void cc_global_init(void)
 
 static int cc_interrupted(const struct fx_connect_client *c)
 {
-	return c->interrupt && *c->interrupt;
+	return fx_net_interrupted(c->net);
 }
 
 static void cc_logf(struct fx_connect_client *c, const char *fmt, ...)
@@ -73,12 +70,12 @@ static void cc_logf(struct fx_connect_client *c, const char *fmt, ...)
 	char line[1024];
 	va_list ap;
 
-	if (!c->log)
+	if (!c->net || !c->net->log)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	c->log(c->log_ctx, line);
+	fx_net_log(c->net, line);
 }
 
 static size_t cc_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
@@ -138,20 +135,16 @@ void fx_connect_client_free(struct fx_connect_client *c)
 	free(c);
 }
 
-int fx_connect_client_new(const struct fx_kafka_pool *pool,
-			  const struct fx_connect_settings *settings,
+int fx_connect_client_new(const struct fx_kafka_pool *pool, const struct fx_net *net,
 			  struct fx_connect_client **out, struct fx_checks *warnings,
 			  struct fx_err *err)
 {
-	static const struct fx_connect_settings dflt = FX_CONNECT_SETTINGS_INIT;
 	struct fx_connect_client *c = NULL;
 	struct curl_slist *h;
 	size_t n;
 	int ret = -1;
 
 	*out = NULL;
-	if (!settings)
-		settings = &dflt;
 	if (!pool->connect_url || !*pool->connect_url)
 		return fx_err_set(err, 1, "kafka pool '%s' has no connect_url", pool->code);
 	pthread_once(&cc_once, cc_global_init);
@@ -175,11 +168,8 @@ int fx_connect_client_new(const struct fx_kafka_pool *pool,
 		fx_err_set(err, 1, "out of memory");
 		goto cleanup;
 	}
-	c->timeout_ms = (settings->timeout_s > 0 ? settings->timeout_s : 10) * 1000L;
-	c->budget_ms = settings->retry_budget_ms >= 0 ? settings->retry_budget_ms : 60000;
-	c->interrupt = settings->interrupt;
-	c->log = settings->log;
-	c->log_ctx = settings->log_ctx;
+	c->net = net;
+	c->timeout_ms = fx_net_timeout_ms(net);
 	c->seed = (unsigned int)time(NULL) ^ (unsigned int)getpid() ^ (unsigned int)(size_t)c;
 	c->easy = curl_easy_init();
 	if (!c->easy) {
@@ -263,11 +253,6 @@ unsigned long fx_connect_client_requests(const struct fx_connect_client *c)
 	return c->requests;
 }
 
-void fx_connect_client_set_retry_budget(struct fx_connect_client *c, long ms)
-{
-	c->budget_ms = ms >= 0 ? ms : 60000;
-}
-
 /* Same URL, trailing slashes ignored. */
 static int cc_same_url(const char *a, const char *b)
 {
@@ -292,7 +277,7 @@ struct fx_connect_client *fx_connect_clients_find(const struct fx_connect_client
 }
 
 int fx_connect_clients_add(struct fx_connect_clients *cs, const struct fx_kafka_pool *pool,
-			   const struct fx_connect_settings *settings, struct fx_checks *warnings,
+			   const struct fx_net *net, struct fx_checks *warnings,
 			   struct fx_err *err)
 {
 	struct fx_connect_client *c, **grown;
@@ -300,7 +285,7 @@ int fx_connect_clients_add(struct fx_connect_clients *cs, const struct fx_kafka_
 	if (!pool->connect_url || !*pool->connect_url ||
 	    fx_connect_clients_find(cs, pool->connect_url))
 		return 0;
-	if (fx_connect_client_new(pool, settings, &c, warnings, err) < 0)
+	if (fx_connect_client_new(pool, net, &c, warnings, err) < 0)
 		return -1;
 	grown = fx_realloc(cs->items, (cs->n + 1) * sizeof(*grown));
 	if (!grown) {
@@ -313,13 +298,13 @@ int fx_connect_clients_add(struct fx_connect_clients *cs, const struct fx_kafka_
 }
 
 int fx_connect_clients_from_manifest(struct fx_connect_clients *cs, const struct fx_manifest *m,
-				     const struct fx_connect_settings *settings,
+				     const struct fx_net *net,
 				     struct fx_checks *warnings, struct fx_err *err)
 {
 	size_t i;
 
 	for (i = 0; i < m->n_kafka; i++)
-		if (fx_connect_clients_add(cs, &m->kafka[i], settings, warnings, err) < 0)
+		if (fx_connect_clients_add(cs, &m->kafka[i], net, warnings, err) < 0)
 			return -1;
 	return 0;
 }
@@ -1093,7 +1078,7 @@ cleanup:
 /* Sleeps ms in slices, stopping early on an interrupt; 0, or -1 when interrupted. */
 static int cc_sleep_ms(struct fx_connect_client *c, long ms)
 {
-	return fx_clock_sleep_ms(ms, c->interrupt);
+	return fx_clock_sleep_ms(ms, c->net ? c->net->interrupt : NULL);
 }
 
 /* One write in progress: what connect_write.c's steps are carried out on. */
@@ -1192,7 +1177,7 @@ static int cc_write(struct fx_connect_client *c, enum fx_connect_write_kind kind
 		goto cleanup;
 	}
 	st.kind = kind;
-	st.budget_ms = c->budget_ms;
+	st.budget_ms = fx_net_retry_budget_ms(c->net);
 	for (;;) {
 		struct fx_connect_write_decision d;
 

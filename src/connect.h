@@ -10,9 +10,9 @@
  *
  * Ownership:
  *   - fx_connect_client_new gives a client the caller frees with
- *     fx_connect_client_free.  It copies what it needs from the pool and the
- *     settings, except settings->interrupt and settings->log_ctx, which are
- *     lent and must outlive the client.
+ *     fx_connect_client_free.  It copies what it needs from the pool; the
+ *     struct fx_net (timeout, retry budget, interrupt, log) is lent and must
+ *     outlive the client.
  *   - struct fx_connect_clients owns its clients (fx_connect_clients_release);
  *     fx_connect_clients_find lends one.
  *   - Every out struct (fx_observed_cluster, fx_observed_connector,
@@ -28,29 +28,15 @@
 #ifndef FX_CONNECT_H
 #define FX_CONNECT_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "check.h"
 #include "config.h"
 #include "connect_json.h"
 #include "manifest.h"
+#include "net.h"
 #include "observed.h"
 #include "util/err.h"
-
-struct fx_connect_settings {
-	int timeout_s;        /* each request, connect included; < 1 means 10 */
-	long retry_budget_ms; /* writes: total time for retries; < 0 means 60000 */
-	/* Optional: once *interrupt is non-zero, reads and waits stop (130); a
-	 * write already sent is finished, not abandoned. */
-	volatile sig_atomic_t *interrupt;
-	/* Optional: one line per request and per retry ("GET URL -> 200 (3 ms)"). */
-	void (*log)(void *ctx, const char *line);
-	void *log_ctx;
-};
-
-#define FX_CONNECT_SETTINGS_INIT { .timeout_s = 10, .retry_budget_ms = 60000, \
-				   .interrupt = NULL, .log = NULL, .log_ctx = NULL }
 
 struct fx_connect_client;
 
@@ -59,8 +45,7 @@ struct fx_connect_client;
  * connect_tls.insecure turns certificate checks off and adds a warning check
  * "connect.tls_insecure" to warnings (may be NULL).
  */
-int fx_connect_client_new(const struct fx_kafka_pool *pool,
-			  const struct fx_connect_settings *settings,
+int fx_connect_client_new(const struct fx_kafka_pool *pool, const struct fx_net *net,
 			  struct fx_connect_client **out, struct fx_checks *warnings,
 			  struct fx_err *err);
 void fx_connect_client_free(struct fx_connect_client *c);
@@ -70,8 +55,6 @@ const char *fx_connect_client_url(const struct fx_connect_client *c);
 const char *fx_connect_client_pool(const struct fx_connect_client *c);
 /* HTTP requests made so far (retries included). */
 unsigned long fx_connect_client_requests(const struct fx_connect_client *c);
-/* Changes the writes' retry budget (ms; < 0 means 60000) of a client made elsewhere. */
-void fx_connect_client_set_retry_budget(struct fx_connect_client *c, long ms);
 
 /* One client per distinct Connect URL (trailing '/' ignored), in the order added. */
 struct fx_connect_clients {
@@ -84,11 +67,11 @@ struct fx_connect_clients {
 /* Adds a client for pool unless one for the same URL is there (pools without
  * connect_url are skipped). */
 int fx_connect_clients_add(struct fx_connect_clients *cs, const struct fx_kafka_pool *pool,
-			   const struct fx_connect_settings *settings, struct fx_checks *warnings,
+			   const struct fx_net *net, struct fx_checks *warnings,
 			   struct fx_err *err);
 /* Every Kafka pool of the manifest that has a connect_url. */
 int fx_connect_clients_from_manifest(struct fx_connect_clients *cs, const struct fx_manifest *m,
-				     const struct fx_connect_settings *settings,
+				     const struct fx_net *net,
 				     struct fx_checks *warnings, struct fx_err *err);
 struct fx_connect_client *fx_connect_clients_find(const struct fx_connect_clients *cs,
 						  const char *connect_url);
@@ -131,7 +114,7 @@ int fx_connect_get_config(struct fx_connect_client *c, const char *name, struct 
 /*
  * The writes of apply, each with the retry policy of SPEC §4: 409/500
  * rebalance answers are retried with exponential backoff and jitter within
- * settings->retry_budget_ms; after a timeout, a dropped connection or an
+ * net->retry_budget_ms; after a timeout, a dropped connection or an
  * unknown outcome the connector is re-read before anything is sent again.
  * *noop (may be NULL) is set when nothing had to be written: create found the
  * same config already there, delete found the connector already gone.

@@ -523,7 +523,7 @@ static void inspect_log(const struct fx_mysql_inspect_opts *o, const struct job 
 	const struct fx_mysql_facts *f = &j->facts;
 	char line[1200];
 
-	if (!o->log)
+	if (!o->net || !o->net->log)
 		return;
 	if (!f->reachable)
 		snprintf(line, sizeof(line), "mysql '%s': unreachable after %ld ms: %s",
@@ -534,7 +534,7 @@ static void inspect_log(const struct fx_mysql_inspect_opts *o, const struct job 
 			 f->current_user ? f->current_user : "?", j->queries, f->elapsed_ms,
 			 f->have_replicas ? "" : "; replicas not listed: ",
 			 f->have_replicas ? "" : f->replicas_error ? f->replicas_error : "?");
-	o->log(o->log_ctx, line);
+	fx_net_log(o->net, line);
 }
 
 void fx_mysql_results_release(struct fx_mysql_result *res, size_t n)
@@ -564,8 +564,8 @@ int fx_mysql_inspect(const struct fx_manifest *m, const struct fx_mysql_inspect_
 	if (!o)
 		o = &dflt;
 	memset(&q, 0, sizeof(q));
-	q.timeout_s = o->timeout_s > 0 ? (unsigned)o->timeout_s : 10;
-	q.interrupt = o->interrupt;
+	q.timeout_s = (unsigned)(fx_net_timeout_ms(o->net) / 1000);
+	q.interrupt = o->net ? o->net->interrupt : NULL;
 	for (i = 0; i < m->n_mysql; i++) {
 		if (res) {
 			memset(&res[i], 0, sizeof(res[i]));

@@ -17,29 +17,27 @@
 #ifndef FX_MYSQL_INSPECT_H
 #define FX_MYSQL_INSPECT_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "check.h"
 #include "manifest.h"
+#include "net.h"
 #include "offsets.h"
 #include "util/err.h"
 
 #define FX_MYSQL_MAX_PARALLEL 8
 
 struct fx_mysql_inspect_opts {
-	int timeout_s;       /* connect, read and write timeout of each server; <= 0: 10 */
+	/* Lent, may be NULL: net->timeout_s is each server's connect, read and
+	 * write timeout; net->interrupt is checked before each pool and query;
+	 * net->log gets one -v line per server ("mysql 'default': MariaDB
+	 * 10.11.19 as ... in 4 ms"), from the calling thread only. */
+	const struct fx_net *net;
 	int max_parallel;    /* <= 0: FX_MYSQL_MAX_PARALLEL */
-	volatile sig_atomic_t *interrupt; /* may be NULL; checked before each pool and query */
-	/* -v lines ("mysql 'default': 127.0.0.1:13306 MariaDB 10.11.19 ... in 4 ms"),
-	 * called from the calling thread only; may be NULL */
-	void (*log)(void *ctx, const char *line);
-	void *log_ctx;
 };
 
-#define FX_MYSQL_INSPECT_OPTS_INIT { .timeout_s = 10, .max_parallel = 0, .interrupt = NULL, \
-				     .log = NULL, .log_ctx = NULL }
+#define FX_MYSQL_INSPECT_OPTS_INIT { .net = NULL, .max_parallel = 0 }
 
 /* What one pool's inspection found, beside its checks. */
 struct fx_mysql_result {

@@ -121,7 +121,6 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		struct fx_plan *plan, struct fx_desired *desired, struct fx_connect_clients *clients,
 		struct fx_err *err)
 {
-	struct fx_connect_settings cs = FX_CONNECT_SETTINGS_INIT;
 	struct fx_desired d = FX_DESIRED_INIT;
 	struct fx_observed_cluster *cl = NULL;
 	enum fx_flavor *flavors = NULL;
@@ -140,11 +139,7 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 	else
 		fx_plan_new_salt(salt);
 
-	cs.timeout_s = o->timeout_s;
-	cs.interrupt = o->interrupt;
-	cs.log = o->log;
-	cs.log_ctx = o->log_ctx;
-	if (fx_connect_clients_from_manifest(clients, m, &cs, &plan->checks, err) < 0)
+	if (fx_connect_clients_from_manifest(clients, m, o->net, &plan->checks, err) < 0)
 		goto cleanup;
 	cl = fx_calloc(clients->n ? clients->n : 1, sizeof(*cl));
 	flavors = fx_calloc(m->n_mysql ? m->n_mysql : 1, sizeof(*flavors));
@@ -160,10 +155,7 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 	} else {
 		struct fx_mysql_inspect_opts mo = FX_MYSQL_INSPECT_OPTS_INIT;
 
-		mo.timeout_s = o->timeout_s;
-		mo.interrupt = o->interrupt;
-		mo.log = o->log;
-		mo.log_ctx = o->log_ctx;
+		mo.net = o->net;
 		if (fx_mysql_inspect(m, &mo, res, flavors, &plan->checks, err) < 0)
 			goto cleanup;
 	}

@@ -9,25 +9,21 @@
 #ifndef FX_PLAN_RUN_H
 #define FX_PLAN_RUN_H
 
-#include <signal.h>
-
 #include "connect.h"
 #include "desired.h"
 #include "manifest.h"
+#include "net.h"
 #include "plan.h"
 
 struct fx_plan_run_opts {
-	int timeout_s;
+	const struct fx_net *net; /* lent to the clients, which keep it: must outlive them */
 	int skip_db_checks;
 	int server_validate;
 	const char *salt;        /* NULL: a new random salt */
-	volatile sig_atomic_t *interrupt;
-	void (*log)(void *ctx, const char *line);
-	void *log_ctx;
 };
 
-#define FX_PLAN_RUN_OPTS_INIT { .timeout_s = 10, .skip_db_checks = 0, .server_validate = 1, \
-				.salt = NULL, .interrupt = NULL, .log = NULL, .log_ctx = NULL }
+#define FX_PLAN_RUN_OPTS_INIT { .net = NULL, .skip_db_checks = 0, .server_validate = 1, \
+				.salt = NULL }
 
 /*
  * Fills plan (and desired when not NULL, and clients).  Problems with the

@@ -83,6 +83,7 @@ struct tail_batch {
 
 struct tail {
 	const struct fx_tail_opts *o;
+	int timeout_ms;     /* o->net's, for metadata and offset queries */
 	struct fx_tail_stats *st;
 	rd_kafka_t *rk;
 	rd_kafka_queue_t *queue; /* without a group: where every partition's records go */
@@ -284,7 +285,7 @@ static int tail_prepare(struct tail *t, rd_kafka_topic_partition_list_t *list,
 		times = rd_kafka_topic_partition_list_copy(list);
 		for (i = 0; i < times->cnt; i++)
 			times->elems[i].offset = o->start_value;
-		e = rd_kafka_offsets_for_times(t->rk, times, o->timeout_ms);
+		e = rd_kafka_offsets_for_times(t->rk, times, t->timeout_ms);
 		if (e) {
 			ret = tail_kafka_error(t, err, "cannot look offsets up by time",
 					       rd_kafka_err2str(e));
@@ -302,7 +303,7 @@ static int tail_prepare(struct tail *t, rd_kafka_topic_partition_list_t *list,
 			goto cleanup;
 		}
 		e = rd_kafka_query_watermark_offsets(t->rk, el->topic, el->partition, &lo, &hi,
-						     o->timeout_ms);
+						     t->timeout_ms);
 		if (e) {
 			char what[300];
 
@@ -432,9 +433,15 @@ static int tail_configure(struct tail *t, rd_kafka_conf_t *conf, struct fx_err *
 	};
 	size_t i;
 
+	char socket_ms[24];
+
 	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
 		if (tail_set(conf, defaults[i][0], defaults[i][1], FX_EXIT_FAILURE, "", err) < 0)
 			return -1;
+	/* a broker request unanswered for --timeout fails (librdkafka's default: 60 s) */
+	snprintf(socket_ms, sizeof(socket_ms), "%d", t->timeout_ms);
+	if (tail_set(conf, "socket.timeout.ms", socket_ms, FX_EXIT_FAILURE, "", err) < 0)
+		return -1;
 	if (tail_set(conf, "auto.offset.reset",
 		     o->start == FX_TAIL_FROM_BEGINNING ? "earliest" : "latest", FX_EXIT_FAILURE,
 		     "", err) < 0 ||
@@ -499,7 +506,7 @@ static int tail_metadata(struct tail *t, rd_kafka_topic_partition_list_t *list, 
 		if (!rkt)
 			return fx_err_set(err, FX_EXIT_FAILURE, "tail: topic '%s': %s",
 					  t->topics[i].name, rd_kafka_err2str(rd_kafka_last_error()));
-		e = rd_kafka_metadata(t->rk, 0, rkt, &md, t->o->timeout_ms);
+		e = rd_kafka_metadata(t->rk, 0, rkt, &md, t->timeout_ms);
 		rd_kafka_topic_destroy(rkt);
 		if (e) {
 			rd_kafka_poll(t->rk, 0); /* serve the error callbacks: they say why */
@@ -945,7 +952,7 @@ static size_t tail_sift(struct tail *t, struct tail_batch *b, size_t from, size_
 static int tail_kafka_answers(struct tail *t)
 {
 	const struct rd_kafka_metadata *md = NULL;
-	rd_kafka_resp_err_t e = rd_kafka_metadata(t->rk, 0, NULL, &md, t->o->timeout_ms);
+	rd_kafka_resp_err_t e = rd_kafka_metadata(t->rk, 0, NULL, &md, t->timeout_ms);
 
 	if (md)
 		rd_kafka_metadata_destroy(md);
@@ -961,7 +968,7 @@ static int tail_loop(struct tail *t, struct fx_err *err)
 		uint64_t inflight;
 		size_t n;
 
-		if (o->interrupt && *o->interrupt) {
+		if (fx_net_interrupted(o->net)) {
 			t->st->interrupted = 1;
 			break;
 		}
@@ -977,7 +984,7 @@ static int tail_loop(struct tail *t, struct fx_err *err)
 		 * fetched before the outage.)  Without -e tail says so once and goes
 		 * on when Kafka returns. */
 		if (o->exit_at_end && t->down_since &&
-		    fx_clock_now() - t->down_since > o->timeout_ms / 1000.0) {
+		    fx_clock_now() - t->down_since > t->timeout_ms / 1000.0) {
 			if (!tail_kafka_answers(t))
 				return tail_kafka_error(t, err,
 							"Kafka unreachable for longer than --timeout before tail -e reached the end",
@@ -1022,7 +1029,7 @@ static int tail_loop(struct tail *t, struct fx_err *err)
 	}
 	if (b)
 		tail_batch_reset(b); /* polled, never handed out */
-	if (o->interrupt && *o->interrupt)
+	if (fx_net_interrupted(o->net))
 		t->st->interrupted = 1; /* a write cut short by the signal is no error */
 	else if (t->write_failed && t->write_failed != EPIPE)
 		return fx_err_set(err, FX_EXIT_FAILURE, "tail: cannot write the events: %s",
@@ -1175,6 +1182,7 @@ int fx_tail_run(const struct fx_tail_opts *o, struct fx_tail_stats *stats, struc
 
 	memset(&t, 0, sizeof(t));
 	t.o = o;
+	t.timeout_ms = (int)fx_net_timeout_ms(o->net);
 	t.st = stats;
 	t.wake_every_ms = TAIL_WAKE_MS;
 	t.topics = fx_calloc(o->n_topics, sizeof(*t.topics));

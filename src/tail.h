@@ -16,11 +16,11 @@
 #ifndef FX_TAIL_H
 #define FX_TAIL_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "net.h"
 #include "render_event.h"
 #include "util/err.h"
 
@@ -64,11 +64,12 @@ struct fx_tail_opts {
 	struct fx_render_event_opts render;
 	int unbuffered;             /* flush after each event, not each batch */
 	int workers;                /* decode threads; 0: one per CPU */
-	int timeout_ms;             /* metadata and offset queries */
 	int verbose;
 	FILE *out;                  /* events */
 	FILE *errs;                 /* bad records, broker errors */
-	const volatile sig_atomic_t *interrupt; /* non-zero: stop cleanly (the SIGINT flag) */
+	/* net->timeout_s: metadata and offset queries, librdkafka's socket.timeout.ms;
+	 * *net->interrupt non-zero: stop cleanly (the SIGINT flag).  May be NULL. */
+	const struct fx_net *net;
 };
 
 struct fx_tail_stats {
@@ -82,7 +83,7 @@ struct fx_tail_stats {
 #define FX_TAIL_STATS_INIT { .consumed = 0, .printed = 0, .filtered = 0, .bad = 0, .interrupted = 0 }
 
 /*
- * Runs until -e is satisfied, -c events were printed, or *o->interrupt is set
+ * Runs until -e is satisfied, -c events were printed, or *o->net->interrupt is set
  * by a signal handler (a clean stop: returns 0 with stats->interrupted).  Returns -1 with err on
  * a configuration error (code 64 or 65) or when Kafka cannot be used (1).
  */

@@ -24,6 +24,7 @@
 #include "manifest.h"
 #include "mysql_facts.h"
 #include "mysql_inspect.h"
+#include "net.h"
 #include "observed.h"
 #include "plan.h"
 #include "plan_json.h"
@@ -68,7 +69,7 @@ Test(headers, nonzero_defaults_land_in_their_fields)
 	struct fx_opts o = FX_OPTS_INIT;
 	struct fx_apply_opts a = FX_APPLY_OPTS_INIT;
 	struct fx_plan_run_opts r = FX_PLAN_RUN_OPTS_INIT;
-	struct fx_connect_settings s = FX_CONNECT_SETTINGS_INIT;
+	struct fx_net net = FX_NET_INIT;
 	struct fx_mysql_inspect_opts m = FX_MYSQL_INSPECT_OPTS_INIT;
 
 	cr_assert_eq(o.color_mode, FX_COLOR_AUTO);
@@ -80,14 +81,15 @@ Test(headers, nonzero_defaults_land_in_their_fields)
 	cr_assert_eq(a.wait_s, 120);
 	cr_assert_eq(a.poll_ms, 1000);
 	cr_assert_null(a.interrupt);
-	cr_assert_eq(r.timeout_s, 10);
+	cr_assert_null(r.net);
 	cr_assert_eq(r.skip_db_checks, 0);
 	cr_assert_eq(r.server_validate, 1);
 	cr_assert_null(r.salt);
-	cr_assert_eq(s.timeout_s, 10);
-	cr_assert_eq(s.retry_budget_ms, 60000);
-	cr_assert_null(s.log);
-	cr_assert_eq(m.timeout_s, 10);
+	cr_assert_eq(net.timeout_s, 10);
+	cr_assert_eq(net.retry_budget_ms, 60000);
+	cr_assert_null(net.interrupt);
+	cr_assert_null(net.log);
+	cr_assert_null(m.net);
 	cr_assert_eq(m.max_parallel, 0);
 }
 
