@@ -34,6 +34,7 @@ static const struct {
 	{ "show", "text json markdown github" },
 	{ "tail", "pretty json" },
 	{ "version", "" },
+	{ "restart", "" },
 	{ "completion", "" },
 	{ "help", "" },
 };
@@ -126,7 +127,7 @@ static void completion_value_of(const char *cmd, const struct fx_optdef *d,
 		v->kind = COMP_DIR;
 }
 
-/* A command's operands, from its synopsis: FILE, ENTITY..., a|b, COMMAND. */
+/* A command's operands, from its synopsis: FILE, ENTITY..., CONNECTOR..., a|b, COMMAND. */
 static void completion_operand_of(const struct fx_cmd *c, struct completion_value *v, int *many)
 {
 	const char *a = c->args ? c->args : "";
@@ -139,6 +140,9 @@ static void completion_operand_of(const struct fx_cmd *c, struct completion_valu
 	} else if (strstr(a, "ENTITY")) {
 		v->kind = COMP_LIST;
 		v->arg = "entities";
+	} else if (strstr(a, "CONNECTOR")) {
+		v->kind = COMP_LIST;
+		v->arg = "connectors";
 	} else if (strstr(a, "COMMAND")) {
 		v->kind = COMP_COMMANDS;
 	} else if (strchr(a, '|')) {
@@ -472,7 +476,8 @@ static void zsh_command(FILE *out, const struct fx_cmd *c)
 		zsh_spec(out, c->name, d, completion_formats_of(c->name));
 	completion_operand_of(c, &v, &many);
 	if (v.kind != COMP_NONE) {
-		const char *what = v.kind == COMP_FILE ? "FILE" : v.kind == COMP_LIST ? "ENTITY" :
+		const char *what = v.kind == COMP_FILE ? "FILE" :
+				   v.kind == COMP_LIST ? (strstr(a, "CONNECTOR") ? "CONNECTOR" : "ENTITY") :
 				   v.kind == COMP_COMMANDS ? "COMMAND" : "SHELL";
 
 		fprintf(out, " \\\n\t\t\t\t'%s:%s:", many ? "*" : a[0] == '[' ? "1:" : "1", what);

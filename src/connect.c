@@ -964,6 +964,11 @@ static int cc_parse_config(const char *json, size_t len, void *out, struct fx_er
 	return fx_connect_parse_config(json, len, out, err);
 }
 
+static int cc_parse_offsets(const char *json, size_t len, void *out, struct fx_err *err)
+{
+	return fx_offsets_parse(json, len, out, err);
+}
+
 /* GET /connectors/{name}{suffix} parsed into out; *found = 0 (and 0) on 404. */
 static int cc_get_connector(struct fx_connect_client *c, const char *name, const char *suffix,
 			    cc_parse_fn parse, void *out, int *found, struct fx_err *err)
@@ -1006,6 +1011,12 @@ int fx_connect_get_config(struct fx_connect_client *c, const char *name, struct 
 			  int *found, struct fx_err *err)
 {
 	return cc_get_connector(c, name, "/config", cc_parse_config, out, found, err);
+}
+
+int fx_connect_get_offsets(struct fx_connect_client *c, const char *name, struct fx_offsets *out,
+			   int *found, struct fx_err *err)
+{
+	return cc_get_connector(c, name, "/offsets", cc_parse_offsets, out, found, err);
 }
 
 int fx_connect_validate(struct fx_connect_client *c, const char *class_name, const char *name,
@@ -1119,6 +1130,39 @@ static int cc_write_send(struct fx_connect_client *c, struct cc_write_op *w,
 	return 0;
 }
 
+/* READ for the state and offsets writes: the connector's status or offsets. */
+static int cc_write_read_other(struct fx_connect_client *c, struct cc_write_op *w,
+			       struct fx_connect_write_state *st)
+{
+	struct fx_observed_connector s;
+	struct fx_offsets o = FX_OFFSETS_INIT;
+	int found = 0, rc, matches = 0;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	if (w->rule->readback == FX_CONNECT_RB_STATE) {
+		rc = fx_connect_get_status(c, w->name, &s, &found, &w->last);
+		if (rc == 0 && found && s.state)
+			matches = w->rule->want_state ? !strcmp(s.state, w->rule->want_state) :
+				  strcmp(s.state, "PAUSED") && strcmp(s.state, "STOPPED");
+	} else {
+		rc = fx_connect_get_offsets(c, w->name, &o, &found, &w->last);
+		matches = 1;
+		for (i = 0; i < o.n; i++)
+			matches &= fx_offsets_phase(&o.items[i]) == FX_PHASE_NONE;
+	}
+	if (rc < 0)
+		st->read = w->last.code == FX_EXIT_INTERRUPTED ? FX_CONNECT_READ_INTERRUPTED :
+			   FX_CONNECT_READ_FAILED;
+	else if (!found)
+		st->read = FX_CONNECT_READ_ABSENT;
+	else
+		st->read = matches ? FX_CONNECT_READ_MATCHES : FX_CONNECT_READ_DIFFERS;
+	fx_observed_connector_release(&s);
+	fx_offsets_release(&o);
+	return 0;
+}
+
 /* READ: what is live now; st gets the READ event.  -1 only for OOM. */
 static int cc_write_read(struct fx_connect_client *c, struct cc_write_op *w,
 			 struct fx_connect_write_state *st, struct fx_err *err)
@@ -1127,6 +1171,8 @@ static int cc_write_read(struct fx_connect_client *c, struct cc_write_op *w,
 	int found, same = 0, ret = -1;
 
 	st->event = FX_CONNECT_EV_READ;
+	if (w->rule->readback == FX_CONNECT_RB_STATE || w->rule->readback == FX_CONNECT_RB_OFFSETS)
+		return cc_write_read_other(c, w, st);
 	if (fx_connect_get_config(c, w->name, &live, &found, &w->last) < 0)
 		st->read = w->last.code == FX_EXIT_INTERRUPTED ? FX_CONNECT_READ_INTERRUPTED :
 			   FX_CONNECT_READ_FAILED;
@@ -1246,4 +1292,26 @@ int fx_connect_delete(struct fx_connect_client *c, const char *name, int *noop,
 		      struct fx_err *err)
 {
 	return cc_write(c, FX_CONNECT_WRITE_DELETE, name, NULL, noop, err);
+}
+
+int fx_connect_stop(struct fx_connect_client *c, const char *name, struct fx_err *err)
+{
+	return cc_write(c, FX_CONNECT_WRITE_STOP, name, NULL, NULL, err);
+}
+
+int fx_connect_resume(struct fx_connect_client *c, const char *name, struct fx_err *err)
+{
+	return cc_write(c, FX_CONNECT_WRITE_RESUME, name, NULL, NULL, err);
+}
+
+int fx_connect_restart(struct fx_connect_client *c, const char *name, int only_failed,
+		       struct fx_err *err)
+{
+	return cc_write(c, only_failed ? FX_CONNECT_WRITE_RESTART_FAILED : FX_CONNECT_WRITE_RESTART,
+			name, NULL, NULL, err);
+}
+
+int fx_connect_offsets_delete(struct fx_connect_client *c, const char *name, struct fx_err *err)
+{
+	return cc_write(c, FX_CONNECT_WRITE_OFFSETS_DELETE, name, NULL, NULL, err);
 }

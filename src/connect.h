@@ -130,5 +130,24 @@ int fx_connect_update(struct fx_connect_client *c, const char *name,
 /* DELETE /connectors/{name}.  404 is success (noop). */
 int fx_connect_delete(struct fx_connect_client *c, const char *name, int *noop,
 		      struct fx_err *err);
+/* GET /connectors/{name}/offsets (3.5+).  *found = 0 (and 0 returned) on 404. */
+int fx_connect_get_offsets(struct fx_connect_client *c, const char *name, struct fx_offsets *out,
+			   int *found, struct fx_err *err);
+/*
+ * The operator's writes (Connect versions are the caller's to check): each
+ * returns once Connect accepted it (202); the state change that follows is
+ * the caller's to wait for.  After an unknown outcome the status (stop,
+ * resume) or the offsets (delete) are read before sending again; a restart
+ * is simply sent again.
+ */
+/* PUT /connectors/{name}/stop (3.5+): tasks shut down, config and offsets kept. */
+int fx_connect_stop(struct fx_connect_client *c, const char *name, struct fx_err *err);
+/* PUT /connectors/{name}/resume: a PAUSED or STOPPED connector runs again. */
+int fx_connect_resume(struct fx_connect_client *c, const char *name, struct fx_err *err);
+/* POST /connectors/{name}/restart?includeTasks=true&onlyFailed=... (3.0+). */
+int fx_connect_restart(struct fx_connect_client *c, const char *name, int only_failed,
+		       struct fx_err *err);
+/* DELETE /connectors/{name}/offsets (3.6+): the connector must be STOPPED. */
+int fx_connect_offsets_delete(struct fx_connect_client *c, const char *name, struct fx_err *err);
 
 #endif

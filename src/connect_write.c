@@ -25,6 +25,32 @@ const struct fx_connect_write_rule fx_connect_write_rules[FX_CONNECT_WRITE_KINDS
 		.gone_is_done = 1,
 		.want_absent = 1,
 	},
+	[FX_CONNECT_WRITE_STOP] = {
+		.method = "PUT",
+		.suffix = "/stop",
+		.readback = FX_CONNECT_RB_STATE,
+		.want_state = "STOPPED",
+	},
+	[FX_CONNECT_WRITE_RESUME] = {
+		.method = "PUT",
+		.suffix = "/resume",
+		.readback = FX_CONNECT_RB_STATE,
+	},
+	[FX_CONNECT_WRITE_RESTART] = {
+		.method = "POST",
+		.suffix = "/restart?includeTasks=true&onlyFailed=false",
+		.readback = FX_CONNECT_RB_NONE,
+	},
+	[FX_CONNECT_WRITE_RESTART_FAILED] = {
+		.method = "POST",
+		.suffix = "/restart?includeTasks=true&onlyFailed=true",
+		.readback = FX_CONNECT_RB_NONE,
+	},
+	[FX_CONNECT_WRITE_OFFSETS_DELETE] = {
+		.method = "DELETE",
+		.suffix = "/offsets",
+		.readback = FX_CONNECT_RB_OFFSETS,
+	},
 };
 
 long fx_connect_write_backoff_ms(unsigned attempts, unsigned jitter)

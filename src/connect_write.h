@@ -31,6 +31,11 @@ enum fx_connect_write_kind {
 	FX_CONNECT_WRITE_CREATE = 0, /* POST /connectors {name, config} */
 	FX_CONNECT_WRITE_UPDATE,     /* PUT /connectors/{name}/config */
 	FX_CONNECT_WRITE_DELETE,     /* DELETE /connectors/{name} */
+	FX_CONNECT_WRITE_STOP,       /* PUT /connectors/{name}/stop (Connect 3.5+) */
+	FX_CONNECT_WRITE_RESUME,     /* PUT /connectors/{name}/resume */
+	FX_CONNECT_WRITE_RESTART,    /* POST .../restart?includeTasks=true&onlyFailed=false */
+	FX_CONNECT_WRITE_RESTART_FAILED, /* POST .../restart?includeTasks=true&onlyFailed=true */
+	FX_CONNECT_WRITE_OFFSETS_DELETE, /* DELETE /connectors/{name}/offsets (3.6+, STOPPED) */
 	FX_CONNECT_WRITE_KINDS
 };
 
@@ -39,6 +44,15 @@ enum fx_connect_write_body {
 	FX_CONNECT_BODY_NONE = 0,
 	FX_CONNECT_BODY_CONFIG, /* the config object */
 	FX_CONNECT_BODY_NAMED,  /* {"name": name, "config": {...}} */
+};
+
+/* What connect.c reads to know whether a write is in effect. */
+enum fx_connect_write_readback {
+	FX_CONNECT_RB_CONFIG = 0, /* GET .../config: absent, or the same config or not */
+	FX_CONNECT_RB_STATE,      /* GET .../status: MATCHES when the state is want_state
+				   * (want_state NULL: neither PAUSED nor STOPPED) */
+	FX_CONNECT_RB_OFFSETS,    /* GET .../offsets: MATCHES when none are stored */
+	FX_CONNECT_RB_NONE,       /* nothing tells: PRESENT (a restart may be sent again) */
 };
 
 /* How a kind of write is sent and how its answers are read. */
@@ -52,6 +66,8 @@ struct fx_connect_write_rule {
 	int want_absent;          /* in effect when the read finds no connector */
 	int differs_conflicts;    /* a read finding another config gives up (CONFLICT) */
 	const char *conflict;     /* CONFLICT's message, after "connector 'NAME' " */
+	enum fx_connect_write_readback readback;
+	const char *want_state;   /* FX_CONNECT_RB_STATE */
 };
 
 extern const struct fx_connect_write_rule fx_connect_write_rules[FX_CONNECT_WRITE_KINDS];

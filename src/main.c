@@ -18,6 +18,7 @@ extern const struct fx_cmd fx_cmd_plan;
 extern const struct fx_cmd fx_cmd_show;
 extern const struct fx_cmd fx_cmd_status;
 extern const struct fx_cmd fx_cmd_apply;
+extern const struct fx_cmd fx_cmd_restart;
 extern const struct fx_cmd fx_cmd_tail;
 extern const struct fx_cmd fx_cmd_completion;
 
@@ -30,6 +31,7 @@ static const struct fx_cmd *const commands[] = {
 	&fx_cmd_show,
 	&fx_cmd_status,
 	&fx_cmd_apply,
+	&fx_cmd_restart,
 	&fx_cmd_tail,
 	&fx_cmd_version,
 	&fx_cmd_completion,

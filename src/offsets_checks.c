@@ -64,11 +64,11 @@ static int oc_position(const struct fx_connector *c, const struct fx_binlog_offs
 	snprintf(oldest, sizeof(oldest), "%s%s%s", s->n_files ? s->files[0].name : "none",
 		 s->n_files > 1 ? " .. " : "", s->n_files > 1 ? s->files[s->n_files - 1].name : "");
 	snprintf(hint, sizeof(hint),
-		 "two ways out: start over with a fresh snapshot (fluxacdc restart %s --reset-offsets: "
-		 "stops it, deletes its stored offsets, resumes it), or skip ahead to the server's "
-		 "current position and lose the changes in between (fluxacdc restart %s "
-		 "--skip-to-current); keep binlogs longer than a connector may stay down "
-		 "(binlog_expire_logs_seconds)", c->name, c->name);
+		 "two ways out, both by fluxacdc restart %s --reset-offsets (stops it, deletes its "
+		 "stored offsets, resumes it): as configured it starts over with a fresh snapshot; "
+		 "with snapshot.mode: no_data among the pool's connector: keys it skips ahead to the "
+		 "server's current position instead, and the changes in between are lost; keep "
+		 "binlogs longer than a connector may stay down (binlog_expire_logs_seconds)", c->name);
 	switch (v) {
 	case FX_BINLOG_FILE_PURGED:
 		return fx_checks_add(out, FX_CHECK_ERROR, "mysql.binlog_position", scope, b->file,

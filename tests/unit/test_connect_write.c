@@ -95,6 +95,20 @@ static const struct {
 	{ "delete: still there past the budget: spent", DELETE, 4, 1, READ, 0, NULL, 0, R_PRESENT, 59000, S_SPENT, 0, 1, 1 },
 	{ "a check before the first write that finds nothing: send now", UPDATE, 0, 0, READ, 0, NULL, 0, R_DIFF, 0, S_SEND, 0, 0, 0 },
 	{ "a check before the first write that finds it in effect: noop", UPDATE, 0, 0, READ, 0, NULL, 0, R_MATCH, 0, S_DONE, 1, 0, 0 },
+	/* the operator's writes (restart, offsets) */
+	{ "stop 202", FX_CONNECT_WRITE_STOP, 1, 0, ANSWER, 202, NULL, 0, 0, 0, S_DONE, 0, 0, 0 },
+	{ "stop: no answer: read the state", FX_CONNECT_WRITE_STOP, 1, 0, NO_ANSWER, 0, NULL, 0, 0, 0, S_READ, 0, 1, 0 },
+	{ "stop: STOPPED after a timeout: done", FX_CONNECT_WRITE_STOP, 1, 1, READ, 0, NULL, 0, R_MATCH, 0, S_DONE, 0, 1, 0 },
+	{ "stop: still RUNNING after a timeout: send again", FX_CONNECT_WRITE_STOP, 1, 1, READ, 0, NULL, 0, R_DIFF, 0, S_WAIT, 0, 1, 1 },
+	{ "stop: Connect's 404 is an error", FX_CONNECT_WRITE_STOP, 1, 0, ANSWER, 404, NOT_FOUND, 1, 0, 0, S_FAIL, 0, 0, 0 },
+	{ "resume 202", FX_CONNECT_WRITE_RESUME, 1, 0, ANSWER, 202, NULL, 0, 0, 0, S_DONE, 0, 0, 0 },
+	{ "resume: rebalance: wait", FX_CONNECT_WRITE_RESUME, 1, 0, ANSWER, 409, REBALANCE, 0, 0, 0, S_WAIT, 0, 0, 0 },
+	{ "restart 202", FX_CONNECT_WRITE_RESTART_FAILED, 1, 0, ANSWER, 202, NULL, 0, 0, 0, S_DONE, 0, 0, 0 },
+	{ "restart: no answer, nothing tells: send again", FX_CONNECT_WRITE_RESTART, 1, 1, READ, 0, NULL, 0, R_PRESENT, 0, S_WAIT, 0, 1, 1 },
+	{ "offsets delete 200", FX_CONNECT_WRITE_OFFSETS_DELETE, 1, 0, ANSWER, 200, NULL, 0, 0, 0, S_DONE, 0, 0, 0 },
+	{ "offsets delete: not STOPPED (400): give up", FX_CONNECT_WRITE_OFFSETS_DELETE, 1, 0, ANSWER, 400,
+	  "Connectors must be in the STOPPED state before their offsets can be modified", 0, 0, 0, S_FAIL, 0, 0, 0 },
+	{ "offsets delete: none left after a timeout: done", FX_CONNECT_WRITE_OFFSETS_DELETE, 1, 1, READ, 0, NULL, 0, R_MATCH, 0, S_DONE, 0, 1, 0 },
 };
 
 Test(connect_write, step_table)
