@@ -232,7 +232,7 @@ static int cmd_restart_run(const struct fx_cmd *self, int argc, char **argv, str
 {
 	struct fx_manifest m = FX_MANIFEST_INIT;
 	struct fx_connect_clients clients = FX_CONNECT_CLIENTS_INIT;
-	struct fx_connect_settings cs = FX_CONNECT_SETTINGS_INIT;
+	struct fx_net net;
 	struct fx_checks warnings = FX_CHECKS_INIT;
 	struct fx_restart_plan plan = FX_RESTART_PLAN_INIT;
 	struct fx_observed_cluster *cl = NULL;
@@ -250,11 +250,8 @@ static int cmd_restart_run(const struct fx_cmd *self, int argc, char **argv, str
 	if (ret)
 		return ret;
 	fx_cli_catch_signals();
-	cs.timeout_s = opts->timeout_s;
-	cs.interrupt = &fx_interrupted;
-	cs.log = fx_cli_log;
-	cs.log_ctx = opts;
-	if (fx_connect_clients_from_manifest(&clients, &m, &cs, &warnings, &err) < 0) {
+	fx_cmd_net(opts, &net);
+	if (fx_connect_clients_from_manifest(&clients, &m, &net, &warnings, &err) < 0) {
 		ret = fx_cmd_fail(&err);
 		goto cleanup;
 	}
@@ -289,10 +286,7 @@ static int cmd_restart_run(const struct fx_cmd *self, int argc, char **argv, str
 	if (plan.mode == FX_RESTART_TASKS) {
 		struct fx_mysql_inspect_opts mo = FX_MYSQL_INSPECT_OPTS_INIT;
 
-		mo.timeout_s = opts->timeout_s;
-		mo.interrupt = &fx_interrupted;
-		mo.log = fx_cli_log;
-		mo.log_ctx = opts;
+		mo.net = &net;
 		res = calloc(m.n_mysql ? m.n_mysql : 1, sizeof(*res));
 		if (!res || fx_desired_build(&m, NULL, &d, &err) < 0 ||
 		    fx_mysql_inspect(&m, &mo, res, NULL, &db_checks, &err) < 0) {
