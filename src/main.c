@@ -20,6 +20,7 @@ extern const struct fx_cmd fx_cmd_status;
 extern const struct fx_cmd fx_cmd_apply;
 extern const struct fx_cmd fx_cmd_restart;
 extern const struct fx_cmd fx_cmd_tail;
+extern const struct fx_cmd fx_cmd_snapshot;
 extern const struct fx_cmd fx_cmd_completion;
 
 /* The command table: a new command is one file and one row here. */
@@ -32,6 +33,7 @@ static const struct fx_cmd *const commands[] = {
 	&fx_cmd_status,
 	&fx_cmd_apply,
 	&fx_cmd_restart,
+	&fx_cmd_snapshot,
 	&fx_cmd_tail,
 	&fx_cmd_version,
 	&fx_cmd_completion,

@@ -44,7 +44,7 @@ char *fx_snapshot_signal_id(const struct fx_snap_request *r)
 	fx_buf_addf(&b, "%c%s%c%s", 0, r->where ? r->where : "", 0, r->token ? r->token : "");
 	if (fx_buf_ok(&b)) {
 		fx_sha256_hex(fx_buf_str(&b), b.len, hex);
-		id = fx_asprintf("fluxa-%.24s", hex);
+		id = fx_asprintf("fluxa-%.24s", hex + (strncmp(hex, "sha256:", 7) ? 0 : 7));
 	}
 	fx_buf_release(&b);
 	free(t);
@@ -235,7 +235,8 @@ int fx_snapshot_progress_init(struct fx_snap_progress *p, const char *database,
 	if (!p->tables)
 		return fx_err_set(err, 1, "out of memory");
 	for (i = 0; i < n; i++) {
-		p->tables[i].name = fx_asprintf("%s.%s", database, tables[i]);
+		p->tables[i].name = database ? fx_asprintf("%s.%s", database, tables[i]) :
+					       fx_strdup(tables[i]);
 		p->tables[i].rows = -1;
 		p->n++;
 		if (!p->tables[i].name) {

@@ -129,6 +129,7 @@ struct fx_snap_progress {
 
 #define FX_SNAP_PROGRESS_INIT { NULL, 0, 0, 0, 0 }
 
+/* database NULL: tables are "db.table" already. */
 int fx_snapshot_progress_init(struct fx_snap_progress *p, const char *database,
 			      const char *const *tables, size_t n, struct fx_err *err);
 void fx_snapshot_progress_release(struct fx_snap_progress *p);

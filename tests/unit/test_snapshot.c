@@ -65,6 +65,7 @@ Test(snapshot, signal_id_is_deterministic_and_sensitive)
 	cr_assert_not_null(b);
 	cr_assert_eq(strlen(b), strlen("fluxa-") + 24);
 	cr_assert(strncmp(b, "fluxa-", 6) == 0);
+	cr_assert_eq(strspn(b + 6, "0123456789abcdef"), 24, "%s", b);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *id = fx_snapshot_signal_id(&cases[i].r);
 
