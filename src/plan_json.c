@@ -240,6 +240,63 @@ static const char *fp_of(json_t *fps, const char *url, const char *name)
 	return NULL;
 }
 
+/* What fluxacdc writes: "sha256:" and 64 lowercase hex digits. */
+static int is_sha256(const char *s)
+{
+	size_t i;
+
+	if (!s || strncmp(s, "sha256:", 7))
+		return 0;
+	for (i = 7; i < 7 + 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[i] == '\0';
+}
+
+/* The salt: 32 lowercase hex digits (fx_plan_new_salt). */
+static int is_salt(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 32;
+}
+
+/*
+ * Fingerprints and the salt are read in the form they are written, or not at
+ * all: anything else (other bytes, a longer string cut to fit) would load,
+ * then be written as a file this reader refuses.
+ */
+static int plan_read_fingerprint(json_t *fp, struct fx_plan *p, struct fx_err *err)
+{
+	static const char *const keys[] = { "desired", "observed" };
+	json_t *fps = json_object_get(fp, "connectors"), *v;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		s = json_string_value(json_object_get(fp, keys[i]));
+		if (!is_sha256(s))
+			return fx_err_set(err, 65, "fingerprint.%s is not sha256:<64 hex digits>", keys[i]);
+	}
+	s = json_string_value(json_object_get(fp, "salt"));
+	if (!is_salt(s))
+		return fx_err_set(err, 65, "fingerprint.salt is not 32 hex digits");
+	json_array_foreach(fps, i, v) {
+		json_t *o = json_object_get(v, "observed");
+
+		if (o && !json_is_null(o) && !is_sha256(json_string_value(o)))
+			return fx_err_set(err, 65, "fingerprint.connectors[%zu].observed is not null or "
+					  "sha256:<64 hex digits>", i);
+	}
+	snprintf(p->desired_fp, sizeof(p->desired_fp), "%s", json_string_value(json_object_get(fp, "desired")));
+	snprintf(p->observed_fp, sizeof(p->observed_fp), "%s", json_string_value(json_object_get(fp, "observed")));
+	snprintf(p->salt, sizeof(p->salt), "%s", s);
+	return 0;
+}
+
 static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
 {
 	static const char *const levels[] = { "info", "warning", "error" };
@@ -259,6 +316,8 @@ static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
 	man = json_object_get(root, "manifest");
 	p->manifest_path = get_str(man, "path", &oom);
 	s = json_string_value(json_object_get(man, "sha256"));
+	if (s && *s && !is_sha256(s))
+		return fx_err_set(err, 65, "manifest.sha256 is not sha256:<64 hex digits>");
 	snprintf(p->manifest_sha256, sizeof(p->manifest_sha256), "%s", s ? s : "");
 	p->db_checks_skipped = json_is_true(json_object_get(root, "db_checks_skipped"));
 	fp = json_object_get(root, "fingerprint");
@@ -266,9 +325,8 @@ static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
 	    !json_is_string(json_object_get(fp, "observed")) ||
 	    !json_is_string(json_object_get(fp, "salt")))
 		return fx_err_set(err, 65, "plan has no fingerprint (desired, observed, salt)");
-	snprintf(p->desired_fp, sizeof(p->desired_fp), "%s", json_string_value(json_object_get(fp, "desired")));
-	snprintf(p->observed_fp, sizeof(p->observed_fp), "%s", json_string_value(json_object_get(fp, "observed")));
-	snprintf(p->salt, sizeof(p->salt), "%s", json_string_value(json_object_get(fp, "salt")));
+	if (plan_read_fingerprint(fp, p, err) < 0)
+		return -1;
 	fps = json_object_get(fp, "connectors");
 	if (!json_is_array(fps))
 		fps = NULL;

@@ -137,8 +137,13 @@ static const char *tail_hint(const char *msg)
 		return "the broker does not seem to speak TLS on this port: check security.protocol (PLAINTEXT or SASL_PLAINTEXT?) and the port of the kafka pool's brokers";
 	if (strstr(msg, "SSL") || strstr(msg, "certificate"))
 		return "check ssl.ca.location (and ssl.certificate.location, ssl.key.location) and security.protocol=SSL or SASL_SSL in the kafka pool's config or with -X";
+	/* a broker's SASL listener closes a connection that sends requests
+	 * unauthenticated: Kafka 3.9 right at ApiVersion ("Disconnected while
+	 * requesting ApiVersion"), Kafka 4.1 after it, at the first request
+	 * ("Send failed: Broken pipe", or a reset) */
 	if (strstr(msg, "ApiVersion") || strstr(msg, "security.protocol") ||
-	    strstr(msg, "Disconnected"))
+	    strstr(msg, "Disconnected") || strstr(msg, "Broken pipe") ||
+	    strstr(msg, "reset by peer"))
 		return "the broker may expect TLS or SASL: check security.protocol in the kafka pool's config or with -X";
 	if (strstr(msg, "refused") || strstr(msg, "resolve") || strstr(msg, "not known") ||
 	    strstr(msg, "brokers are down") || strstr(msg, "timed out") || strstr(msg, "Timed out"))

@@ -47,6 +47,38 @@ connect_reset() {
 }
 sql_admin() { "$STACK" sql "$1"; }
 
+# wait_until SECONDS CMD...: runs CMD every 0.2 s until it succeeds; fails
+# after SECONDS.  Tests wait on a condition like this, never a fixed sleep:
+# give a bound generous enough for a busy 2-core machine.
+wait_until() {
+	local bound=$1 deadline
+	shift
+	deadline=$((SECONDS + bound))
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.2
+	done
+}
+
+# fx_port N (N = 0..9): a port for a test's own listener, or one nobody
+# listens on: the stack's MySQL port + 50 + N (13356.. for make demo's stack,
+# 14356.. for make check's, 2k356.. for engineer k's), so that stacks side by
+# side never share one.
+fx_port() { echo $((FLUXACDC_MYSQL_PORT + 50 + $1)); }
+
+# fx_stall_listener PORT: starts a listener on 127.0.0.1:PORT that accepts and
+# never answers (for 120 s), and returns once it listens; its pid in STALL_PID.
+fx_stall_listener() {
+	local ready="$FX_TMP/stall-$1.ready"
+	rm -f "$ready"
+	python3 -c 'import socket,sys,time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); open(sys.argv[2], "w").close()
+c = [s.accept() for _ in range(8)]; time.sleep(120)' "$1" "$ready" &
+	STALL_PID=$!
+	wait_until 30 test -e "$ready" || { fail "stalled listener on port $1 did not start"; return 1; }
+}
+
 finish() {
 	rm -rf "$FX_TMP"
 	printf '%s: %d passed, %d failed\n' "$FX_TEST_NAME" "$FX_PASS" "$FX_FAIL"

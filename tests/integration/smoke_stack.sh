@@ -43,6 +43,8 @@ cleanup() {
 	# best effort: topics of this run only
 	"$STACK" kafka-topics --delete --topic "$TOPIC" >/dev/null 2>&1 || true
 	"$STACK" kafka-topics --delete --topic "$HISTORY" >/dev/null 2>&1 || true
+	[ -n "${seed:-}" ] && "$STACK" sql "DELETE FROM $TABLE WHERE ID = $seed" >/dev/null 2>&1
+	return 0
 }
 
 for tool in curl jq kcat; do
@@ -66,6 +68,12 @@ trap cleanup EXIT
   Balance decimal(12,2) NULL,
   CreatedAt datetime(3) NULL
 ) ENGINE=InnoDB" || { nok "create table $TABLE"; finish; }
+# A row the connector's snapshot reads: its "r" event on the topic says the
+# snapshot has fixed its binlog position, so the changes made after it are
+# streamed ("RUNNING" comes before the snapshot starts: changes made then may
+# be read by the snapshot or missed altogether).
+seed=$("$STACK" sql -N "INSERT INTO $TABLE (Name) VALUES ('seed-$RUNID'); SELECT LAST_INSERT_ID();") || seed=
+[[ "$seed" =~ ^[0-9]+$ ]] || { nok "insert seed row (got '$seed')"; finish; }
 
 # -- register the connector
 config=$(jq -n --arg name "$NAME" --arg prefix "$PREFIX" --arg sid "$SERVER_ID" \
@@ -119,6 +127,19 @@ if [ "$state" = RUNNING,RUNNING ]; then ok "connector and task RUNNING"; else
 	jq -r '.tasks[]?.trace // empty' <<<"$status" | head -20
 	finish
 fi
+
+# -- wait until the snapshot has read the seed row
+snapshot_read() {
+	kcat -b "$FLUXACDC_BROKERS" -C -t "$TOPIC" -o beginning -e -J -q -m 5 2>/dev/null |
+		jq -s -e --argjson id "$seed" 'any(.[]; (.key // "null" | fromjson | .ID) == $id and
+			(.payload // "null" | fromjson | .op) == "r")' >/dev/null 2>&1
+}
+deadline=$((SECONDS + WAIT))
+until snapshot_read; do
+	[ $SECONDS -lt $deadline ] || { nok "snapshot read the seed row within ${WAIT}s"; finish; }
+	sleep 0.5
+done
+ok "snapshot read the seed row"
 
 # -- change a row
 marker="smoke-$RUNID"

@@ -105,7 +105,7 @@ read_fault() { # read_fault LABEL URL EXPECTED_MESSAGE
 }
 
 stop_srv
-read_fault "closed" "http://127.0.0.1:18097" "Couldn't connect to server"
+read_fault "closed" "http://127.0.0.1:$(fx_port 7)" "Couldn't connect to server"
 start_srv stall
 read_fault "stalled" "$SRV_URL" "no answer within $TO s (--timeout)"
 start_srv "slow:$((TO + 3))"

@@ -88,17 +88,15 @@ assert_not_contains "(d) unmanaged never mentioned (text)" "$FX_TMP/d2.out" plan
 assert_contains "(d) -v logs the one list request" "$FX_TMP/d2.err" "expand=info"
 
 # (g) Connect unreachable (closed port) and stalled (accepts, never answers): errors within --timeout
-write_manifest "" "http://127.0.0.1:18099"
+write_manifest "" "http://127.0.0.1:$(fx_port 9)"
 start=$(date +%s%N)
 run_fx "$FX_TMP/g" plan -f "$M" --skip-db-checks --timeout 2 --format json
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 assert_eq "(g) closed port: exit 1" 1 "$RC"
 assert_eq "(g) connect.reachable error" error "$(jq -r '.checks[]|select(.id=="connect.reachable").level' "$FX_TMP/g.out")"
 [ "$ms" -lt 3000 ] && ok "(g) closed port answered in ${ms} ms" || fail "(g) closed port took ${ms} ms"
-python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1); s.bind(("127.0.0.1",18098)); s.listen(8); c=[s.accept() for _ in range(8)]; time.sleep(60)' &
-STALL_PID=$!
-sleep 0.3
-write_manifest "" "http://127.0.0.1:18098"
+fx_stall_listener "$(fx_port 8)"
+write_manifest "" "http://127.0.0.1:$(fx_port 8)"
 start=$(date +%s%N)
 run_fx "$FX_TMP/g2" plan -f "$M" --skip-db-checks --timeout 2 --format json
 ms=$(( ($(date +%s%N) - start) / 1000000 ))

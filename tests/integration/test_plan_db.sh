@@ -99,12 +99,10 @@ if grep -qF -- "$SENT" "$FX_TMP/w.out" "$FX_TMP/w.err"; then fail "(w) password 
 export DBTEST_PW="$FLUXACDC_MYSQL_PASSWORD"
 
 # unreachable: a closed port and a stalled one, each next to a good pool, within --timeout
-python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1); s.bind(("127.0.0.1",23391)); s.listen(8); c=[s.accept() for _ in range(8)]; time.sleep(60)' &
-STALL_PID=$!
-sleep 0.3
+fx_stall_listener "$(fx_port 1)"
 manifest "$(pool good "$FLUXACDC_MYSQL_USER")
-$(pool closed "$FLUXACDC_MYSQL_USER" 127.0.0.1:23399)
-$(pool stalled "$FLUXACDC_MYSQL_USER" 127.0.0.1:23391)" "  UserEntity: {debezium: true, mysql: good}
+$(pool closed "$FLUXACDC_MYSQL_USER" 127.0.0.1:$(fx_port 9))
+$(pool stalled "$FLUXACDC_MYSQL_USER" 127.0.0.1:$(fx_port 1))" "  UserEntity: {debezium: true, mysql: good}
   A: {debezium: true, mysql: closed, table: UserEntity}
   B: {debezium: true, mysql: stalled, table: UserEntity}"
 start=$(date +%s%N)
@@ -145,7 +143,7 @@ plan "$FX_TMP/s"
 assert_eq "(s) unix socket: flavor detected" mysql.flavor "$(jq -r '.checks[]|select(.scope=="mysql:sock").id' "$FX_TMP/s.out")"
 
 # --skip-db-checks: no database contacted, no mysql.* check
-manifest "$(pool closed "$FLUXACDC_MYSQL_USER" 127.0.0.1:23399)" "  UserEntity: {debezium: true, mysql: closed}"
+manifest "$(pool closed "$FLUXACDC_MYSQL_USER" 127.0.0.1:$(fx_port 9))" "  UserEntity: {debezium: true, mysql: closed}"
 plan "$FX_TMP/k" --skip-db-checks
 assert_eq "(k) --skip-db-checks: no mysql check" 0 "$(count "$FX_TMP/k.out" '.id|startswith("mysql.")')"
 assert_eq "(k) marked as skipped" true "$(jq '.db_checks_skipped' "$FX_TMP/k.out")"
