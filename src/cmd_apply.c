@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "apply.h"
+#include "apply_gate.h"
 #include "cmd_common.h"
 #include "diff.h"
 #include "plan_json.h"
@@ -194,29 +195,8 @@ static void apply_json_out(const struct fx_apply_results *r, const struct fx_pla
 	}
 }
 
-/*
- * A connector the manifest wants, left unchanged by this apply, that is FAILED
- * live: apply never restarts it, so it must not report success.  Says so;
- * returns FX_EXIT_FAILURE when there is one, else 0.
- */
-static int apply_failed_unchanged(const struct fx_plan *p)
-{
-	size_t i;
-	int ret = 0;
-
-	for (i = 0; i < p->n_unchanged; i++) {
-		if (!p->unchanged[i].failed)
-			continue;
-		fx_errorf("apply: %s on %s is FAILED and unchanged by this apply: see 'fluxacdc status' for the trace, then restart it (POST %s/connectors/%s/restart?includeTasks=true&onlyFailed=true)",
-			  p->unchanged[i].connector, p->unchanged[i].connect_url,
-			  p->unchanged[i].connect_url, p->unchanged[i].connector);
-		ret = FX_EXIT_FAILURE;
-	}
-	return ret;
-}
-
-/* Asks for "yes" on the terminal; 1 approved, 0 not, -1 interrupted. */
-static int apply_confirm(size_t n_changes)
+/* Asks for "yes" on the terminal. */
+static enum fx_apply_approval apply_confirm(size_t n_changes)
 {
 	char line[64];
 
@@ -228,10 +208,82 @@ static int apply_confirm(size_t n_changes)
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin)) {
 		fputc('\n', stderr);
-		return fx_interrupted ? -1 : 0;
+		return fx_interrupted ? FX_APPLY_ASK_INTERRUPTED : FX_APPLY_DECLINED;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
-	return !strcmp(line, "yes");
+	return strcmp(line, "yes") ? FX_APPLY_DECLINED : FX_APPLY_APPROVED;
+}
+
+/* What one apply reports from. */
+struct apply_run {
+	const struct fx_opts *opts;
+	const struct fx_plan *plan;
+	const struct fx_render_plan_opts *rend;
+	int json;
+};
+
+/* Prints the messages of says on stderr. */
+static void apply_said(const struct fx_buf *says)
+{
+	const char *s;
+
+	for (s = fx_apply_said(says, NULL); s; s = fx_apply_said(says, s))
+		fx_errorf("%s", s);
+}
+
+/* The one place a stop is reported: stderr, then the JSON or the closing line. */
+static int apply_report_stop(const struct apply_run *r, const struct fx_apply_stop *stop)
+{
+	if (stop->plan_to_stderr)
+		fx_render_plan_text(stderr, r->plan, r->rend);
+	apply_said(&stop->says);
+	if (r->json)
+		apply_json_out(NULL, r->plan, stop->status, stop->code, stop->why);
+	else if (stop->text && !r->opts->quiet)
+		fputs(stop->text, stdout);
+	return stop->code;
+}
+
+/* After the writes: the results, the verdict on stderr, the exit status. */
+static int apply_report_results(const struct apply_run *r, const struct fx_apply_results *res)
+{
+	struct fx_buf b = FX_BUF_INIT, failed = FX_BUF_INIT;
+	int code = fx_apply_exit_code(res);
+
+	if (r->json) {
+		apply_json_out(res, r->plan, code == 0 ? "applied" : code == FX_EXIT_PARTIAL ? "partial" :
+			       code == FX_EXIT_INTERRUPTED ? "interrupted" : "failed", code, NULL);
+	} else {
+		apply_print_results(res, r->rend->color);
+		printf("\nApply %s: %zu applied, %zu unchanged, %zu failed, %zu not attempted.\n",
+		       code == 0 ? "complete" : code == FX_EXIT_INTERRUPTED ? "interrupted" :
+		       code == FX_EXIT_PARTIAL ? "partly done" : "failed",
+		       fx_apply_count(res, FX_APPLY_APPLIED), fx_apply_count(res, FX_APPLY_UNCHANGED),
+		       fx_apply_count(res, FX_APPLY_FAILED) + fx_apply_count(res, FX_APPLY_INTERRUPTED),
+		       fx_apply_count(res, FX_APPLY_SKIPPED));
+	}
+	if (code) {
+		fflush(stdout); /* the results first, then the verdict */
+		fx_buf_adds(&b, "applied: ");
+		apply_names(&b, res, FX_APPLY_APPLIED);
+		fx_buf_adds(&b, "; failed: ");
+		apply_names(&b, res, FX_APPLY_FAILED);
+		if (fx_apply_count(res, FX_APPLY_INTERRUPTED)) {
+			fx_buf_adds(&b, "; interrupted: ");
+			apply_names(&b, res, FX_APPLY_INTERRUPTED);
+		}
+		fx_buf_adds(&b, "; not attempted: ");
+		apply_names(&b, res, FX_APPLY_SKIPPED);
+		fx_errorf("apply %s (exit %d): %s", code == FX_EXIT_INTERRUPTED ? "interrupted" :
+			  code == FX_EXIT_PARTIAL ? "partly done" : "failed", code, fx_buf_str(&b));
+	}
+	/* green only when everything wanted runs: an untouched FAILED connector too */
+	if (fx_apply_failed_unchanged(r->plan, &failed) && !code)
+		code = FX_EXIT_FAILURE;
+	apply_said(&failed);
+	fx_buf_release(&failed);
+	fx_buf_release(&b);
+	return code;
 }
 
 static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
@@ -248,13 +300,16 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	struct apply_args a = {
 		.wait_s = 120, .retry_budget_s = FX_NET_RETRY_BUDGET_S,
 	};
-	struct apply_progress pr = { opts, 0, 0 };
+	struct apply_progress pr = { .opts = opts };
+	struct apply_run run = { .opts = opts, .plan = &p, .rend = &rend };
+	struct fx_apply_gate_in gate = { .plan = &p };
+	struct fx_apply_stop stop = FX_APPLY_STOP_INIT;
 	struct fx_opts mopts = *opts;
-	struct fx_buf b = FX_BUF_INIT;
 	struct fx_err err = FX_ERR_INIT;
-	const char *format, *file = NULL;
+	enum fx_apply_gate_step step;
+	const char *format, *file;
 	size_t i;
-	int first, ret, json, code;
+	int first, ret;
 
 	if (fx_cli_parse(argc, argv, self, apply_opt, &a, opts, &first, &err) < 0 ||
 	    fx_cli_format(opts, formats, "text", &format, &err) < 0)
@@ -263,10 +318,9 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 		fx_err_set(&err, FX_EXIT_USAGE, "apply: unexpected argument '%s'", argv[first + 1]);
 		return fx_cmd_fail(&err);
 	}
-	if (first < argc)
-		file = argv[first];
-	json = !strcmp(format, "json");
-	mopts = *opts;
+	file = first < argc ? argv[first] : NULL;
+	mopts = *opts; /* with the global options given after the command */
+	run.json = !strcmp(format, "json");
 	if (file) {
 		if (fx_cmd_read_plan(file, &saved, &err) < 0) {
 			ret = fx_cmd_fail(&err);
@@ -295,79 +349,26 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	}
 	rend.color = fx_cli_use_color(opts, stdout);
 	rend.verbose = opts->verbose;
-	if (!json) {
+	if (!run.json) {
 		if (file)
 			fx_render_plan_summary(stdout, &p, &rend);
 		else
 			fx_render_plan_text(stdout, &p, &rend);
 	}
-	if (!fx_plan_applyable(&p)) {
-		if (file)
-			fx_render_plan_text(stderr, &p, &rend);
-		fx_errorf("apply: the plan has %zu check error%s: nothing applied",
-			  fx_checks_count(&p.checks, FX_CHECK_ERROR),
-			  fx_checks_count(&p.checks, FX_CHECK_ERROR) == 1 ? "" : "s");
-		ret = FX_EXIT_FAILURE;
-		if (json)
-			apply_json_out(NULL, &p, "blocked", ret, "check errors block apply");
-		goto cleanup;
-	}
-	if (file) {
-		fx_buf_reset(&b);
-		if (fx_diff_drift(&saved, &p, &b)) {
-			const char *s = fx_buf_str(&b);
-
-			while (*s) {
-				size_t n = strcspn(s, "\n");
-
-				fx_errorf("%s: stale plan: %.*s", file, (int)n, s);
-				s += n + (s[n] == '\n');
-			}
-			fx_errorf("%s: nothing applied; run plan again", file);
-			ret = FX_EXIT_STALE;
-			if (json)
-				apply_json_out(NULL, &p, "stale", ret, "the plan file is stale");
-			goto cleanup;
-		}
-	}
-	if (!p.n_changes) {
-		ret = apply_failed_unchanged(&p);
-		if (!json && !opts->quiet)
-			printf(ret ? "\nApply: nothing to change, but a connector the manifest wants is FAILED.\n" :
-			       "\nApply complete: nothing to do.\n");
-		if (json)
-			apply_json_out(NULL, &p, ret ? "failed" : "no-changes", ret,
-				       ret ? "a connector the manifest wants is FAILED" : NULL);
-		goto cleanup;
-	}
-	if (fx_plan_count(&p, FX_ACTION_DELETE) && !a.allow_destroy) {
-		fx_errorf("apply: the plan deletes %zu connector%s: rerun with --allow-destroy to allow it; nothing applied",
-			  fx_plan_count(&p, FX_ACTION_DELETE),
-			  fx_plan_count(&p, FX_ACTION_DELETE) == 1 ? "" : "s");
-		ret = FX_EXIT_REFUSED;
-		if (json)
-			apply_json_out(NULL, &p, "refused", ret, "deletes need --allow-destroy");
-		goto cleanup;
-	}
-	if (!file && !a.auto_approve) {
-		int ok;
-
-		if (!isatty(STDIN_FILENO)) {
-			fx_errorf("apply: no terminal to ask for approval: rerun with --auto-approve, or apply a plan file (plan --out FILE); nothing applied");
-			ret = FX_EXIT_REFUSED;
-			if (json)
-				apply_json_out(NULL, &p, "refused", ret, "no approval");
-			goto cleanup;
-		}
+	gate.saved = file ? &saved : NULL;
+	gate.file = file;
+	gate.allow_destroy = a.allow_destroy;
+	gate.auto_approve = a.auto_approve;
+	gate.can_ask = isatty(STDIN_FILENO);
+	step = fx_apply_gate(&gate, &stop);
+	if (step == FX_APPLY_ASK) {
 		fflush(stdout);
-		ok = apply_confirm(p.n_changes);
-		if (ok <= 0) {
-			fx_errorf("apply: %s; nothing applied", ok < 0 ? "interrupted" : "not approved");
-			ret = ok < 0 ? FX_EXIT_INTERRUPTED : FX_EXIT_REFUSED;
-			if (json)
-				apply_json_out(NULL, &p, "refused", ret, "not approved");
-			goto cleanup;
-		}
+		gate.approval = apply_confirm(p.n_changes);
+		step = fx_apply_gate(&gate, &stop);
+	}
+	if (step == FX_APPLY_STOP) {
+		ret = apply_report_stop(&run, &stop);
+		goto cleanup;
 	}
 	fflush(stdout);
 	ao.allow_destroy = a.allow_destroy;
@@ -376,55 +377,24 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	ao.progress = apply_progress_cb;
 	ao.ctx = &pr;
 	if (fx_apply_run(&p, &clients, &ao, &res, &err) < 0) {
-		ret = fx_cmd_fail(&err);
-		if (json)
-			apply_json_out(NULL, &p, err.code == FX_EXIT_REFUSED ? "refused" : "failed", ret,
-				       err.msg);
+		fx_apply_say(&stop.says, "%s", err.msg[0] ? err.msg : "failed");
+		stop.code = err.code ? err.code : FX_EXIT_FAILURE;
+		stop.status = err.code == FX_EXIT_REFUSED ? "refused" : "failed";
+		stop.why = err.msg;
+		ret = apply_report_stop(&run, &stop);
 		goto cleanup;
 	}
-	code = fx_apply_exit_code(&res);
-	ret = code;
-	if (json) {
-		apply_json_out(&res, &p, code == 0 ? "applied" : code == FX_EXIT_PARTIAL ? "partial" :
-			       code == FX_EXIT_INTERRUPTED ? "interrupted" : "failed", code, NULL);
-	} else {
-		apply_print_results(&res, rend.color);
-		printf("\nApply %s: %zu applied, %zu unchanged, %zu failed, %zu not attempted.\n",
-		       code == 0 ? "complete" : code == FX_EXIT_INTERRUPTED ? "interrupted" :
-		       code == FX_EXIT_PARTIAL ? "partly done" : "failed",
-		       fx_apply_count(&res, FX_APPLY_APPLIED), fx_apply_count(&res, FX_APPLY_UNCHANGED),
-		       fx_apply_count(&res, FX_APPLY_FAILED) + fx_apply_count(&res, FX_APPLY_INTERRUPTED),
-		       fx_apply_count(&res, FX_APPLY_SKIPPED));
-	}
-	if (code) {
-		fflush(stdout); /* the results first, then the verdict */
-		fx_buf_reset(&b);
-		fx_buf_adds(&b, "applied: ");
-		apply_names(&b, &res, FX_APPLY_APPLIED);
-		fx_buf_adds(&b, "; failed: ");
-		apply_names(&b, &res, FX_APPLY_FAILED);
-		if (fx_apply_count(&res, FX_APPLY_INTERRUPTED)) {
-			fx_buf_adds(&b, "; interrupted: ");
-			apply_names(&b, &res, FX_APPLY_INTERRUPTED);
-		}
-		fx_buf_adds(&b, "; not attempted: ");
-		apply_names(&b, &res, FX_APPLY_SKIPPED);
-		fx_errorf("apply %s (exit %d): %s", code == FX_EXIT_INTERRUPTED ? "interrupted" :
-			  code == FX_EXIT_PARTIAL ? "partly done" : "failed", code, fx_buf_str(&b));
-	}
-	/* green only when everything wanted runs: an untouched FAILED connector too */
-	if (apply_failed_unchanged(&p) && !ret)
-		ret = FX_EXIT_FAILURE;
+	ret = apply_report_results(&run, &res);
 	if (opts->verbose)
 		for (i = 0; i < clients.n; i++)
 			fx_notef(opts, "%lu requests to %s", fx_connect_client_requests(clients.items[i]),
 				 fx_connect_client_url(clients.items[i]));
 cleanup:
+	fx_apply_stop_release(&stop);
 	fx_apply_results_release(&res);
 	fx_connect_clients_release(&clients);
 	fx_plan_release(&p);
 	fx_plan_release(&saved);
-	fx_buf_release(&b);
 	fx_manifest_release(&m);
 	return ret;
 }
