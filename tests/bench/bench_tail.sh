@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Benchmark of `fluxacdc tail` (not a test: it prints figures, never fails a
-# build).  Fills a topic of several partitions on the local broker with N
-# realistic schemaless Debezium events of ~400 bytes (creates, updates,
-# deletes and tombstones of a FluxaORM-like table), then reads it all back
-# with -e from the beginning, beside what people do today: kcat raw bytes,
-# kcat -J, and kcat piped to jq -c.  Prints events/s and peak RSS for each.
+# build).  For each event size, fills a topic of several partitions on the
+# local broker with N realistic schemaless Debezium events, then reads it all
+# back with -e from the beginning, beside what people do today: kcat raw
+# bytes, kcat -J, and kcat piped to jq -c.  Prints events/s, wall and CPU
+# seconds (median), peak RSS, and the ratios to kcat|jq and to kcat raw.
+#
+#   420 bytes: creates, updates, deletes and tombstones of a FluxaORM-like
+#       table with decimal.handling.mode=string (nothing to decode).
+#   670 bytes: creates and updates of a table with a column of each type
+#       Debezium encodes (precise DECIMAL, DATETIME(3), DATE, TIMESTAMP(6),
+#       ENUM, JSON), as SPEC v2's default connector config sends them; the
+#       table exists in the stack's database, so tail reads its column types
+#       and decodes every value (a --raw row shows the same without).
 #
 #   BENCH_EVENTS (500000)  BENCH_PARTITIONS (4)  BENCH_RUNS (3)
-#   BENCH_QUICK=1: 50000 events, 1 run
+#   BENCH_SIZES ("420 670")  BENCH_QUICK=1: 50000 events, 1 run
 # Run through tests/bench/run.sh (make bench), or alone with the stack up.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,12 +25,19 @@ FLUXACDC=${FLUXACDC:-$root/fluxacdc}
 N=${BENCH_EVENTS:-500000}
 PARTS=${BENCH_PARTITIONS:-4}
 RUNS=${BENCH_RUNS:-3}
+SIZES=${BENCH_SIZES:-420 670}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then N=50000 RUNS=1; fi
 B=$FLUXACDC_BROKERS
-TOPIC=tailtest_bench_$$
+DB=${FLUXACDC_MYSQL_DATABASE:-fluxa}
+TABLE=bench_typed_$$
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench_tail.XXXXXX")
+topics=()
 cleanup() {
-	"$stack" kafka-topics --delete --topic "$TOPIC" >/dev/null 2>&1 || true
+	local t
+	for t in "${topics[@]}"; do
+		"$stack" kafka-topics --delete --topic "$t" >/dev/null 2>&1 || true
+	done
+	"$stack" sql "DROP TABLE IF EXISTS $TABLE" >/dev/null 2>&1 || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -30,18 +45,28 @@ trap cleanup EXIT
 for tool in kcat jq python3; do
 	command -v $tool >/dev/null || { echo "bench_tail: $tool is missing"; exit 1; }
 done
-"$stack" kafka-topics --create --topic "$TOPIC" --partitions "$PARTS" --replication-factor 1 \
-	>/dev/null || { echo "bench_tail: cannot create $TOPIC"; exit 1; }
 
 # N records as "key<TAB>value" lines; kcat -Z turns an empty value into a tombstone.
-python3 - "$N" >"$tmp/records.tsv" <<'PY'
-import json, random, sys
-n = int(sys.argv[1])
+gen() { # SIZE
+	python3 - "$N" "$1" <<'PY'
+import base64, json, random, sys
+n, size = int(sys.argv[1]), sys.argv[2]
 rnd = random.Random(42)
 names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"]
-def row(i, v):
+def dec(unscaled):  # precise DECIMAL: big-endian two's complement, minimal
+    nb = max(1, (unscaled.bit_length() + 8) // 8)
+    return base64.b64encode(unscaled.to_bytes(nb, "big", signed=True)).decode()
+def row420(i, v):
     return {"ID": i, "Name": names[i % 8] + str(i), "Balance": "%d.%02d" % (v, i % 100),
             "Active": i % 2, "CreatedAt": 1795514400000 + i}
+def row670(i, v):
+    return {"ID": i, "Name": names[i % 8] + str(i), "Email": names[i % 8][0] + "@ex.com",
+            "Balance": dec(v * 100 + i % 100), "Active": i % 2,
+            "CreatedAt": 1795514400000 + i, "Birthday": 7000 + i % 9000,
+            "UpdatedAt": "2026-11-30T10:%02d:%02d.%06dZ" % (i % 60, v % 60, i),
+            "Status": ["new", "paid", "shipped"][v % 3],
+            "Meta": json.dumps({"plan": "pro", "n": v}, separators=(",", ":"))}
+row = row420 if size == "420" else row670
 src = {"version": "3.2.0.Final", "connector": "mariadb", "name": "fluxa_default",
        "ts_ms": 0, "snapshot": "false", "db": "fluxa", "table": "UserEntity",
        "server_id": 1, "gtid": None, "file": "mariadb-bin.000003", "pos": 0, "row": 0}
@@ -55,7 +80,7 @@ while k < n:
     src["pos"] = 4 + k * 400
     if r < 0.7:
         ev = {"before": row(i, 10), "after": row(i, 11), "op": "u"}
-    elif r < 0.9:
+    elif r < 0.9 or size != "420":
         ev = {"before": None, "after": row(i, 10), "op": "c"}
     else:
         ev = {"before": row(i, 11), "after": None, "op": "d"}
@@ -68,40 +93,69 @@ while k < n:
         out.write(key + "\t\n")
         k += 1
 PY
-size=$(wc -c <"$tmp/records.tsv")
-kcat -P -b "$B" -t "$TOPIC" -K $'\t' -Z -X linger.ms=20 -X batch.num.messages=10000 \
-	<"$tmp/records.tsv" || { echo "bench_tail: producing failed"; exit 1; }
+}
+
+"$stack" sql "CREATE TABLE $TABLE (ID bigint unsigned NOT NULL PRIMARY KEY, Name varchar(100),
+  Email varchar(200), Balance decimal(12,2), Active tinyint(1), CreatedAt datetime(3),
+  Birthday date, UpdatedAt timestamp(6) NULL, Status enum('new','paid','shipped'), Meta json)" ||
+	{ echo "bench_tail: cannot create table $TABLE"; exit 1; }
 
 cat >"$tmp/fluxacdc.yaml" <<YAML
 version: 1
 mysql:
-  default: {host: 127.0.0.1, database: fluxa}
+  bench: {dsn: "$FLUXACDC_MYSQL_DSN"}
 kafka:
   default: {brokers: ["$B"], connect_url: "http://127.0.0.1:1"}
-entities: {}
+entities:
+  Bench: {debezium: true, mysql: bench, table: $TABLE}
 YAML
-
-tail_cmd=("$FLUXACDC" -q -f "$tmp/fluxacdc.yaml" tail --topic "$TOPIC" -e --from beginning --format json)
-got=$("${tail_cmd[@]}" | wc -l)
-printf 'bench_tail: %d events (%d MB) in %d partitions; fluxacdc printed %d lines\n' \
-	"$N" $((size / 1000000)) "$PARTS" "$got"
 
 measure() { # NAME CMD: one tab-separated row
 	local name=$1 js
 	shift
 	js=$(python3 "$root/tests/bench/measure.py" -n "$RUNS" --warmup 1 -- "$@")
 	jq -r --arg name "$name" --argjson n "$N" \
-		'"\($name)\t\(($n / (.median_ms / 1000)) | floor)\t\(.median_ms / 1000 * 100 | round / 100)\t\(.rss_kib / 1024 * 10 | round / 10)"' <<<"$js"
+		'"\($name)\t\(($n / (.median_ms / 1000)) | floor)\t\(.median_ms / 1000 * 100 | round / 100)\t\(.cpu_ms / 1000 * 100 | round / 100)\t\(.rss_kib / 1024 * 10 | round / 10)"' <<<"$js"
 }
-rows=$(
-	measure "fluxacdc tail -e --from beginning --format json" "${tail_cmd[@]}"
-	measure "fluxacdc tail -e --from beginning --format pretty" "${tail_cmd[@]:0:${#tail_cmd[@]}-1}" pretty
-	measure "kcat -C -e -o beginning -q (raw bytes)" kcat -C -b "$B" -t "$TOPIC" -e -o beginning -q
-	measure "kcat -C -e -o beginning -q -J" kcat -C -b "$B" -t "$TOPIC" -e -o beginning -q -J
-	measure "kcat -C -e -o beginning -q | jq -c ." bash -c "kcat -C -b '$B' -t '$TOPIC' -e -o beginning -q | jq -c ."
-)
-jq_rate=$(awk -F'\t' '/jq -c/ { print $2 }' <<<"$rows")
-{
-	printf 'command\tevents/s\ts (median of %d)\tpeak RSS MiB\tvs kcat|jq\n' "$RUNS"
-	awk -F'\t' -v base="$jq_rate" '{ printf "%s\t%s\t%s\t%s\t%.1fx\n", $1, $2, $3, $4, $2 / base }' <<<"$rows"
-} | column -t -s $'\t'
+
+for size in $SIZES; do
+	if [ "$size" = 420 ]; then
+		TOPIC=tailtest_bench_$$
+		sel=(--topic "$TOPIC")
+	else
+		TOPIC=fluxa_bench.$DB.$TABLE # the entity's topic: tail knows its table
+		sel=(Bench)
+	fi
+	topics+=("$TOPIC")
+	"$stack" kafka-topics --create --topic "$TOPIC" --partitions "$PARTS" --replication-factor 1 \
+		>/dev/null || { echo "bench_tail: cannot create $TOPIC"; exit 1; }
+	gen "$size" >"$tmp/records.tsv"
+	bytes=$(wc -c <"$tmp/records.tsv")
+	kcat -P -b "$B" -t "$TOPIC" -K $'\t' -Z -X linger.ms=20 -X batch.num.messages=10000 \
+		<"$tmp/records.tsv" || { echo "bench_tail: producing failed"; exit 1; }
+	rm -f "$tmp/records.tsv"
+
+	tail_cmd=("$FLUXACDC" -q -f "$tmp/fluxacdc.yaml" tail "${sel[@]}" -e --from beginning --format json)
+	got=$("${tail_cmd[@]}" | wc -l)
+	printf 'bench_tail: %d events of ~%d bytes (%d MB) in %d partitions; fluxacdc printed %d lines\n' \
+		"$N" $((bytes / N)) $((bytes / 1000000)) "$PARTS" "$got"
+	rows=$(
+		measure "fluxacdc tail -e --from beginning --format json" "${tail_cmd[@]}"
+		measure "fluxacdc tail -e --from beginning --format pretty" "${tail_cmd[@]:0:${#tail_cmd[@]}-1}" pretty
+		if [ "$size" != 420 ] && "$FLUXACDC" tail --help 2>&1 | grep -q -- --raw; then
+			measure "fluxacdc tail -e --from beginning --format json --raw" "${tail_cmd[@]}" --raw
+		fi
+		measure "kcat -C -e -o beginning -q (raw bytes)" kcat -C -b "$B" -t "$TOPIC" -e -o beginning -q
+		measure "kcat -C -e -o beginning -q -J" kcat -C -b "$B" -t "$TOPIC" -e -o beginning -q -J
+		measure "kcat -C -e -o beginning -q | jq -c ." bash -c "kcat -C -b '$B' -t '$TOPIC' -e -o beginning -q | jq -c ."
+	)
+	jq_rate=$(awk -F'\t' '/jq -c/ { print $2 }' <<<"$rows")
+	raw_wall=$(awk -F'\t' '/raw bytes/ { print $3 }' <<<"$rows")
+	{
+		printf 'command (%d-byte events)\tevents/s\twall s\tCPU s\tpeak RSS MiB\tvs kcat|jq\twall vs kcat raw\n' "$size"
+		awk -F'\t' -v base="$jq_rate" -v raw="$raw_wall" \
+			'{ printf "%s\t%s\t%s\t%s\t%s\t%.1fx\t%.2fx\n", $1, $2, $3, $4, $5, $2 / base, $3 / raw }' <<<"$rows"
+	} | column -t -s $'\t'
+	echo "(median of $RUNS runs each)"
+	echo
+done

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """measure.py [-n RUNS] [--warmup N] -- CMD...: runs CMD RUNS times (stdout to
-/dev/null) and prints one JSON line: median/min/max wall ms and peak RSS KiB
+/dev/null) and prints one JSON line: median/min/max wall ms, median CPU ms
+(user + system, the command and the children it waited for) and peak RSS KiB
 (per run, from wait4), plus the exit codes seen."""
 import json
 import os
@@ -15,7 +16,8 @@ def run_once(cmd):
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, ru = os.wait4(p.pid, 0)
     ms = (time.perf_counter() - t0) * 1000.0
-    return ms, ru.ru_maxrss, os.waitstatus_to_exitcode(status)
+    cpu = (ru.ru_utime + ru.ru_stime) * 1000.0
+    return ms, ru.ru_maxrss, os.waitstatus_to_exitcode(status), cpu
 
 
 def main(argv):
@@ -35,6 +37,7 @@ def main(argv):
     rss = [r[1] for r in res]
     print(json.dumps({"runs": runs, "median_ms": round(statistics.median(ms), 2),
                       "min_ms": round(min(ms), 2), "max_ms": round(max(ms), 2),
+                      "cpu_ms": round(statistics.median([r[3] for r in res]), 2),
                       "rss_kib": max(rss), "exit_codes": sorted(set(r[2] for r in res))}))
 
 
