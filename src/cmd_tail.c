@@ -12,7 +12,10 @@
 
 #include "cmd_common.h"
 #include "debezium.h"
+#include "desired.h"
+#include "mysql_inspect.h"
 #include "tail.h"
+#include "typed.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/duration.h"
@@ -21,6 +24,7 @@
 enum {
 	TAIL_TOPIC = 1, TAIL_GROUP, TAIL_COMMIT, TAIL_FROM, TAIL_SINCE, TAIL_LAST, TAIL_EXIT,
 	TAIL_COUNT, TAIL_OP, TAIL_ID, TAIL_TOMBSTONES, TAIL_PROP, TAIL_UNBUFFERED, TAIL_THREADS,
+	TAIL_RAW,
 };
 
 static const struct fx_optdef tail_optdefs[] = {
@@ -46,6 +50,8 @@ static const struct fx_optdef tail_optdefs[] = {
 	  .help = "only the entity with this ID (composite: A=1,B=2)" },
 	{ .id = TAIL_TOMBSTONES, .lname = "tombstones", .has_arg = 1, .argname = "show|hide",
 	  .help = "show (default) or hide tombstones" },
+	{ .id = TAIL_RAW, .lname = "raw",
+	  .help = "values exactly as sent: no decoding of dates, decimals, JSON, BIT" },
 	{ .id = TAIL_PROP, .lname = "property", .sname = 'X', .has_arg = 1, .argname = "PROP=VALUE",
 	  .help = "librdkafka property, after the pool's config (repeatable)" },
 	{ .id = TAIL_UNBUFFERED, .lname = "unbuffered", .sname = 'u',
@@ -68,6 +74,7 @@ struct tail_args {
 	unsigned op_mask;
 	const char *id;
 	int hide_tombstones;
+	int raw;
 	int unbuffered;
 	int threads;
 	size_t topics_alloc, props_alloc;
@@ -131,6 +138,9 @@ static int tail_opt(int id, const char *arg, void *ctx, struct fx_err *err)
 		return 0;
 	case TAIL_UNBUFFERED:
 		a->unbuffered = 1;
+		return 0;
+	case TAIL_RAW:
+		a->raw = 1;
 		return 0;
 	case TAIL_THREADS:
 		if (fx_str_to_u64(arg, 1, 64, &v) < 0)
@@ -220,6 +230,7 @@ static int tail_add(struct tail_plan *p, const char *topic, const char *entity,
 		return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
 	p->topics[p->n_topics].topic = topic;
 	p->topics[p->n_topics].entity = entity;
+	p->topics[p->n_topics].types = NULL;
 	p->n_topics++;
 	return 0;
 }
@@ -345,6 +356,111 @@ static int tail_resolve(const struct fx_manifest *m, const struct tail_args *a, 
 	return 0;
 }
 
+/* The column types read per MySQL pool (index as in the manifest). */
+struct tail_types {
+	struct fx_typed_table **tables;
+	size_t *n;
+	size_t n_pools;
+};
+
+static void tail_types_release(struct tail_types *tt)
+{
+	size_t i;
+
+	for (i = 0; i < tt->n_pools; i++)
+		if (tt->tables)
+			fx_typed_tables_free(tt->tables[i], tt->n[i]);
+	free(tt->tables);
+	free(tt->n);
+	memset(tt, 0, sizeof(*tt));
+}
+
+/* The encodings the pool's connector is configured with (SPEC §3 and the manifest's keys). */
+static void tail_modes(const struct fx_desired *d, const struct fx_mysql_pool *pool,
+		       struct fx_typed_modes *modes)
+{
+	static const char *const keys[] = { "decimal.handling.mode", "time.precision.mode",
+		"bigint.unsigned.handling.mode", "binary.handling.mode" };
+	const struct fx_config *cfg = NULL;
+	const char *v[4] = { NULL, NULL, NULL, NULL };
+	size_t i;
+
+	for (i = 0; d && i < d->n && !cfg; i++)
+		if (d->connectors[i].mysql == pool)
+			cfg = &d->connectors[i].config;
+	for (i = 0; cfg && i < 4; i++)
+		v[i] = fx_config_get(cfg, keys[i]);
+	if (fx_typed_modes_set(modes, v[0], v[1], v[2], v[3]) < 0)
+		fx_warnf("tail: mysql pool '%s': a connector setting fluxacdc does not know (%s=%s, %s=%s, %s=%s): such values are shown as sent",
+			 pool->code, keys[0], v[0] ? v[0] : "precise", keys[1],
+			 v[1] ? v[1] : "adaptive_time_microseconds", keys[2], v[2] ? v[2] : "long");
+}
+
+/*
+ * Values as the database has them (SPEC §5): the column types of every tailed
+ * entity's table, one query per MySQL pool, attached to its topic.  What
+ * cannot be read is said once here; those values are shown as sent.
+ */
+static void tail_types_read(const struct fx_manifest *m, struct tail_plan *p,
+			    const struct fx_opts *opts, struct tail_types *tt)
+{
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	const char **tables = NULL;
+	size_t *topic_of = NULL, i, k;
+	int have_desired;
+
+	tt->tables = fx_calloc(m->n_mysql + 1, sizeof(*tt->tables));
+	tt->n = fx_calloc(m->n_mysql + 1, sizeof(*tt->n));
+	tables = fx_calloc(p->n_topics + 1, sizeof(*tables));
+	topic_of = fx_calloc(p->n_topics + 1, sizeof(*topic_of));
+	if (!tt->tables || !tt->n || !tables || !topic_of) {
+		fx_warnf("tail: out of memory: values are shown as sent");
+		goto cleanup;
+	}
+	tt->n_pools = m->n_mysql;
+	have_desired = fx_desired_build(m, NULL, &d, &err) == 0;
+	for (i = 0; i < m->n_mysql; i++) {
+		const struct fx_mysql_pool *pool = &m->mysql[i];
+		struct fx_typed_modes modes = FX_TYPED_MODES_INIT;
+		size_t n = 0;
+
+		for (k = 0; k < p->n_topics; k++) {
+			const struct fx_entity *e = p->topics[k].entity ?
+				fx_manifest_entity(m, p->topics[k].entity) : NULL;
+
+			if (e && e->kafka_pool && e->mysql_pool && !strcmp(e->mysql_pool, pool->code)) {
+				tables[n] = e->table;
+				topic_of[n++] = k;
+			}
+		}
+		if (!n)
+			continue;
+		tail_modes(have_desired ? &d : NULL, pool, &modes);
+		err = (struct fx_err)FX_ERR_INIT;
+		if (fx_mysql_column_types(pool, tables, n, &modes, opts->timeout_s, &tt->tables[i],
+					  &err) < 0) {
+			fx_warnf("tail: cannot read the column types of mysql pool '%s': %s\n"
+				 "hint: its tables' values are shown as sent (events with a schema are still decoded); --raw always shows them as sent",
+				 pool->code, err.msg);
+			continue;
+		}
+		tt->n[i] = n;
+		for (k = 0; k < n; k++) {
+			if (!tt->tables[i][k].n_cols) {
+				fx_warnf("tail: mysql pool '%s': table '%s' shows no columns (missing, or no privilege on it): its values are shown as sent",
+					 pool->code, tables[k]);
+				continue;
+			}
+			p->topics[topic_of[k]].types = &tt->tables[i][k];
+		}
+	}
+cleanup:
+	fx_desired_release(&d);
+	free(tables);
+	free(topic_of);
+}
+
 static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
 	static const char *const formats[] = { "pretty", "json", NULL };
@@ -357,6 +473,7 @@ static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct
 	struct fx_tail_stats st = FX_TAIL_STATS_INIT;
 	struct fx_tail_prop *props = NULL;
 	struct fx_buf brokers = FX_BUF_INIT;
+	struct tail_types types;
 	char *props_mem = NULL;
 	const char *format;
 	size_t i, n = 0, mem = 0;
@@ -365,6 +482,7 @@ static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct
 	memset(&a, 0, sizeof(a));
 	memset(&plan, 0, sizeof(plan));
 	memset(&o, 0, sizeof(o));
+	memset(&types, 0, sizeof(types));
 	if (fx_cli_parse(argc, argv, self, tail_opt, &a, opts, &first, &err) < 0 ||
 	    fx_cli_format(opts, formats, isatty(fileno(stdout)) ? "pretty" : "json", &format,
 			  &err) < 0 ||
@@ -418,6 +536,7 @@ static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct
 	o.op_mask = a.op_mask;
 	o.id = a.id;
 	o.hide_tombstones = a.hide_tombstones;
+	o.raw = a.raw;
 	o.render.format = strcmp(format, "json") ? FX_EVENT_PRETTY : FX_EVENT_JSON;
 	o.render.color = o.render.format == FX_EVENT_PRETTY && fx_cli_use_color(opts, stdout);
 	o.unbuffered = a.unbuffered;
@@ -433,6 +552,8 @@ static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct
 		ret = fx_cmd_fail(&err);
 		goto cleanup;
 	}
+	if (!a.raw)
+		tail_types_read(&m, &plan, opts, &types);
 	if (a.group)
 		fx_notef(opts, "tail: joining consumer group '%s' (its members rebalance)%s", a.group,
 			 a.commit ? "" : "; offsets are not committed without --commit");
@@ -451,6 +572,7 @@ static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct
 			 " filtered out, %" PRIu64 " not events%s", st.consumed, st.printed,
 			 st.filtered, st.bad, st.interrupted ? " (interrupted)" : "");
 cleanup:
+	tail_types_release(&types);
 	tail_plan_release(&plan);
 	fx_manifest_release(&m);
 	fx_buf_release(&brokers);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "typed.h"
 #include "util/alloc.h"
 
 #define SCAN_MAX_DEPTH 128
@@ -359,6 +360,7 @@ static int obj_iter_next(struct obj_iter *it, struct fx_field *f)
 	}
 	if (s->p >= s->end || *s->p != '"' || scan_string(s, &f->name) < 0)
 		return 0;
+	f->kind = 0;
 	f->name.p++;
 	f->name.n -= 2;
 	scan_ws(s);
@@ -368,6 +370,67 @@ static int obj_iter_next(struct obj_iter *it, struct fx_field *f)
 		return 0;
 	scan_ws(s);
 	return 1;
+}
+
+void fx_json_iter_init(struct fx_json_iter *it, struct fx_span c)
+{
+	struct scan s;
+
+	it->p = it->end = NULL;
+	it->array = 0;
+	if (!c.p || c.n < 2 || (c.p[0] != '{' && c.p[0] != '['))
+		return;
+	scan_init(&s, c.p, c.n - 1); /* without the closing bracket */
+	s.p++;
+	scan_ws(&s);
+	it->p = (const char *)s.p;
+	it->end = (const char *)s.end;
+	it->array = c.p[0] == '[';
+}
+
+int fx_json_iter_next(struct fx_json_iter *it, struct fx_field *f)
+{
+	struct scan s;
+
+	if (!it->p)
+		return 0;
+	scan_init(&s, it->p, (size_t)(it->end - it->p));
+	if (s.p < s.end && *s.p == ',') {
+		s.p++;
+		scan_ws(&s);
+	}
+	if (s.p >= s.end)
+		return 0;
+	f->kind = 0;
+	f->name.p = NULL;
+	f->name.n = 0;
+	if (!it->array) {
+		if (*s.p != '"' || scan_string(&s, &f->name) < 0)
+			return 0;
+		f->name.p++;
+		f->name.n -= 2;
+		scan_ws(&s);
+		if (s.p >= s.end || *s.p != ':')
+			return 0;
+		s.p++;
+		scan_ws(&s);
+	}
+	if (scan_value(&s, &f->value) < 0)
+		return 0;
+	scan_ws(&s);
+	it->p = (const char *)s.p;
+	return 1;
+}
+
+int fx_json_valid(const char *p, size_t n)
+{
+	struct scan s;
+	struct fx_span doc;
+
+	if (!n)
+		return 0;
+	scan_init(&s, p, n);
+	return scan_document(&s, &doc) == 0;
 }
 
 void fx_event_init(struct fx_event *ev)
@@ -381,6 +444,8 @@ void fx_event_release(struct fx_event *ev)
 	free(ev->before.fields);
 	free(ev->after.fields);
 	free(ev->changed);
+	fx_buf_release(&ev->typed);
+	free(ev->fix);
 	fx_event_init(ev);
 }
 
@@ -390,8 +455,15 @@ static void event_reset(struct fx_event *ev)
 	struct fx_row kf = ev->key_fields, b = ev->before, a = ev->after;
 	struct fx_field_change *ch = ev->changed;
 	size_t ch_alloc = ev->changed_alloc;
+	struct fx_buf typed = ev->typed;
+	struct fx_typed_fix *fix = ev->fix;
+	size_t fix_alloc = ev->fix_alloc;
 
 	memset(ev, 0, sizeof(*ev));
+	ev->typed = typed;
+	fx_buf_reset(&ev->typed);
+	ev->fix = fix;
+	ev->fix_alloc = fix_alloc;
 	ev->key_fields.fields = kf.fields;
 	ev->key_fields.alloc = kf.alloc;
 	ev->before.fields = b.fields;
@@ -422,7 +494,7 @@ static int row_fill(struct fx_row *row, struct fx_span obj, struct fx_err *err)
 }
 
 /* The payload of a JsonConverter envelope {"schema":..,"payload":..}, else the value. */
-static struct fx_span unwrap(struct fx_span doc, int *is_envelope)
+static struct fx_span unwrap(struct fx_span doc, int *is_envelope, struct fx_span *schema)
 {
 	struct obj_iter it;
 	struct fx_field f;
@@ -430,19 +502,26 @@ static struct fx_span unwrap(struct fx_span doc, int *is_envelope)
 	int has_schema = 0, others = 0;
 
 	*is_envelope = 0;
+	schema->p = NULL;
+	schema->n = 0;
 	if (doc.p[0] != '{')
 		return doc;
 	obj_iter_init(&it, doc);
 	while (obj_iter_next(&it, &f)) {
-		if (name_is(f.name, "schema"))
+		if (name_is(f.name, "schema")) {
 			has_schema = 1;
+			*schema = f.value;
+		}
 		else if (name_is(f.name, "payload"))
 			payload = f.value;
 		else
 			others = 1;
 	}
-	if (!has_schema || !payload.p || others)
+	if (!has_schema || !payload.p || others) {
+		schema->p = NULL;
+		schema->n = 0;
 		return doc;
+	}
 	*is_envelope = 1;
 	return payload;
 }
@@ -453,10 +532,92 @@ static int scan_error(struct fx_err *err, const char *what, const struct scan *s
 			  s->at);
 }
 
+/* ------------------------------------------------------------ typed values */
+
+/* Points every decoded value's span into ev->typed (after it stopped growing). */
+static void fix_spans(struct fx_event *ev)
+{
+	size_t i;
+
+	for (i = 0; i < ev->n_fix; i++)
+		ev->fix[i].span->p = ev->typed.buf + ev->fix[i].off;
+}
+
+/*
+ * Decodes the fields of row whose columns need it.  Field i is column i when
+ * the names agree (Debezium writes the columns in table order: one compare,
+ * no search); otherwise, a table changed since the types were read, by name.
+ */
+static int type_row(struct fx_event *ev, struct fx_row *row, const struct fx_typed_col *cols,
+		    size_t n_cols, struct fx_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < row->n; i++) {
+		struct fx_field *f = &row->fields[i];
+		const struct fx_typed_col *c = NULL;
+		size_t off;
+		int r;
+
+		if (i < n_cols && cols[i].name_len == f->name.n &&
+		    !memcmp(cols[i].name, f->name.p, f->name.n)) {
+			c = &cols[i];
+		} else {
+			size_t k;
+
+			for (k = 0; k < n_cols && !c; k++)
+				if (cols[k].name_len == f->name.n &&
+				    !memcmp(cols[k].name, f->name.p, f->name.n))
+					c = &cols[k];
+		}
+		if (!c || c->kind == FX_TYPED_AS_SENT)
+			continue;
+		f->kind = c->kind;
+		if (f->value.p[0] == 'n') /* null */
+			continue;
+		off = ev->typed.len;
+		r = fx_typed_decode(c, f->value, &ev->typed);
+		if (!fx_buf_ok(&ev->typed))
+			return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+		if (r <= 0) { /* as sent */
+			ev->typed.len = off;
+			if (ev->typed.buf)
+				ev->typed.buf[off] = '\0';
+			continue;
+		}
+		if (fx_grow(&ev->fix, &ev->fix_alloc, ev->n_fix + 1, sizeof(*ev->fix)) < 0)
+			return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+		ev->fix[ev->n_fix].span = &f->value;
+		ev->fix[ev->n_fix].off = off;
+		ev->n_fix++;
+		f->value.n = ev->typed.len - off;
+		row->typed = 1;
+	}
+	return 0;
+}
+
+static int type_fields(struct fx_event *ev, struct fx_row *row, struct fx_typer *ty,
+		       struct fx_span schema, int which, struct fx_err *err)
+{
+	const struct fx_typed_col *cols;
+	size_t n;
+
+	if (!row->n)
+		return 0;
+	cols = fx_typer_cols(ty, schema, which, &n);
+	return cols ? type_row(ev, row, cols, n, err) : 0;
+}
+
 int fx_debezium_decode_key(struct fx_event *ev, const void *key, size_t len, struct fx_err *err)
 {
+	return fx_debezium_decode_key_typed(ev, key, len, NULL, err);
+}
+
+int fx_debezium_decode_key_typed(struct fx_event *ev, const void *key, size_t len,
+				 struct fx_typer *ty, struct fx_err *err)
+{
 	struct scan s;
-	struct fx_span doc;
+	struct fx_span doc, schema;
 	int env;
 
 	event_reset(ev);
@@ -467,7 +628,7 @@ int fx_debezium_decode_key(struct fx_event *ev, const void *key, size_t len, str
 	scan_init(&s, key, len);
 	if (scan_document(&s, &doc) < 0)
 		return scan_error(err, "key", &s);
-	ev->key = unwrap(doc, &env);
+	ev->key = unwrap(doc, &env, &schema);
 	if (span_is_null(ev->key)) {
 		ev->key.p = NULL;
 		ev->key.n = 0;
@@ -480,6 +641,11 @@ int fx_debezium_decode_key(struct fx_event *ev, const void *key, size_t len, str
 	}
 	if (row_fill(&ev->key_fields, ev->key, err) < 0)
 		return -1;
+	if (ty) {
+		if (type_fields(ev, &ev->key_fields, ty, schema, 0, err) < 0)
+			return -1;
+		fix_spans(ev);
+	}
 	if (ev->key_fields.n == 1) {
 		ev->id = ev->key_fields.fields[0].value;
 	} else if (ev->key_fields.n > 1) {
@@ -564,13 +730,14 @@ int fx_debezium_span_int(struct fx_span s, int64_t *out)
 }
 
 static int add_change(struct fx_event *ev, struct fx_span name, struct fx_span before,
-		      struct fx_span after, struct fx_err *err)
+		      struct fx_span after, unsigned kind, struct fx_err *err)
 {
 	if (fx_grow(&ev->changed, &ev->changed_alloc, ev->n_changed + 1, sizeof(*ev->changed)) < 0)
 		return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
 	ev->changed[ev->n_changed].name = name;
 	ev->changed[ev->n_changed].before = before;
 	ev->changed[ev->n_changed].after = after;
+	ev->changed[ev->n_changed].kind = kind;
 	ev->n_changed++;
 	return 0;
 }
@@ -598,10 +765,11 @@ static int diff_rows(struct fx_event *ev, struct fx_err *err)
 			if (same_name(b->fields[j].name, fa->name))
 				fb = &b->fields[j];
 		if (!fb) {
-			if (add_change(ev, fa->name, none, fa->value, err) < 0)
+			if (add_change(ev, fa->name, none, fa->value, fa->kind, err) < 0)
 				return -1;
-		} else if (!fx_debezium_same_value(fb->value, fa->value)) {
-			if (add_change(ev, fa->name, fb->value, fa->value, err) < 0)
+		} else if (!fx_debezium_same_value(fb->value, fa->value) &&
+			   !(fa->kind == FX_TYPED_DECIMAL && fx_typed_same_decimal(fb->value, fa->value))) {
+			if (add_change(ev, fa->name, fb->value, fa->value, fa->kind, err) < 0)
 				return -1;
 		}
 	}
@@ -610,7 +778,8 @@ static int diff_rows(struct fx_event *ev, struct fx_err *err)
 
 		for (i = 0; !found && i < a->n; i++)
 			found = same_name(a->fields[i].name, b->fields[j].name);
-		if (!found && add_change(ev, b->fields[j].name, b->fields[j].value, none, err) < 0)
+		if (!found && add_change(ev, b->fields[j].name, b->fields[j].value, none,
+					 b->fields[j].kind, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -637,8 +806,14 @@ static int not_debezium(struct fx_err *err, const char *why)
 int fx_debezium_decode_value(struct fx_event *ev, const void *value, size_t len,
 			     struct fx_err *err)
 {
+	return fx_debezium_decode_value_typed(ev, value, len, NULL, err);
+}
+
+int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_t len,
+				   struct fx_typer *ty, struct fx_err *err)
+{
 	struct scan s;
-	struct fx_span doc, root, op = { NULL, 0 }, before = { NULL, 0 }, after = { NULL, 0 };
+	struct fx_span schema, doc, root, op = { NULL, 0 }, before = { NULL, 0 }, after = { NULL, 0 };
 	struct fx_span source = { NULL, 0 }, ts = { NULL, 0 };
 	struct obj_iter it;
 	struct fx_field f;
@@ -654,7 +829,7 @@ int fx_debezium_decode_value(struct fx_event *ev, const void *value, size_t len,
 	if (scan_document(&s, &doc) < 0)
 		return scan_error(err, "value", &s);
 	ev->compact = !s.spaced;
-	root = unwrap(doc, &env);
+	root = unwrap(doc, &env, &schema);
 	if (env && span_is_null(root)) {
 		ev->tombstone = 1;
 		return 0;
@@ -698,6 +873,14 @@ int fx_debezium_decode_value(struct fx_event *ev, const void *value, size_t len,
 		return -1;
 	if (after.p && row_fill(&ev->after, after, err) < 0)
 		return -1;
+	if (ty) {
+		if (type_fields(ev, &ev->before, ty, schema, 1, err) < 0 ||
+		    type_fields(ev, &ev->after, ty, schema, 2, err) < 0)
+			return -1;
+		fix_spans(ev); /* the key's too: the buffer may have moved */
+		if (ev->key_fields.n == 1 && !ev->id_composite && ev->key.p && ev->key.p[0] == '{')
+			ev->id = ev->key_fields.fields[0].value;
+	}
 	ev->has_ts_ms = ts.p && fx_debezium_span_int(ts, &ev->ts_ms) == 0;
 	ev->has_source_ts_ms = fx_debezium_span_int(ev->source.ts_ms, &ev->source_ts_ms) == 0;
 	if (!ev->id.p)

@@ -29,15 +29,20 @@ struct fx_span {
 	size_t n;
 };
 
-/* One field of a row or key: name still escaped, without its quotes; value raw JSON. */
+/*
+ * One field of a row or key: name still escaped, without its quotes; value raw
+ * JSON, or, when typed decoding replaced it, the database's form (typed.h).
+ */
 struct fx_field {
 	struct fx_span name;
 	struct fx_span value;
+	unsigned kind;        /* enum fx_typed_kind of its column; 0 when not known */
 };
 
 struct fx_row {
 	int present;          /* 1: an object; 0: null or absent */
-	struct fx_span raw;   /* the object's text */
+	int typed;            /* some value was decoded: show the fields, not raw */
+	struct fx_span raw;   /* the object's text, as sent */
 	struct fx_field *fields;
 	size_t n;
 	size_t alloc;
@@ -48,6 +53,7 @@ struct fx_field_change {
 	struct fx_span name;
 	struct fx_span before;
 	struct fx_span after;
+	unsigned kind;        /* as in struct fx_field */
 };
 
 enum fx_op {
@@ -88,6 +94,16 @@ struct fx_event {
 	struct fx_field_change *changed; /* updates: fields whose value changed */
 	size_t n_changed;
 	size_t changed_alloc;
+	/* typed decoding: the decoded values, and which spans point into them */
+	struct fx_buf typed;
+	struct fx_typed_fix *fix;
+	size_t n_fix;
+	size_t fix_alloc;
+};
+
+struct fx_typed_fix {
+	struct fx_span *span;
+	size_t off;
 };
 
 #define FX_EVENT_INIT { .tombstone = 0 } /* the rest zero */
@@ -108,6 +124,17 @@ int fx_debezium_decode_key(struct fx_event *ev, const void *key, size_t len, str
  */
 int fx_debezium_decode_value(struct fx_event *ev, const void *value, size_t len,
 			     struct fx_err *err);
+/*
+ * The same, with values decoded as the database has them (typed.h): ty gives
+ * the columns of the record's table and caches envelope schemas.  Spans of
+ * decoded values lend from the event, the others from the record's bytes.
+ * ty NULL: as above.
+ */
+struct fx_typer;
+int fx_debezium_decode_key_typed(struct fx_event *ev, const void *key, size_t len,
+				 struct fx_typer *ty, struct fx_err *err);
+int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_t len,
+				   struct fx_typer *ty, struct fx_err *err);
 /* Both of the above. */
 int fx_debezium_decode(struct fx_event *ev, const void *key, size_t klen, const void *value,
 		       size_t vlen, struct fx_err *err);
@@ -123,6 +150,21 @@ void fx_debezium_unescape(struct fx_span s, struct fx_buf *out);
 int fx_debezium_same_value(struct fx_span a, struct fx_span b);
 /* Parses a whole JSON integer span; -1 when it is not one. */
 int fx_debezium_span_int(struct fx_span s, int64_t *out);
+
+/*
+ * Walks a container span the decoder validated: an object's members, or an
+ * array's items (name empty).  Returns 1 per item, 0 at the end.
+ */
+struct fx_json_iter {
+	const char *p;
+	const char *end;
+	int array;
+};
+
+void fx_json_iter_init(struct fx_json_iter *it, struct fx_span container);
+int fx_json_iter_next(struct fx_json_iter *it, struct fx_field *f);
+/* n bytes at p are one whole JSON document (RFC 8259, UTF-8). */
+int fx_json_valid(const char *p, size_t n);
 
 /* "create", "update", "delete", "read", "truncate", "message"; "tombstone" for NONE. */
 const char *fx_op_name(enum fx_op op);

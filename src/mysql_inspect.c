@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <mysql.h>
@@ -681,5 +682,156 @@ cleanup:
 	free(q.jobs);
 	if (lock_ok)
 		pthread_mutex_destroy(&q.lock);
+	return ret;
+}
+
+/* ------------------------------------------------------------ tail's column types */
+
+/* Runs sql; the result (NULL with err set on failure). */
+static MYSQL_RES *types_query(struct job *j, MYSQL *c, const char *sql, const char *what,
+			      struct fx_err *err)
+{
+	MYSQL_RES *res;
+
+	if (mysql_real_query(c, sql, (unsigned long)strlen(sql)) || !(res = mysql_store_result(c))) {
+		inspect_set_error(j, c, what);
+		fx_err_set(err, FX_EXIT_FAILURE, "%s", j->facts.error ? j->facts.error : "query failed");
+		return NULL;
+	}
+	return res;
+}
+
+static size_t types_table_index(const char *const *tables, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(tables[i], name))
+			return i;
+	for (i = 0; i < n; i++) /* lower_case_table_names */
+		if (!strcasecmp(tables[i], name))
+			return i;
+	return n;
+}
+
+int fx_mysql_column_types(const struct fx_mysql_pool *pool, const char *const *tables, size_t n,
+			  const struct fx_typed_modes *modes, int timeout_s,
+			  struct fx_typed_table **out, struct fx_err *err)
+{
+	struct job j;
+	struct fx_buf sql = FX_BUF_INIT, in = FX_BUF_INIT, json = FX_BUF_INIT;
+	struct fx_typed_table *t = fx_calloc(n ? n : 1, sizeof(*t));
+	MYSQL *c = NULL;
+	MYSQL_RES *res = NULL;
+	MYSQL_ROW row;
+	const char *server;
+	size_t i;
+	int ret = -1;
+
+	memset(&j, 0, sizeof(j));
+	j.pool = pool;
+	*out = NULL;
+	pthread_once(&inspect_once, inspect_lib_init);
+	if (!t) {
+		fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++)
+		if (!(t[i].name = fx_strdup(tables[i]))) {
+			fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+			goto cleanup;
+		}
+	if (!inspect_lib_ok) {
+		fx_err_set(err, FX_EXIT_FAILURE, "cannot initialise the MySQL client library");
+		goto cleanup;
+	}
+	if (!pool->database || !*pool->database) {
+		fx_err_set(err, FX_EXIT_FAILURE, "the pool names no database");
+		goto cleanup;
+	}
+	c = inspect_connect(&j, timeout_s > 0 ? (unsigned)timeout_s : 10,
+			    fx_mysql_tls_mode(pool->params));
+	if (!c) {
+		fx_err_set(err, FX_EXIT_FAILURE, "%s", j.facts.error ? j.facts.error :
+			   j.oom ? "out of memory" : "cannot connect");
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		if (i)
+			fx_buf_adds(&in, ", ");
+		inspect_quote(c, &in, tables[i]);
+	}
+	/* MariaDB's JSON: a LONGTEXT with a column check json_valid(`col`), as
+	 * "table\tcolumn\n" lines; any failure only means no JSON is known */
+	server = mysql_get_server_info(c);
+	if (server && strstr(server, "MariaDB") && n) {
+		fx_buf_adds(&sql, "SELECT TABLE_NAME, CONSTRAINT_NAME FROM "
+			    "information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ");
+		inspect_quote(c, &sql, pool->database);
+		fx_buf_addf(&sql, " AND TABLE_NAME IN (%s) AND LEVEL = 'Column' AND "
+			    "CHECK_CLAUSE LIKE 'json\\_valid(%%'", fx_buf_str(&in));
+		if (fx_buf_ok(&sql) && !mysql_real_query(c, sql.buf, (unsigned long)sql.len) &&
+		    (res = mysql_store_result(c))) {
+			while ((row = mysql_fetch_row(res)))
+				if (row[0] && row[1])
+					fx_buf_addf(&json, "%s%s\t%s\n", json.len ? "" : "\n",
+						    row[0], row[1]);
+			mysql_free_result(res);
+			res = NULL;
+		}
+		fx_buf_reset(&sql);
+	}
+	fx_buf_adds(&sql, "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, NUMERIC_PRECISION, "
+		    "NUMERIC_SCALE, DATETIME_PRECISION FROM information_schema.COLUMNS WHERE "
+		    "TABLE_SCHEMA = ");
+	inspect_quote(c, &sql, pool->database);
+	fx_buf_addf(&sql, " AND TABLE_NAME IN (%s) ORDER BY TABLE_NAME, ORDINAL_POSITION",
+		    n ? fx_buf_str(&in) : "NULL");
+	if (!fx_buf_ok(&sql) || !fx_buf_ok(&in) || !fx_buf_ok(&json)) {
+		fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+		goto cleanup;
+	}
+	res = types_query(&j, c, fx_buf_str(&sql), "information_schema.COLUMNS", err);
+	if (!res)
+		goto cleanup;
+	while ((row = mysql_fetch_row(res))) {
+		size_t k;
+		int is_json = 0;
+
+		if (mysql_num_fields(res) < 7 || !row[0] || !row[1])
+			continue;
+		k = types_table_index(tables, n, row[0]);
+		if (k == n)
+			continue;
+		if (json.len) {
+			char *line = fx_asprintf("\n%s\t%s\n", row[0], row[1]);
+
+			if (!line) {
+				fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+				goto cleanup;
+			}
+			is_json = strstr(json.buf, line) != NULL;
+			free(line);
+		}
+		if (fx_typed_table_add(&t[k], row[1],
+				       fx_typed_col_from_mysql(row[2], row[3], row[4], row[5], row[6],
+							       is_json, modes)) < 0) {
+			fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+			goto cleanup;
+		}
+	}
+	*out = t;
+	t = NULL;
+	ret = 0;
+cleanup:
+	if (res)
+		mysql_free_result(res);
+	if (c)
+		mysql_close(c);
+	fx_typed_tables_free(t, n);
+	fx_mysql_facts_release(&j.facts);
+	fx_buf_release(&sql);
+	fx_buf_release(&in);
+	fx_buf_release(&json);
 	return ret;
 }

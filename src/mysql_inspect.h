@@ -24,6 +24,7 @@
 #include "manifest.h"
 #include "net.h"
 #include "offsets.h"
+#include "typed.h"
 #include "util/err.h"
 
 #define FX_MYSQL_MAX_PARALLEL 8
@@ -63,5 +64,18 @@ int fx_mysql_inspect(const struct fx_manifest *m, const struct fx_mysql_inspect_
 		     struct fx_mysql_result *res, enum fx_flavor *flavors,
 		     struct fx_checks *checks, struct fx_err *err);
 void fx_mysql_results_release(struct fx_mysql_result *res, size_t n);
+
+/*
+ * For `tail` (SPEC §5): the column types of tables (in pool->database), read
+ * with one information_schema.COLUMNS query for all of them (and on MariaDB
+ * one more, for the json_valid() checks that make a LONGTEXT its JSON).
+ * *out gets n tables, same order as tables, each column in ordinal order; a
+ * table the server shows no column of (missing, or no privilege on it) has
+ * none.  Free with fx_typed_tables_free(*out, n).  Returns 0, or -1 with err
+ * saying why (unreachable, refused, the query failed), never the password.
+ */
+int fx_mysql_column_types(const struct fx_mysql_pool *pool, const char *const *tables, size_t n,
+			  const struct fx_typed_modes *modes, int timeout_s,
+			  struct fx_typed_table **out, struct fx_err *err);
 
 #endif

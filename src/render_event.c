@@ -6,8 +6,10 @@
 #include "render_event.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "typed.h"
 #include "util/duration.h"
 #include "util/str.h"
 
@@ -83,6 +85,27 @@ static void put_json(struct fx_buf *out, struct fx_span v, int compact)
 	fx_buf_add(out, v.p + run, v.n - run);
 }
 
+/* A row: its text as sent, or, when values were decoded, rebuilt from its fields. */
+static void put_row(struct fx_buf *out, const struct fx_row *r, int compact)
+{
+	size_t i;
+
+	if (!r->typed) {
+		put_json(out, r->raw, compact);
+		return;
+	}
+	fx_buf_addc(out, '{');
+	for (i = 0; i < r->n; i++) {
+		if (i)
+			fx_buf_addc(out, ',');
+		fx_buf_addc(out, '"');
+		fx_buf_add(out, r->fields[i].name.p, r->fields[i].name.n);
+		fx_buf_adds(out, "\":");
+		put_json(out, r->fields[i].value, compact);
+	}
+	fx_buf_addc(out, '}');
+}
+
 static void put_int(struct fx_buf *out, int64_t v)
 {
 	char tmp[24], *p = tmp + sizeof(tmp);
@@ -141,9 +164,9 @@ static void render_json(struct fx_buf *out, const struct fx_record_meta *m,
 	fx_buf_adds(out, ",\"op\":\"");
 	fx_buf_addc(out, (char)ev->op);
 	fx_buf_adds(out, "\",\"before\":");
-	put_json(out, ev->before.raw, ev->compact);
+	put_row(out, &ev->before, ev->compact);
 	fx_buf_adds(out, ",\"after\":");
-	put_json(out, ev->after.raw, ev->compact);
+	put_row(out, &ev->after, ev->compact);
 	fx_buf_adds(out, ",\"changed\":");
 	if (ev->op == FX_OP_UPDATE) {
 		fx_buf_addc(out, '[');
@@ -186,8 +209,34 @@ static void put_safe(struct fx_buf *out, const char *s, size_t n)
 	fx_buf_add(out, s + run, n - run);
 }
 
-/* A value as JSON text, cut after max bytes (on a character boundary). */
-static void put_value(struct fx_buf *out, struct fx_span v, size_t max, int color)
+/* What pretty adds after a value of this kind: the encoding of bytes, a BIT's bits. */
+static void put_note(struct fx_buf *out, struct fx_span v, unsigned kind, int color)
+{
+	const char *dim = color ? C_DIM : "", *reset = color ? C_RESET : "";
+
+	if (v.n < 1 || v.p[0] == 'n')
+		return;
+	if (kind == FX_TYPED_BYTES && v.p[0] == '"') {
+		size_t n = v.n - 2, pad = n && v.p[v.n - 2] == '=' ? 1 + (n > 1 && v.p[v.n - 3] == '=') : 0;
+
+		fx_buf_addf(out, " %s(base64, %zu byte%s)%s", dim, n / 4 * 3 - pad,
+			    n / 4 * 3 - pad == 1 ? "" : "s", reset);
+	} else if (kind == FX_TYPED_BITS && v.p[0] >= '0' && v.p[0] <= '9') {
+		unsigned long long x = strtoull(v.p, NULL, 10);
+		char bits[65];
+		int k = 64;
+
+		bits[k] = '\0';
+		do {
+			bits[--k] = (char)('0' + (x & 1));
+			x >>= 1;
+		} while (x);
+		fx_buf_addf(out, " %s(b'%s')%s", dim, bits + k, reset);
+	}
+}
+
+/* A value as JSON text (a decimal without quotes), cut after max bytes (on a character boundary). */
+static void put_value(struct fx_buf *out, struct fx_span v, unsigned kind, size_t max, int color)
 {
 	size_t n;
 
@@ -195,8 +244,13 @@ static void put_value(struct fx_buf *out, struct fx_span v, size_t max, int colo
 		fx_buf_adds(out, color ? C_DIM "(absent)" C_RESET : "(absent)");
 		return;
 	}
+	if (kind == FX_TYPED_DECIMAL && v.n > 2 && v.p[0] == '"') {
+		v.p++;
+		v.n -= 2;
+	}
 	if (v.n <= max) {
 		put_json(out, v, 0);
+		put_note(out, v, kind, color);
 		return;
 	}
 	n = fx_str_utf8_prefix(v.p, max);
@@ -321,9 +375,9 @@ static void render_pretty(struct fx_buf *out, const struct fx_render_event_opts 
 			fx_buf_adds(out, "    ");
 			fx_buf_add(out, c->name.p, c->name.n);
 			fx_buf_addf(out, "%*s  ", (int)(width - c->name.n), "");
-			put_value(out, c->before, max, o->color);
+			put_value(out, c->before, c->kind, max, o->color);
 			fx_buf_addf(out, " %s→%s ", dim, reset);
-			put_value(out, c->after, max, o->color);
+			put_value(out, c->after, c->kind, max, o->color);
 			fx_buf_addc(out, '\n');
 		}
 		if (!ev->n_changed)
@@ -334,7 +388,7 @@ static void render_pretty(struct fx_buf *out, const struct fx_render_event_opts 
 		return; /* the header names the row */
 	if (ev->op == FX_OP_MESSAGE) {
 		fx_buf_adds(out, "    ");
-		put_value(out, ev->message, max, o->color);
+		put_value(out, ev->message, 0, max, o->color);
 		fx_buf_addc(out, '\n');
 		return;
 	}
@@ -348,7 +402,7 @@ static void render_pretty(struct fx_buf *out, const struct fx_render_event_opts 
 		fx_buf_adds(out, "    ");
 		fx_buf_add(out, f->name.p, idlen);
 		fx_buf_addf(out, "%*s  ", (int)(width - idlen), "");
-		put_value(out, f->value, max, o->color);
+		put_value(out, f->value, f->kind, max, o->color);
 		fx_buf_addc(out, '\n');
 	}
 }

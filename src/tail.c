@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "debezium.h"
+#include "typed.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -51,6 +52,7 @@ struct tail_nudge {
 struct tail_topic {
 	const char *name;
 	const char *entity;
+	const struct fx_typed_table *types;
 	const rd_kafka_topic_t *rkt; /* the handle its messages carry, once seen */
 	rd_kafka_topic_t *own;       /* without a group: the handle partitions started on */
 	struct tail_part *parts;
@@ -66,6 +68,7 @@ struct tail_mark {
 struct tail_batch {
 	rd_kafka_message_t *msgs[TAIL_BATCH_MAX];
 	const char *entity[TAIL_BATCH_MAX];
+	const struct fx_typed_table *types[TAIL_BATCH_MAX];
 	size_t n;
 	size_t bytes;
 	struct fx_buf out;
@@ -565,7 +568,7 @@ static int tail_id_matches(const struct fx_tail_opts *o, const struct fx_event *
 }
 
 static void tail_decode(const struct fx_tail_opts *o, struct tail_batch *b, struct fx_event *ev,
-			struct fx_buf *scratch)
+			struct fx_typer *ty, struct fx_buf *scratch)
 {
 	struct fx_err err = FX_ERR_INIT;
 	size_t i;
@@ -580,14 +583,16 @@ static void tail_decode(const struct fx_tail_opts *o, struct tail_batch *b, stru
 		meta.offset = m->offset;
 		meta.timestamp_ms = rd_kafka_message_timestamp(m, &tstype);
 		meta.entity = b->entity[i];
-		if (fx_debezium_decode_key(ev, m->key, m->key_len, &err) < 0)
+		if (ty)
+			fx_typer_set_table(ty, b->types[i]);
+		if (fx_debezium_decode_key_typed(ev, m->key, m->key_len, ty, &err) < 0)
 			goto bad;
 		/* --id on the key first: most records need no value parsing */
 		if (o->id && ev->id.p && !tail_id_matches(o, ev, scratch)) {
 			b->filtered++;
 			continue;
 		}
-		if (fx_debezium_decode_value(ev, m->payload, m->len, &err) < 0)
+		if (fx_debezium_decode_value_typed(ev, m->payload, m->len, ty, &err) < 0)
 			goto bad;
 		if (!tail_keep(o, ev) || (o->id && !tail_id_matches(o, ev, scratch))) {
 			b->filtered++;
@@ -622,6 +627,8 @@ static void *tail_worker(void *arg)
 	struct tail *t = arg;
 	struct fx_event ev = FX_EVENT_INIT;
 	struct fx_buf scratch = FX_BUF_INIT;
+	/* no memory for it: values as sent, which is still correct output */
+	struct fx_typer *ty = t->o->raw ? NULL : fx_typer_new();
 
 	pthread_mutex_lock(&t->mu);
 	for (;;) {
@@ -633,7 +640,7 @@ static void *tail_worker(void *arg)
 			break;
 		b = &t->ring[t->next_work++ % t->n_ring];
 		pthread_mutex_unlock(&t->mu);
-		tail_decode(t->o, b, &ev, &scratch);
+		tail_decode(t->o, b, &ev, ty, &scratch);
 		pthread_mutex_lock(&t->mu);
 		b->done = 1;
 		pthread_cond_signal(&t->done_cv);
@@ -641,6 +648,7 @@ static void *tail_worker(void *arg)
 	pthread_mutex_unlock(&t->mu);
 	fx_event_release(&ev);
 	fx_buf_release(&scratch);
+	fx_typer_free(ty);
 	return NULL;
 }
 
@@ -948,6 +956,7 @@ static size_t tail_sift(struct tail *t, struct tail_batch *b, size_t from, size_
 		t->st->consumed++;
 		b->bytes += m->len + m->key_len;
 		b->entity[kept] = tp ? tp->entity : NULL;
+		b->types[kept] = tp ? tp->types : NULL;
 		b->msgs[kept++] = m;
 	}
 	return kept - from;
@@ -1198,6 +1207,7 @@ int fx_tail_run(const struct fx_tail_opts *o, struct fx_tail_stats *stats, struc
 	for (i = 0; i < o->n_topics; i++) {
 		t.topics[i].name = o->topics[i].topic;
 		t.topics[i].entity = o->topics[i].entity;
+		t.topics[i].types = o->topics[i].types;
 	}
 	t.n_topics = o->n_topics;
 	if (tail_configure(&t, conf, err) < 0)

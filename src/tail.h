@@ -24,10 +24,13 @@
 #include "render_event.h"
 #include "util/err.h"
 
+struct fx_typed_table;
+
 /* A topic and the manifest entity it carries (NULL: none, use the table). */
 struct fx_tail_topic {
 	const char *topic;
 	const char *entity;
+	const struct fx_typed_table *types; /* its table's columns from the database, or NULL */
 };
 
 /* A librdkafka property; pool config first, then -X, later ones win. */
@@ -61,6 +64,7 @@ struct fx_tail_opts {
 	unsigned op_mask;           /* FX_OP_MASK bits; 0 all */
 	const char *id;             /* --id; NULL all */
 	int hide_tombstones;
+	int raw;                    /* --raw: values exactly as sent, no typed decoding */
 	struct fx_render_event_opts render;
 	int unbuffered;             /* flush after each event, not each batch */
 	int workers;                /* decode threads; 0: one per CPU */
