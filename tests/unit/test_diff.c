@@ -15,6 +15,7 @@
 #include "helpers.h"
 #include "plan_json.h"
 #include "render_plan.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 
 #define SALT "0123456789abcdef0123456789abcdef"
@@ -258,6 +259,112 @@ Test(diff, risk_of_each_changed_key)
 			cr_expect_eq(c->n_notes, 0, "%s: %s", cases[i].key, c->n_notes ? c->notes[0] : "");
 		world_release(&w);
 	}
+}
+
+/* SPEC §4: "Alters, in this order when applied (deletes, then updates, then
+ * creates; by cluster, then name)"; unchanged connectors likewise by cluster
+ * and name.  Two clusters, each with a create, an update, deletes and an
+ * unchanged connector, listed out of order. */
+Test(diff, apply_order_across_clusters)
+{
+	static const char y[] =
+		"version: 1\n"
+		"mysql:\n"
+		"  p1: {dsn: \"u:pw@tcp(h:3306)/d1\", server_id: 11}\n"
+		"  p2: {dsn: \"u:pw@tcp(h:3306)/d2\", server_id: 12}\n"
+		"  p3: {dsn: \"u:pw@tcp(h:3306)/d3\", server_id: 13}\n"
+		"  p4: {dsn: \"u:pw@tcp(h:3306)/d4\", server_id: 14}\n"
+		"  p5: {dsn: \"u:pw@tcp(h:3306)/d5\", server_id: 15}\n"
+		"kafka:\n"
+		"  kb: {brokers: [\"k:9092\"], connect_url: \"http://b:8083\"}\n"
+		"  ka: {brokers: [\"k:9092\"], connect_url: \"http://a:8083\"}\n"
+		"entities:\n"
+		"  E4: {debezium: kb, mysql: p4}\n"
+		"  E1: {debezium: ka, mysql: p1}\n"
+		"  E2: {debezium: kb, mysql: p2}\n"
+		"  E3: {debezium: ka, mysql: p3}\n"
+		"  E5: {debezium: ka, mysql: p5}\n";
+	/* a: p3 to update, zz and aa to delete, p5 unchanged (filled below), other_x not ours;
+	 * b: p2 to update, old to delete */
+	static const char *const a_json =
+		"{\"fluxa_zz\": {\"info\": {\"name\": \"fluxa_zz\", \"config\": {\"k\": \"v\"}}},"
+		" \"other_x\": {\"info\": {\"name\": \"other_x\", \"config\": {\"k\": \"v\"}}},"
+		" \"fluxa_p3\": {\"info\": {\"name\": \"fluxa_p3\", \"config\": {\"k\": \"v\"}}},"
+		" \"fluxa_aa\": {\"info\": {\"name\": \"fluxa_aa\", \"config\": {\"k\": \"v\"}}}}";
+	static const char *const b_json =
+		"{\"fluxa_p2\": {\"info\": {\"name\": \"fluxa_p2\", \"config\": {\"k\": \"v\"}}},"
+		" \"fluxa_old\": {\"info\": {\"name\": \"fluxa_old\", \"config\": {\"k\": \"v\"}}}}";
+	static const struct {
+		enum fx_action action;
+		const char *url, *name;
+	} want[] = {
+		{ FX_ACTION_DELETE, "http://a:8083", "fluxa_aa" },
+		{ FX_ACTION_DELETE, "http://a:8083", "fluxa_zz" },
+		{ FX_ACTION_DELETE, "http://b:8083", "fluxa_old" },
+		{ FX_ACTION_UPDATE, "http://a:8083", "fluxa_p3" },
+		{ FX_ACTION_UPDATE, "http://b:8083", "fluxa_p2" },
+		{ FX_ACTION_CREATE, "http://a:8083", "fluxa_p1" },
+		{ FX_ACTION_CREATE, "http://b:8083", "fluxa_p4" },
+	};
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_observed_cluster cl[2];
+	struct fx_plan p = FX_PLAN_INIT;
+	struct fx_diags dg = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	struct fx_buf same = FX_BUF_INIT;
+	char *json;
+	size_t i;
+
+	cr_assert_eq(fx_manifest_load_bytes("t.yaml", y, strlen(y), NULL, NULL, &m, &dg, &err), 0,
+		     "%s", dg.n ? dg.items[0] : err.msg);
+	cr_assert_eq(fx_desired_build(&m, NULL, &d, &err), 0, "%s", err.msg);
+	/* fluxa_p5 on a: exactly its desired config, so unchanged */
+	for (i = 0; i < d.n; i++) {
+		size_t k;
+
+		if (strcmp(d.connectors[i].name, "fluxa_p5"))
+			continue;
+		fx_buf_adds(&same, "{\"fluxa_p5\": {\"info\": {\"name\": \"fluxa_p5\", \"config\": {");
+		for (k = 0; k < d.connectors[i].config.n; k++) {
+			const char *v;
+
+			fx_buf_addf(&same, "%s\"%s\": \"", k ? ", " : "", d.connectors[i].config.items[k].key);
+			for (v = d.connectors[i].config.items[k].value; *v; v++) {
+				if (*v == '\\' || *v == '"')
+					fx_buf_addc(&same, '\\');
+				fx_buf_addc(&same, *v);
+			}
+			fx_buf_adds(&same, "\"");
+		}
+		fx_buf_adds(&same, "}}}, ");
+	}
+	cr_assert(*fx_buf_str(&same));
+	json = fx_asprintf("%s%s", fx_buf_str(&same), a_json + 1);
+	memset(cl, 0, sizeof(cl));
+	cr_assert_eq(fx_connect_parse_expanded(b_json, strlen(b_json), &cl[0], &err), 0, "%s", err.msg);
+	cr_assert_eq(fx_connect_parse_expanded(json, strlen(json), &cl[1], &err), 0, "%s", err.msg);
+	free(json);
+	fx_buf_release(&same);
+	cl[0].connect_url = strdup("http://b:8083");
+	cl[1].connect_url = strdup("http://a:8083");
+	cl[0].reachable = cl[1].reachable = 1;
+	cr_assert_eq(fx_diff_compute(&d, cl, 2, SALT, &p, &err), 0, "%s", err.msg);
+	cr_assert_eq(p.n_changes, sizeof(want) / sizeof(want[0]), "%zu changes", p.n_changes);
+	for (i = 0; i < p.n_changes; i++) {
+		cr_expect_eq(p.changes[i].action, want[i].action, "change %zu: %s %s", i,
+			     fx_action_name(p.changes[i].action), p.changes[i].connector);
+		cr_expect_str_eq(p.changes[i].connect_url, want[i].url, "change %zu", i);
+		cr_expect_str_eq(p.changes[i].connector, want[i].name, "change %zu", i);
+	}
+	cr_assert_eq(p.n_unchanged, 1);
+	cr_expect_str_eq(p.unchanged[0].connector, "fluxa_p5");
+	fx_plan_release(&p);
+	fx_observed_cluster_release(&cl[0]);
+	fx_observed_cluster_release(&cl[1]);
+	fx_desired_release(&d);
+	fx_manifest_release(&m);
+	fx_diags_release(&dg);
 }
 
 Test(diff, unreachable_cluster_yields_no_alters)
