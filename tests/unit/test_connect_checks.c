@@ -128,6 +128,93 @@ Test(connect_checks, failed_task_of_a_wanted_connector_warns)
 	world_release(&w);
 }
 
+/*
+ * connect.connector_state: a wanted connector that is FAILED or PAUSED, or has
+ * a FAILED task, gets a warning (apply changes only configs and does not
+ * restart it) with the call that helps: resume for PAUSED, restart of the
+ * failed tasks otherwise.  RUNNING, UNASSIGNED, STOPPED with healthy tasks:
+ * nothing to say.
+ */
+Test(connect_checks, connector_state_table)
+{
+#define NT 3
+	static const struct {
+		const char *state;
+		const char *tasks[NT];
+		size_t n_tasks;
+		const char *observed; /* NULL: no check */
+		int task_note;        /* message says "(a task FAILED)" */
+		const char *hint;
+	} cases[] = {
+		{ "RUNNING", { "RUNNING" }, 1, NULL, 0, NULL },
+		{ "RUNNING", { NULL }, 0, NULL, 0, NULL },
+		{ "UNASSIGNED", { "UNASSIGNED" }, 1, NULL, 0, NULL },
+		{ "STOPPED", { NULL }, 0, NULL, 0, NULL },
+		{ "RUNNING", { "RUNNING", "RUNNING", "RUNNING" }, 3, NULL, 0, NULL },
+		{ "FAILED", { NULL }, 0, "FAILED", 0, "restart?includeTasks=true&onlyFailed=true" },
+		{ "FAILED", { "FAILED" }, 1, "FAILED", 0, "restart?includeTasks=true&onlyFailed=true" },
+		{ "PAUSED", { "PAUSED" }, 1, "PAUSED", 0, "/resume" },
+		{ "RUNNING", { "FAILED" }, 1, "FAILED", 1, "restart?includeTasks=true&onlyFailed=true" },
+		{ "RUNNING", { "RUNNING", "RUNNING", "FAILED" }, 3, "FAILED", 1, "onlyFailed=true" },
+		{ "RUNNING", { "FAILED", "RUNNING" }, 2, "FAILED", 1, "onlyFailed=true" },
+		{ NULL, { "FAILED" }, 1, "FAILED", 1, "onlyFailed=true" },
+		{ "PAUSED", { "FAILED" }, 1, "PAUSED", 1, "/resume" },
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world w;
+		struct fx_observed_connector *o = NULL;
+		const struct fx_check *k;
+
+		world_build(&w, "tests/fixtures/connect/connectors-expand.json");
+		for (j = 0; j < w.cl.n_connectors; j++)
+			if (!strcmp(w.cl.connectors[j].name, "fluxa_default"))
+				o = &w.cl.connectors[j];
+		cr_assert_not_null(o);
+		free(o->state);
+		o->state = cases[i].state ? strdup(cases[i].state) : NULL;
+		for (j = 0; j < o->n_tasks; j++) {
+			free(o->tasks[j].state);
+			free(o->tasks[j].worker_id);
+			free(o->tasks[j].trace);
+		}
+		free(o->tasks);
+		/* one more task than n_tasks, FAILED: never read */
+		o->tasks = calloc(NT + 1, sizeof(*o->tasks));
+		cr_assert_not_null(o->tasks);
+		o->n_tasks = cases[i].n_tasks;
+		for (j = 0; j < NT; j++)
+			o->tasks[j].state = cases[i].tasks[j] ? strdup(cases[i].tasks[j]) : NULL;
+		if (!o->tasks[cases[i].n_tasks].state)
+			o->tasks[cases[i].n_tasks].state = strdup("FAILED");
+		o->n_tasks = cases[i].n_tasks;
+		cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &w.checks), 0);
+		k = find(&w.checks, "connect.connector_state", "fluxa_default");
+		if (!cases[i].observed) {
+			cr_expect_null(k, "case %zu (%s): %s", i, cases[i].state,
+				       k ? k->message : "");
+		} else if (!k) {
+			cr_expect_not_null(k, "case %zu (%s): no check", i, cases[i].state);
+		} else {
+			cr_expect_eq(k->level, FX_CHECK_WARNING);
+			cr_expect_str_eq(k->observed, cases[i].observed, "case %zu", i);
+			cr_expect_str_eq(k->expected, "RUNNING");
+			cr_expect_eq(!!strstr(k->message, "(a task FAILED)"), cases[i].task_note,
+				     "case %zu: %s", i, k->message);
+			cr_expect(strstr(k->message, "does not restart it"), "%s", k->message);
+			cr_expect(strstr(k->hint, cases[i].hint), "case %zu: %s", i, k->hint);
+			cr_expect(strstr(k->hint, "http://127.0.0.1:18083/connectors/fluxa_default"), "%s",
+				  k->hint);
+			cr_expect_str_eq(k->scope, "connect:default");
+		}
+		/* tasks past n_tasks (the extra FAILED one) are freed by the release */
+		o->n_tasks = NT + 1;
+		world_release(&w);
+	}
+#undef NT
+}
+
 Test(connect_checks, unreachable_cluster_is_one_error)
 {
 	struct world w;
