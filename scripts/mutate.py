@@ -618,6 +618,18 @@ class Copy:
             self.proc = None
         return rc, time.time() - t0
 
+    def test(self, cmd, timeout, log, leaks):
+        """Runs a test command; rc None on timeout, 'leak' when it passed but
+        LeakSanitizer reported a leak (leaks: watch for that)."""
+        ldir = os.path.join(self.dir, "lsan")
+        shutil.rmtree(ldir, ignore_errors=True)
+        os.makedirs(ldir)
+        self.env["LSAN_OPTIONS"] = "log_path=%s/lsan:exitcode=0" % ldir
+        rc, secs = self.run(cmd, timeout, log)
+        if rc == 0 and leaks and any(os.path.getsize(os.path.join(ldir, f)) for f in os.listdir(ldir)):
+            return "leak", secs
+        return rc, secs
+
     def kill(self):
         p = self.proc
         if p:
@@ -627,7 +639,9 @@ class Copy:
                 pass
 
     def make(self, targets, log):
-        return self.run(["make", "-s", "-j1", "CFLAGS=-O0 -g0", "SANITIZE=", "DEVELOPER="] + targets,
+        leak = " -fsanitize=leak" if self.args.leaks else ""
+        return self.run(["make", "-s", "-j1", "CFLAGS=-O0 -g0" + leak, "LDFLAGS=" + leak.strip(),
+                         "SANITIZE=", "DEVELOPER="] + targets,
                         600, log)[0]
 
     def write(self, rel, text):
@@ -661,22 +675,28 @@ def run_mutant(cp, m, original, base_times, args):
                 "20", "--ascii"]
         bound = max(30.0, 4 * base_times["unit"])
         suite = m.module.split("/")[-1]
+
+        def verdict(rc, stage):
+            if rc == 0:
+                return False
+            m.status = "timeout" if rc is None else "killed"
+            m.detail = stage + (" (a leak)" if rc == "leak" else "")
+            return True
+
         if suite in base_times["suites"]:
-            rc, _ = cp.run(unit + ["--filter", suite + "/*"], bound, log)
-            if rc != 0:
-                m.status, m.detail = ("timeout", "unit (%s)" % suite) if rc is None else ("killed", "unit (%s)" % suite)
+            rc, _ = cp.test(unit + ["--filter", suite + "/*"], bound, log, base_times["unit_leaks"])
+            if verdict(rc, "unit (%s)" % suite):
                 return
-        rc, _ = cp.run(unit, bound, log)
-        if rc != 0:
-            m.status, m.detail = ("timeout", "unit") if rc is None else ("killed", "unit")
+        rc, _ = cp.test(unit, bound, log, base_times["unit_leaks"])
+        if verdict(rc, "unit"):
             return
         if not args.no_cli:
             if cp.make(["fluxacdc"], log) != 0:
                 m.status, m.detail = "invalid", "does not link"
                 return
-            rc, _ = cp.run(["tests/cli/run.sh", "./fluxacdc"], max(120.0, 4 * base_times["cli"]), log)
-            if rc != 0:
-                m.status, m.detail = ("timeout", "cli") if rc is None else ("killed", "cli")
+            rc, _ = cp.test(["tests/cli/run.sh", "./fluxacdc"], max(120.0, 4 * base_times["cli"]), log,
+                            base_times["cli_leaks"])
+            if verdict(rc, "cli"):
                 return
         if args.integration:
             script = INTEGRATION.get(m.module)
@@ -699,19 +719,26 @@ def baseline(cp, args):
     targets = ["build/run_unit"] + ([] if args.no_cli else ["fluxacdc"])
     if cp.make(targets, log) != 0:
         sys.exit("mutate: the unmutated tree does not build (see %s/baseline.log)" % cp.dir)
-    rc, unit_s = cp.run(["build/run_unit", "--jobs", str(args.unit_jobs), "--ascii"], 600, log)
-    if rc != 0:
+    rc, unit_s = cp.test(["build/run_unit", "--jobs", str(args.unit_jobs), "--ascii"], 600, log, True)
+    if rc not in (0, "leak"):
         sys.exit("mutate: the unit tests fail without any mutant (see %s/baseline.log)" % cp.dir)
-    cli_s = 0.0
+    unit_leaks = args.leaks and rc == 0
+    if args.leaks and rc == "leak":
+        print("mutate: the unit tests leak without any mutant: leaks not watched in them", flush=True)
+    cli_s, cli_leaks = 0.0, False
     if not args.no_cli:
-        rc, cli_s = cp.run(["tests/cli/run.sh", "./fluxacdc"], 900, log)
-        if rc != 0:
+        rc, cli_s = cp.test(["tests/cli/run.sh", "./fluxacdc"], 900, log, True)
+        if rc not in (0, "leak"):
             sys.exit("mutate: the CLI tests fail without any mutant (see %s/baseline.log)" % cp.dir)
+        cli_leaks = args.leaks and rc == 0
+        if args.leaks and rc == "leak":
+            print("mutate: the CLI tests leak without any mutant: leaks not watched in them", flush=True)
     out = subprocess.run([os.path.join(cp.dir, "build/run_unit"), "--list"], capture_output=True,
                          text=True, cwd=cp.dir).stdout
     suites = set(re.findall(r"^(\w+): \d+ tests?", out, re.M))
     log.close()
-    return {"unit": unit_s, "cli": cli_s, "suites": suites}
+    return {"unit": unit_s, "cli": cli_s, "suites": suites, "unit_leaks": unit_leaks,
+            "cli_leaks": cli_leaks}
 
 
 def parse_module(spec):
@@ -735,6 +762,8 @@ def main():
     ap.add_argument("--cli-skip", default="completion,install",
                     help="tests/cli/test_NAME.sh suites not run (default: completion,install, "
                          "which exercise no decision module; '' for all)")
+    ap.add_argument("--no-leaks", dest="leaks", action="store_false",
+                    help="do not build with LeakSanitizer (a mutant that only leaks then survives)")
     ap.add_argument("--tree", help="mutate this checkout instead of the one the script is in")
     ap.add_argument("--integration", action="store_true",
                     help="also run the integration script that covers the file (needs the stack env)")
