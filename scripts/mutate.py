@@ -12,11 +12,15 @@ Each mutant is one small, plausible bug planted in ONE copy of the tree
 behind): a comparison or boundary flip, a condition forced to 0 or 1, an
 operand of && or || dropped, a ! dropped, return 0 <-> return -1, a constant
 changed, an enum value swapped for its neighbour, an entry dropped from a
-static table.  The copy is rebuilt incrementally (-O0, no sanitizers) and the
-mutant is killed when the build's unit tests fail (the module's own suite
-first, then all of them), else when the CLI tests fail, else (with
+static table.  The copy is rebuilt incrementally (-O0, LeakSanitizer only)
+and the mutant is killed when the unit tests fail or leak (the module's own
+suite first, then all of them), else when the CLI tests do, else when the
+module's own and the torture unit tests under ASan+UBSan report (as make
+check's would), else (with
 --integration) when the integration script that covers the file fails.  A
 test run that passes its time bound kills the mutant too (a hang).
+Allocation-failure handling (an if that only reports out of memory) is
+counted apart as "oom", not scored: the torture tests cover it.
 
 Mutants whose behaviour is provably unchanged are listed in
 tests/mutate/equivalent.txt with the reason, keyed by a description that
@@ -416,20 +420,49 @@ def oom_tokens(toks, lines):
             hit = any(toks[j].text == "oom" or (toks[j].kind == "str" and "out of memory" in toks[j].text)
                       for j in body) or any(toks[j].text == "fx_buf_ok" for j in cond)
             if hit:
-                for j in cond:
+                for j in list(cond) + list(body):
                     out.add(id(toks[j]))
                 continue
             # operands that only test an allocation: !p where p = fx_strdup(..),
-            # (x && !p), fx_grow(..) < 0; all of them: the whole if
+            # (x && !p), fx_grow(..) < 0; all of them: the whole if and its branch
             allocs = alloc_lvalues(toks, t.func)
             ops = split_operands(toks, k + 2, close - 1)
             checks = [o for o in ops if is_alloc_check(toks, o, allocs)]
+            if not checks and len(ops) == 1 and bare_failure(toks, body):
+                # if (!p) return -1; where p is a pointer a call returned
+                a, b = ops[0]
+                if (b == a + 1 and toks[a].text == "!" and
+                        toks[b].text in pointer_results(toks, t.func)):
+                    checks = ops
             for a, b in checks:
                 for j in range(a, b + 1):
                     out.add(id(toks[j]))
             if ops and len(checks) == len(ops):
-                out.add(id(t))
+                for j in [k] + list(body):
+                    out.add(id(toks[j]))
     return out
+
+
+def bare_failure(toks, body):
+    """The branch only fails: return -1; return NULL; goto LABEL; (braces allowed)."""
+    txt = [toks[j].text for j in body if toks[j].text not in ("{", "}")]
+    return txt in (["return", "-", "1", ";"], ["return", "NULL", ";"]) or (
+        len(txt) == 3 and txt[0] == "goto" and txt[2] == ";")
+
+
+def pointer_results(toks, func):
+    """Identifiers declared as pointers in func and assigned a call's result."""
+    ptrs, called = set(), set()
+    idx = [k for k, t in enumerate(toks) if t.func == func]
+    for k in idx:
+        t = toks[k]
+        if t.kind == "id" and k > 0 and toks[k - 1].text == "*" and k + 1 < len(toks) and \
+                toks[k + 1].text in (",", ";", "=") and k > 1 and toks[k - 2].kind == "id":
+            ptrs.add(t.text)
+        if t.kind == "id" and k + 3 < len(toks) and toks[k + 1].text == "=" and \
+                toks[k + 2].kind == "id" and toks[k + 3].text == "(":
+            called.add(t.text)
+    return ptrs & called
 
 
 ALLOCATORS = {"fx_strdup", "fx_strndup", "fx_asprintf", "fx_calloc", "fx_malloc", "fx_realloc",
@@ -638,6 +671,10 @@ class Copy:
             except OSError:
                 pass
 
+    def make_san(self, log):
+        return self.run(["make", "-s", "-j1", "CFLAGS=-O0 -g0", "SANITIZE=address,undefined",
+                         "DEVELOPER=", "build/san/run_unit"], 1800, log)[0]
+
     def make(self, targets, log):
         leak = " -fsanitize=leak" if self.args.leaks else ""
         return self.run(["make", "-s", "-j1", "CFLAGS=-O0 -g0" + leak, "LDFLAGS=" + leak.strip(),
@@ -698,6 +735,21 @@ def run_mutant(cp, m, original, base_times, args):
                             base_times["cli_leaks"])
             if verdict(rc, "cli"):
                 return
+        if args.asan:
+            # what make check's ASan+UBSan unit run would see: an overflow,
+            # a read past an array, undefined behaviour
+            if cp.make_san(log) != 0:
+                m.status, m.detail = "invalid", "does not build with ASan"
+                return
+            # the module's own suite (and the torture one) only: the full suite
+            # under ASan costs a minute a mutant
+            san = ["scripts/unit.sh", "build/san/run_unit", "--jobs", str(args.unit_jobs),
+                   "--fail-fast", "--timeout", "60"]
+            if suite in base_times["suites"]:
+                san += ["--filter", "@(%s|torture)/*" % suite]
+            rc, _ = cp.run(san, max(120.0, 6 * base_times["unit"]), log)
+            if verdict(rc, "unit under ASan+UBSan"):
+                return
         if args.integration:
             script = INTEGRATION.get(m.module)
             if script:
@@ -733,6 +785,13 @@ def baseline(cp, args):
         cli_leaks = args.leaks and rc == 0
         if args.leaks and rc == "leak":
             print("mutate: the CLI tests leak without any mutant: leaks not watched in them", flush=True)
+    if args.asan:
+        if cp.make_san(log) != 0:
+            sys.exit("mutate: the unmutated tree does not build with ASan (see %s/baseline.log)" % cp.dir)
+        rc, _ = cp.run(["scripts/unit.sh", "build/san/run_unit", "--jobs", str(args.unit_jobs)], 1800, log)
+        if rc != 0:
+            sys.exit("mutate: the unit tests fail under ASan without any mutant (see %s/baseline.log)"
+                     % cp.dir)
     out = subprocess.run([os.path.join(cp.dir, "build/run_unit"), "--list"], capture_output=True,
                          text=True, cwd=cp.dir).stdout
     suites = set(re.findall(r"^(\w+): \d+ tests?", out, re.M))
@@ -764,6 +823,9 @@ def main():
                          "which exercise no decision module; '' for all)")
     ap.add_argument("--no-leaks", dest="leaks", action="store_false",
                     help="do not build with LeakSanitizer (a mutant that only leaks then survives)")
+    ap.add_argument("--no-asan", dest="asan", action="store_false",
+                    help="no last stage under ASan+UBSan (a mutant that only reads past an array "
+                         "or overflows then survives)")
     ap.add_argument("--tree", help="mutate this checkout instead of the one the script is in")
     ap.add_argument("--integration", action="store_true",
                     help="also run the integration script that covers the file (needs the stack env)")
@@ -853,6 +915,8 @@ def main():
         times = baseline(copies[0], args)
         for cp in copies[1:]:
             cp.make(["build/run_unit"] + ([] if args.no_cli else ["fluxacdc"]), subprocess.DEVNULL)
+            if args.asan:
+                cp.make_san(subprocess.DEVNULL)
         print("mutate: baseline passes (unit %.1f s, cli %.1f s)" % (times["unit"], times["cli"]), flush=True)
 
         lock = threading.Lock()
