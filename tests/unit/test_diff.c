@@ -497,3 +497,220 @@ Test(diff, markdown_truncates_with_pointer)
 	free(text);
 	world_release(&w);
 }
+
+/*
+ * SPEC §4: "apply FILE re-reads live state and the manifest and exits 4,
+ * naming what drifted, when either fingerprint no longer matches."  Plans
+ * built by hand: each connector as (name, url, observed fingerprint or NULL
+ * for a create), in the plan's changes or its unchanged list.
+ */
+struct drift_conn {
+	const char *name, *url, *fp;
+	int unchanged;
+};
+
+#define DMAX 3
+
+static void drift_plan(struct fx_plan *p, struct fx_change *ch, struct fx_unchanged *un,
+		       const struct drift_conn *cs, const char *dfp, const char *ofp)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	memset(ch, 0, DMAX * sizeof(*ch));
+	memset(un, 0, DMAX * sizeof(*un));
+	snprintf(p->desired_fp, sizeof(p->desired_fp), "%s", dfp);
+	snprintf(p->observed_fp, sizeof(p->observed_fp), "%s", ofp);
+	p->changes = ch;
+	p->unchanged = un;
+	for (i = 0; i < DMAX && cs[i].name; i++) {
+		if (cs[i].unchanged) {
+			un[p->n_unchanged].connector = (char *)cs[i].name;
+			un[p->n_unchanged].connect_url = (char *)cs[i].url;
+			un[p->n_unchanged++].observed_fp = (char *)cs[i].fp;
+		} else {
+			ch[p->n_changes].connector = (char *)cs[i].name;
+			ch[p->n_changes].connect_url = (char *)cs[i].url;
+			ch[p->n_changes++].observed_fp = (char *)cs[i].fp;
+		}
+	}
+}
+
+Test(diff, drift_table)
+{
+#define U1 "http://a:8083"
+#define U2 "http://b:8083"
+	static const struct {
+		const char *what;
+		const char *dfp[2], *ofp[2]; /* saved, now */
+		struct drift_conn saved[DMAX], now[DMAX];
+		size_t want_n;
+		const char *want[2]; /* lines expected in why (NULL: none) */
+	} cases[] = {
+		{ "nothing moved", { "d", "d" }, { "o", "o" },
+		  { { "fluxa_a", U1, "f1", 0 }, { "fluxa_b", U1, "f2", 1 } },
+		  { { "fluxa_a", U1, "f1", 0 }, { "fluxa_b", U1, "f2", 1 } }, 0, { NULL } },
+		{ "the manifest changed", { "d", "d2" }, { "o", "o" },
+		  { { "fluxa_a", U1, "f1", 0 } }, { { "fluxa_a", U1, "f1", 0 } }, 1,
+		  { "the manifest (or the environment it reads) changed" } },
+		{ "an update's connector changed", { "d", "d" }, { "o", "o2" },
+		  { { "fluxa_a", U1, "f1", 0 }, { "fluxa_b", U1, "f2", 1 } },
+		  { { "fluxa_a", U1, "f1x", 0 }, { "fluxa_b", U1, "f2", 1 } }, 1,
+		  { "connector 'fluxa_a' on " U1 " changed since the plan (its config differs)" } },
+		{ "an unchanged connector changed", { "d", "d" }, { "o", "o2" },
+		  { { "fluxa_a", U1, "f1", 0 }, { "fluxa_b", U1, "f2", 1 } },
+		  { { "fluxa_a", U1, "f1", 0 }, { "fluxa_b", U1, "f2x", 1 } }, 1,
+		  { "connector 'fluxa_b' on " U1 " changed since the plan (its config differs)" } },
+		{ "a planned create now exists", { "d", "d" }, { "o", "o2" },
+		  { { "fluxa_a", U1, NULL, 0 } }, { { "fluxa_a", U1, "f1", 0 } }, 1,
+		  { "connector 'fluxa_a' on " U1 " changed since the plan (it now exists)" } },
+		{ "a planned update is gone (now a create)", { "d", "d" }, { "o", "o2" },
+		  { { "fluxa_a", U1, "f1", 0 } }, { { "fluxa_a", U1, NULL, 0 } }, 1,
+		  { "connector 'fluxa_a' on " U1 " changed since the plan (it is gone)" } },
+		{ "a planned delete is gone entirely", { "d", "d" }, { "o", "o2" },
+		  { { "fluxa_a", U1, "f1", 0 }, { "fluxa_z", U1, "f9", 0 } },
+		  { { "fluxa_a", U1, "f1", 0 } }, 1,
+		  { "connector 'fluxa_z' on " U1 " changed since the plan (it is gone)" } },
+		{ "a connector the plan did not know", { "d", "d" }, { "o", "o2" },
+		  { { "fluxa_a", U1, "f1", 0 } },
+		  { { "fluxa_a", U1, "f1", 0 }, { "fluxa_n", U1, "f5", 0 } }, 1,
+		  { "connector 'fluxa_n' on " U1 " changed since the plan (it now exists)" } },
+		{ "the same name on another cluster is another connector", { "d", "d" }, { "o", "o2" },
+		  { { "fluxa_a", U1, "f1", 0 } }, { { "fluxa_a", U2, "f1", 0 } }, 2,
+		  { "connector 'fluxa_a' on " U2 " changed since the plan (it now exists)",
+		    "connector 'fluxa_a' on " U1 " changed since the plan (it is gone)" } },
+		{ "moved between changes and unchanged, same config: no drift of its own",
+		  { "d", "d" }, { "o", "o2" },
+		  { { "fluxa_a", U1, "f1", 0 }, { "fluxa_b", U1, "f2", 1 } },
+		  { { "fluxa_a", U1, "f1", 1 }, { "fluxa_b", U1, "f2", 0 } }, 1,
+		  { "the live Connect state changed since the plan" } },
+		{ "both fingerprints", { "d", "d2" }, { "o", "o2" },
+		  { { "fluxa_a", U1, "f1", 0 } }, { { "fluxa_a", U1, "f1x", 0 } }, 2,
+		  { "desired connectors differ", "connector 'fluxa_a' on " U1 " changed since the plan (its config differs)" } },
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_change ch[2][DMAX];
+		struct fx_unchanged un[2][DMAX];
+		struct fx_plan saved, now;
+		struct fx_buf why = FX_BUF_INIT;
+		size_t n;
+
+		drift_plan(&saved, ch[0], un[0], cases[i].saved, cases[i].dfp[0], cases[i].ofp[0]);
+		drift_plan(&now, ch[1], un[1], cases[i].now, cases[i].dfp[1], cases[i].ofp[1]);
+		n = fx_diff_drift(&saved, &now, &why);
+		cr_expect_eq(n, cases[i].want_n, "%s: %zu reasons: %s", cases[i].what, n,
+			     fx_buf_str(&why));
+		for (k = 0; k < 2 && cases[i].want[k]; k++)
+			cr_expect(strstr(fx_buf_str(&why), cases[i].want[k]), "%s: '%s' not in '%s'",
+				  cases[i].what, cases[i].want[k], fx_buf_str(&why));
+		if (!cases[i].want_n)
+			cr_expect_str_eq(fx_buf_str(&why), "", "%s", cases[i].what);
+		fx_buf_release(&why);
+	}
+#undef U1
+#undef U2
+}
+
+/* A wanted connector whose config needs nothing is unchanged; the plan still
+ * marks it failed when it or a task is FAILED (apply is not green over it). */
+Test(diff, unchanged_failed_connector_is_marked)
+{
+	static const struct {
+		const char *state, *task;
+		int failed;
+	} cases[] = {
+		{ "RUNNING", "RUNNING", 0 }, { "FAILED", "RUNNING", 1 }, { "RUNNING", "FAILED", 1 },
+		{ "PAUSED", "PAUSED", 0 },   { NULL, NULL, 0 },          { "UNASSIGNED", "FAILED", 1 },
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world w;
+		struct fx_err err = FX_ERR_INIT;
+		struct fx_observed_connector *o = NULL;
+
+		world_build(&w, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n");
+		for (j = 0; j < w.cl.n_connectors; j++)
+			if (!strcmp(w.cl.connectors[j].name, "fluxa_default"))
+				o = &w.cl.connectors[j];
+		cr_assert_not_null(o);
+		free(o->state);
+		o->state = cases[i].state ? strdup(cases[i].state) : NULL;
+		for (j = 0; j < o->n_tasks; j++) {
+			free(o->tasks[j].state);
+			o->tasks[j].state = cases[i].task ? strdup(cases[i].task) : NULL;
+		}
+		cr_assert_gt(o->n_tasks, 0);
+		fx_plan_release(&w.p);
+		cr_assert_eq(fx_diff_compute(&w.d, &w.cl, 1, SALT, &w.p, &err), 0, "%s", err.msg);
+		cr_assert_eq(w.p.n_changes, 0);
+		cr_assert_eq(w.p.n_unchanged, 1);
+		cr_expect_eq(w.p.unchanged[0].failed, cases[i].failed, "%s/%s", cases[i].state,
+			     cases[i].task);
+		world_release(&w);
+	}
+}
+
+/* A key the live connector has and the manifest does not is a change
+ * (removed); Connect's own "name" key is not. */
+Test(diff, live_only_key_is_removed_but_not_name)
+{
+	struct world w;
+	struct fx_err err = FX_ERR_INIT;
+	const struct fx_diff_item *it;
+	size_t j;
+
+	world_build(&w, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n");
+	cr_assert_eq(w.p.n_changes, 0);
+	for (j = 0; j < w.cl.n_connectors; j++)
+		if (!strcmp(w.cl.connectors[j].name, "fluxa_default")) {
+			cr_assert_eq(fx_config_set(&w.cl.connectors[j].config, "name", "fluxa_default"), 0);
+			cr_assert_eq(fx_config_set(&w.cl.connectors[j].config, "aaa.first", "x"), 0);
+			cr_assert_eq(fx_config_set(&w.cl.connectors[j].config, "zzz.last", "y"), 0);
+		}
+	fx_plan_release(&w.p);
+	cr_assert_eq(fx_diff_compute(&w.d, &w.cl, 1, SALT, &w.p, &err), 0, "%s", err.msg);
+	cr_assert_eq(w.p.n_changes, 1);
+	cr_expect_eq(w.p.changes[0].n_diff, 2);
+	it = item(&w.p.changes[0], "aaa.first");
+	cr_assert_not_null(it);
+	cr_expect_eq(it->op, FX_DIFF_REMOVE);
+	cr_expect_str_eq(it->before, "x");
+	cr_expect_null(it->after);
+	it = item(&w.p.changes[0], "zzz.last");
+	cr_assert_not_null(it);
+	cr_expect_eq(it->op, FX_DIFF_REMOVE);
+	cr_expect_null(item(&w.p.changes[0], "name"));
+	cr_expect(strstr(w.p.changes[0].description, "2 keys changed (aaa.first, zzz.last)"), "%s",
+		  w.p.changes[0].description);
+	world_release(&w);
+}
+
+/* A create's description counts the tables it captures (FluxaORM style). */
+Test(diff, create_description_counts_tables)
+{
+	static const struct {
+		const char *entities;
+		const char *want;
+	} cases[] = {
+		{ "  Z: {debezium: true, mysql: zz}\n",
+		  "create connector fluxa_zz on kafka pool 'default' capturing 1 table of mysql pool 'zz'" },
+		{ "  Z: {debezium: true, mysql: zz}\n  Y: {debezium: true, mysql: zz}\n",
+		  "create connector fluxa_zz on kafka pool 'default' capturing 2 tables of mysql pool 'zz'" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world w;
+		char ents[256];
+
+		snprintf(ents, sizeof(ents), "  UserEntity: {debezium: true}\n%s", cases[i].entities);
+		world_build(&w, "FIXTURE-SECRET-not-real", "  zz:\n    dsn: \"u:p@tcp(h:1)/db\"\n", ents);
+		cr_assert_eq(w.p.n_changes, 1);
+		cr_expect_eq(w.p.changes[0].action, FX_ACTION_CREATE);
+		cr_expect_str_eq(w.p.changes[0].description, cases[i].want);
+		world_release(&w);
+	}
+}
