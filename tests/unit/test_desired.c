@@ -225,3 +225,81 @@ Test(desired, defaults_connector_then_pool)
 	fx_desired_release(&d);
 	fx_manifest_release(&m);
 }
+
+/* A connector's flavor is resolved, never "auto": the pool's, else the one
+ * detected, else mysql (SPEC §1: auto = detected by plan; render/offline: mysql). */
+Test(desired, flavor_is_resolved)
+{
+	static const char y[] =
+		"version: 1\n"
+		"mysql: {a: {dsn: \"u:p@tcp(h:1)/d\"}, b: {dsn: \"u:p@tcp(h:1)/e\", flavor: mariadb}}\n"
+		"kafka: {default: {brokers: [b], connect_url: \"http://c\"}}\n"
+		"entities: {A: {debezium: true, mysql: a}, B: {debezium: true, mysql: b}}\n";
+	static const struct {
+		int detect;
+		enum fx_flavor detected, want_a;
+	} cases[] = {
+		{ 0, FX_FLAVOR_AUTO, FX_FLAVOR_MYSQL },
+		{ 1, FX_FLAVOR_AUTO, FX_FLAVOR_MYSQL }, /* detection failed */
+		{ 1, FX_FLAVOR_MYSQL, FX_FLAVOR_MYSQL },
+		{ 1, FX_FLAVOR_MARIADB, FX_FLAVOR_MARIADB },
+	};
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	size_t i;
+
+	load(y, &m);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_desired d = FX_DESIRED_INIT;
+		struct fx_err err = FX_ERR_INIT;
+		enum fx_flavor detected[2] = { cases[i].detected, FX_FLAVOR_MYSQL };
+
+		cr_assert_eq(fx_desired_build(&m, cases[i].detect ? detected : NULL, &d, &err), 0);
+		cr_assert_eq(d.n, 2);
+		cr_expect_eq(d.connectors[0].flavor, cases[i].want_a, "case %zu", i);
+		cr_expect_str_eq(fx_config_get(&d.connectors[0].config, "connector.class"),
+				 cases[i].want_a == FX_FLAVOR_MARIADB ? FX_CLASS_MARIADB : FX_CLASS_MYSQL);
+		/* the pool's own flavor wins over detection */
+		cr_expect_eq(d.connectors[1].flavor, FX_FLAVOR_MARIADB, "case %zu", i);
+		fx_desired_release(&d);
+	}
+	fx_manifest_release(&m);
+}
+
+/* One MySQL pool captured on two Kafka pools: two connectors of one name,
+ * fine on two Connect clusters, an error (65, naming both) on one. */
+Test(desired, one_pool_on_two_kafka_pools)
+{
+	static const struct {
+		const char *url_b;
+		int ok;
+	} cases[] = { { "http://other:8083", 1 }, { "http://c:8083", 0 } };
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char y[1024];
+		struct fx_manifest m = FX_MANIFEST_INIT;
+		struct fx_desired d = FX_DESIRED_INIT;
+		struct fx_err err = FX_ERR_INIT;
+
+		snprintf(y, sizeof(y),
+			 "version: 1\n"
+			 "mysql: {p: {dsn: \"u:p@tcp(h:1)/d\", server_id: 7}}\n"
+			 "kafka: {ka: {brokers: [b], connect_url: \"http://c:8083\"},"
+			 " kb: {brokers: [b], connect_url: \"%s\"}}\n"
+			 "entities: {A: {debezium: ka, mysql: p}, B: {debezium: kb, mysql: p, table: T}}\n",
+			 cases[i].url_b);
+		load(y, &m);
+		if (cases[i].ok) {
+			cr_expect_eq(fx_desired_build(&m, NULL, &d, &err), 0, "%s", err.msg);
+			cr_expect_eq(d.n, 2);
+		} else {
+			cr_expect_eq(fx_desired_build(&m, NULL, &d, &err), -1);
+			cr_expect_eq(err.code, 65);
+			cr_expect(strstr(err.msg, "kafka pools 'ka' and 'kb'") &&
+				  strstr(err.msg, "connector 'fluxa_p' would be defined twice"), "%s", err.msg);
+			cr_expect_eq(d.n, 0);
+		}
+		fx_desired_release(&d);
+		fx_manifest_release(&m);
+	}
+}
