@@ -322,6 +322,21 @@ static const struct {
 	{ "password", "password" },
 	{ "password=", "password=" },
 	{ "", "" },
+	/* the value after a sensitive key, however it is written */
+	{ "password-file=abc", "password-file=" FX_SECRET_MASK },
+	{ "db_password\t=\tabc x", "db_password\t=\t" FX_SECRET_MASK " x" },
+	{ "password :abc", "password :" FX_SECRET_MASK },
+	{ "password: \"abc\\", "password: \"" FX_SECRET_MASK },
+	{ "password: \"a\\\"b\" tail", "password: \"" FX_SECRET_MASK "\" tail" },
+	{ "token='abc\nnext", "token='" FX_SECRET_MASK "\nnext" },
+	/* MySQL's "(using password: YES)" / NO is not a secret; longer words are */
+	{ "(using password: NO)", "(using password: NO)" },
+	{ "password=YESMAN", "password=" FX_SECRET_MASK },
+	{ "password=NOPE", "password=" FX_SECRET_MASK },
+	{ "password=\"YES\"", "password=\"" FX_SECRET_MASK "\"" },
+	{ "password=${env:PW}", "password=${env:PW}" },
+	{ "password=$notref", "password=" FX_SECRET_MASK },
+	{ "password=a,user=b", "password=" FX_SECRET_MASK ",user=b" },
 };
 
 Test(connect_json, redact_table)
@@ -463,4 +478,140 @@ Test(connect_json, version_at_least)
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		cr_expect_eq(fx_connect_version_at_least(t[i].v, t[i].major, t[i].minor), t[i].want,
 			     "case %zu (%s)", i, t[i].v ? t[i].v : "NULL");
+}
+
+/* Each answer Connect (or something in its place) may give that is not what
+ * the request returns: refused, as a runtime failure (exit 1), saying what
+ * was wrong and which request it answered. */
+enum cj_parser { P_ROOT, P_PLUGINS, P_EXPANDED, P_STATUS, P_CONFIG, P_VALIDATE, P_ERROR };
+
+static int cj_parse(enum cj_parser p, const char *g, struct fx_err *err)
+{
+	struct fx_observed_cluster c;
+	struct fx_observed_connector oc;
+	struct fx_config cfg = FX_CONFIG_INIT;
+	struct fx_connect_validation v = FX_CONNECT_VALIDATION_INIT;
+	size_t n = strlen(g);
+	long code;
+	char *msg = NULL;
+	int rc = -2;
+
+	memset(&c, 0, sizeof(c));
+	memset(&oc, 0, sizeof(oc));
+	switch (p) {
+	case P_ROOT: rc = fx_connect_parse_root(g, n, &c, err); break;
+	case P_PLUGINS:
+		rc = fx_connect_parse_plugins(g, n, &c, err);
+		cr_expect_eq(c.have_plugins, rc == 0, "%s: have_plugins", g);
+		break;
+	case P_EXPANDED: rc = fx_connect_parse_expanded(g, n, &c, err); break;
+	case P_STATUS: rc = fx_connect_parse_status(g, n, &oc, err); break;
+	case P_CONFIG: rc = fx_connect_parse_config(g, n, &cfg, err); break;
+	case P_VALIDATE: rc = fx_connect_parse_validate(g, n, &v, err); break;
+	case P_ERROR:
+		rc = fx_connect_parse_error(g, n, &code, &msg, err);
+		if (rc < 0)
+			cr_expect_null(msg, "%s", g);
+		free(msg);
+		break;
+	}
+	fx_observed_cluster_release(&c);
+	fx_observed_connector_release(&oc);
+	fx_config_release(&cfg);
+	fx_connect_validation_release(&v);
+	return rc;
+}
+
+Test(connect_json, each_parser_refuses_with_a_message)
+{
+	static const struct {
+		enum cj_parser p;
+		const char *in, *msg;
+	} cases[] = {
+		{ P_ROOT, "", "GET /: not JSON" },
+		{ P_ROOT, "<html>", "GET /: not JSON" },
+		{ P_ROOT, "[]", "GET /: expected an object" },
+		{ P_ROOT, "{\"version\": 3}", "must be strings" },
+		{ P_ROOT, "{\"commit\": \"x\"}", "no 'version' (is this a Kafka Connect REST URL?)" },
+		{ P_PLUGINS, "", "GET /connector-plugins: not JSON" },
+		{ P_PLUGINS, "not json", "GET /connector-plugins: not JSON" },
+		{ P_PLUGINS, "{}", "GET /connector-plugins: expected an array" },
+		{ P_PLUGINS, "[{\"class\": 1}]", "item 0 has no 'class' string" },
+		{ P_PLUGINS, "[\"io.x.C\"]", "item 0 has no 'class' string" },
+		{ P_PLUGINS, "[{\"class\": \"a\"}, {}]", "item 1 has no 'class' string" },
+		{ P_PLUGINS, "[{\"class\": \"a.B\", \"version\": 3}]", "'a.B': type and version must be strings" },
+		{ P_PLUGINS, "[{\"class\": \"a.B\", \"type\": []}]", "'a.B': type and version must be strings" },
+		{ P_EXPANDED, "[]", "expected an object keyed by connector name" },
+		{ P_EXPANDED, "{\"x\": 1}", "connector 'x' is not an object" },
+		{ P_EXPANDED, "{\"x\": {\"info\": []}}", "connector 'x': 'info' is not an object" },
+		{ P_EXPANDED, "{\"x\": {\"info\": {\"config\": {\"a\": [1]}}}}", "config key 'a' is not a scalar" },
+		{ P_EXPANDED, "{\"x\": {\"info\": {\"config\": []}}}", "the config is not an object" },
+		{ P_EXPANDED, "{\"x\": {\"status\": []}}", "the status is not an object" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"tasks\": {}}}}", "'tasks' is not an array" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"tasks\": [{\"id\": \"0\"}]}}}", "task 0 has no integer 'id'" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"tasks\": [{\"id\": 0}, 7]}}}", "task 1 has no integer 'id'" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"tasks\": [{\"id\": -1}]}}}", "task 0 has no integer 'id'" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"tasks\": [{\"id\": 1000001}]}}}", "task 0 has no integer 'id'" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"tasks\": [{\"id\": 2, \"state\": 1}]}}}", "task 2: state, worker_id and trace must be strings" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"connector\": []}}}", "'connector' is not an object" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"connector\": {\"state\": 1}}}}", "connector state, worker_id and trace must be strings" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"type\": 1}}}", "'type' is not a string" },
+		{ P_STATUS, "[]", "connector status: expected an object" },
+		{ P_STATUS, "{\"name\": 1}", "connector status: 'name' is not a string" },
+		{ P_STATUS, "{\"name\": \"x\", \"tasks\": 3}", "'tasks' is not an array" },
+		{ P_CONFIG, "[]", "the config is not an object" },
+		{ P_CONFIG, "{\"a\": {}}", "config key 'a' is not a scalar" },
+		{ P_VALIDATE, "{}", "expected {\"error_count\": N, \"configs\": [...]}" },
+		{ P_VALIDATE, "{\"error_count\": \"1\", \"configs\": []}", "expected {\"error_count\"" },
+		{ P_VALIDATE, "{\"error_count\": 1, \"configs\": {}}", "expected {\"error_count\"" },
+		{ P_VALIDATE, "[]", "expected {\"error_count\"" },
+		{ P_VALIDATE, "{\"error_count\": 1, \"configs\": [{\"definition\": {}}]}", "configs[0] has no 'value' object" },
+		{ P_VALIDATE, "{\"error_count\": 1, \"configs\": [{\"value\": {\"name\": 1, \"errors\": [\"e\"]}}]}", "configs[0]: 'name' and 'errors' malformed" },
+		{ P_VALIDATE, "{\"error_count\": 1, \"configs\": [{\"value\": {\"name\": \"k\", \"errors\": \"e\"}}]}", "configs[0]: 'name' and 'errors' malformed" },
+		{ P_ERROR, "", "not a Connect error body" },
+		{ P_ERROR, "<html><title>502</title></html>", "not a Connect error body" },
+		{ P_ERROR, "[\"message\"]", "not a Connect error body" },
+		{ P_ERROR, "{\"error_code\": 404}", "not a Connect error body" },
+		{ P_ERROR, "{\"error_code\": 404, \"message\": 7}", "not a Connect error body" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_err err = FX_ERR_INIT;
+
+		cr_expect_eq(cj_parse(cases[i].p, cases[i].in, &err), -1, "%s accepted", cases[i].in);
+		cr_expect_eq(err.code, 1, "%s: code %d", cases[i].in, err.code);
+		cr_expect(strstr(err.msg, cases[i].msg), "%s: '%s' lacks '%s'", cases[i].in, err.msg,
+			  cases[i].msg);
+	}
+}
+
+/* What each parser accepts at its edges. */
+Test(connect_json, parsers_accept_edges)
+{
+	static const struct {
+		enum cj_parser p;
+		const char *in;
+	} cases[] = {
+		{ P_ROOT, "{\"version\": \"4.1.1\"}" },
+		{ P_PLUGINS, "[]" },
+		{ P_PLUGINS, "[{\"class\": \"a.B\"}]" },
+		{ P_PLUGINS, "[{\"class\": \"a.B\", \"type\": null, \"version\": \"1\"}]" },
+		{ P_EXPANDED, "{}" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"tasks\": null, \"connector\": null}}}" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"tasks\": [{\"id\": 1000000}]}}}" },
+		{ P_EXPANDED, "{\"x\": {\"status\": {\"tasks\": [{\"id\": 0}]}}}" },
+		{ P_STATUS, "{\"name\": \"x\"}" },
+		{ P_CONFIG, "{\"a\": 1, \"b\": true, \"c\": null, \"d\": \"s\"}" },
+		{ P_VALIDATE, "{\"error_count\": 0, \"configs\": []}" },
+		{ P_VALIDATE, "{\"error_count\": 0, \"configs\": [{\"value\": {\"name\": 1, \"errors\": []}}]}" },
+		{ P_ERROR, "{\"message\": \"Connector x not found\"}" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_err err = FX_ERR_INIT;
+
+		cr_expect_eq(cj_parse(cases[i].p, cases[i].in, &err), 0, "%s: %s", cases[i].in, err.msg);
+	}
 }
