@@ -189,7 +189,7 @@ Test(connect_checks, connector_state_table)
 		if (!o->tasks[cases[i].n_tasks].state)
 			o->tasks[cases[i].n_tasks].state = strdup("FAILED");
 		o->n_tasks = cases[i].n_tasks;
-		cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &w.checks), 0);
+		cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, NULL, &w.checks), 0);
 		k = find(&w.checks, "connect.connector_state", "fluxa_default");
 		if (!cases[i].observed) {
 			cr_expect_null(k, "case %zu (%s): %s", i, cases[i].state,
@@ -202,7 +202,7 @@ Test(connect_checks, connector_state_table)
 			cr_expect_str_eq(k->expected, "RUNNING");
 			cr_expect_eq(!!strstr(k->message, "(a task FAILED)"), cases[i].task_note,
 				     "case %zu: %s", i, k->message);
-			cr_expect(strstr(k->message, "does not restart it"), "%s", k->message);
+			cr_expect(strstr(k->message, "on http://127.0.0.1:18083"), "%s", k->message);
 			cr_expect(strstr(k->hint, cases[i].hint), "case %zu: %s", i, k->hint);
 			cr_expect(strstr(k->hint, "http://127.0.0.1:18083/connectors/fluxa_default"), "%s",
 				  k->hint);
