@@ -400,6 +400,7 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 		struct status_row *rows;
 		size_t n;
 		json_t *jrows = NULL;
+		char *dbz = fx_observed_debezium_versions(&cl[i]);
 
 		if (!cl[i].reachable) {
 			t.unreachable++;
@@ -408,6 +409,7 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 		}
 		rows = status_rows(&cl[i], &d, a.connector, &n);
 		if (!rows) {
+			free(dbz);
 			fx_err_set(&err, FX_EXIT_FAILURE, "out of memory");
 			ret = fx_cmd_fail(&err);
 			goto cleanup;
@@ -415,9 +417,9 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 		if (jclusters)
 			jrows = json_array();
 		else if (cl[i].reachable)
-			printf("%sKafka Connect %s (pool %s, version %s)%s\n", i ? "\n" : "",
+			printf("%sKafka Connect %s (pool %s, version %s; Debezium plugins: %s)%s\n", i ? "\n" : "",
 			       cl[i].connect_url, cl[i].kafka_pool, cl[i].version ? cl[i].version : "?",
-			       n ? "" : ": no managed connectors");
+			       dbz ? dbz : "none", n ? "" : ": no managed connectors");
 		else
 			printf("%sKafka Connect %s (pool %s): UNREACHABLE\n", i ? "\n" : "",
 			       cl[i].connect_url, cl[i].kafka_pool);
@@ -432,15 +434,17 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 		}
 		if (jclusters)
 			json_array_append_new(jclusters,
-					      json_pack("{s:s, s:s, s:b, s:o, s:o, s:o, s:I}",
+					      json_pack("{s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:I}",
 							"connect_url", cl[i].connect_url,
 							"kafka_pool", cl[i].kafka_pool,
 							"reachable", cl[i].reachable,
 							"error", status_json_str(cl[i].error),
 							"version", status_json_str(cl[i].version),
+							"debezium_plugins", status_json_str(dbz),
 							"connectors", jrows,
 							"requests", (json_int_t)cl[i].requests));
 		free(rows);
+		free(dbz);
 	}
 	ret = t.failed || t.unreachable ? FX_EXIT_FAILURE : FX_EXIT_OK;
 	if (jclusters) {

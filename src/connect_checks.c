@@ -57,13 +57,19 @@ static int checks_cluster(const struct fx_desired *d, const struct fx_observed_c
 					     "no entity is captured on this pool: managed connectors left there are not seen (and not deleted) until it answers",
 					     "Kafka Connect at %s: %s", cl[i].connect_url,
 					     cl[i].error ? cl[i].error : "unreachable");
-		else
+		else {
+			/* the versions in use, named where an operator looks first */
+			char *dbz = fx_observed_debezium_versions(&cl[i]);
+
 			bad |= fx_checks_add(checks, FX_CHECK_INFO, "connect.reachable", scope,
 					     cl[i].version, NULL, NULL,
-					     "Kafka Connect %s at %s (Kafka cluster %s), %zu connector%s",
+					     "Kafka Connect %s at %s (Kafka cluster %s), %zu connector%s; Debezium plugins: %s",
 					     cl[i].version ? cl[i].version : "?", cl[i].connect_url,
 					     cl[i].kafka_cluster_id ? cl[i].kafka_cluster_id : "?",
-					     cl[i].n_connectors, cl[i].n_connectors == 1 ? "" : "s");
+					     cl[i].n_connectors, cl[i].n_connectors == 1 ? "" : "s",
+					     dbz ? dbz : "none");
+			free(dbz);
+		}
 		for (j = 0; cl[i].reachable && j < d->n; j++) {
 			const struct fx_connector *c = &d->connectors[j];
 			const char *cls = fx_config_get(&c->config, "connector.class");

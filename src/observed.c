@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+
 void fx_observed_connector_release(struct fx_observed_connector *c)
 {
 	size_t i;
@@ -103,4 +105,27 @@ const struct fx_plugin *fx_observed_plugin(const struct fx_observed_cluster *c,
 		if (c->plugins[i].class_name && !strcmp(c->plugins[i].class_name, class_name))
 			return &c->plugins[i];
 	return NULL;
+}
+
+char *fx_observed_debezium_versions(const struct fx_observed_cluster *c)
+{
+	static const char prefix[] = "io.debezium.";
+	struct fx_buf b = FX_BUF_INIT;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < c->n_plugins; i++) {
+		const char *cls = c->plugins[i].class_name, *dot;
+
+		if (!cls || strncmp(cls, prefix, sizeof(prefix) - 1))
+			continue;
+		dot = strrchr(cls, '.');
+		fx_buf_addf(&b, "%s%s %s", n++ ? ", " : "", dot + 1,
+			    c->plugins[i].version ? c->plugins[i].version : "?");
+	}
+	if (!n || !fx_buf_ok(&b)) {
+		fx_buf_release(&b);
+		return NULL;
+	}
+	return fx_buf_detach(&b);
 }

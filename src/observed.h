@@ -82,4 +82,12 @@ const struct fx_observed_connector *fx_observed_find(const struct fx_observed_cl
 const struct fx_plugin *fx_observed_plugin(const struct fx_observed_cluster *c,
 					   const char *class_name);
 
+/*
+ * The Debezium connector plugins the cluster lists (io.debezium.*), short
+ * class name and version in Connect's order: "MariaDbConnector 3.5.0.Final,
+ * MySqlConnector 3.5.0.Final".  NULL when it lists none (or out of memory);
+ * the caller frees the string.
+ */
+char *fx_observed_debezium_versions(const struct fx_observed_cluster *c);
+
 #endif

@@ -58,6 +58,15 @@ check "SQL as $FLUXACDC_MYSQL_USER over TCP" mariadb --no-defaults -h "$FLUXACDC
 	-u "$FLUXACDC_MYSQL_USER" -p"$FLUXACDC_MYSQL_PASSWORD" -N -e 'SELECT 1' "$FLUXACDC_MYSQL_DATABASE"
 plugins=$(curl -fsS -m 5 "$CONNECT/connector-plugins" 2>/dev/null)
 check "MariaDbConnector plugin installed" jq -e '(map(.class) | index("io.debezium.connector.mariadb.MariaDbConnector")) != null' <<<"${plugins:-null}"
+# the stack runs the versions of its profile
+case $FLUXACDC_STACK_PROFILE in
+3.9) want_connect=3.9.1 want_dbz=3.2.0.Final ;;
+*) want_connect=4.1.1 want_dbz=3.5.0.Final ;;
+esac
+check "profile $FLUXACDC_STACK_PROFILE: Kafka Connect $want_connect" \
+	jq -e --arg v "$want_connect" '.version == $v' <<<"$(curl -fsS -m 5 "$CONNECT/" 2>/dev/null || echo null)"
+check "profile $FLUXACDC_STACK_PROFILE: Debezium MySQL and MariaDB plugins $want_dbz" \
+	jq -e --arg v "$want_dbz" '[.[] | select(.class | startswith("io.debezium.")) | .version] == [$v, $v]' <<<"${plugins:-null}"
 [ "$fail" -eq 0 ] || finish
 
 trap cleanup EXIT

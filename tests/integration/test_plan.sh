@@ -45,6 +45,13 @@ assert_eq "(a) one create" "1 create" "$(jq -r '"\(.summary.create) create"' "$F
 assert_eq "(a) risk safe" safe "$(jq -r "$CH.risk" "$FX_TMP/a.out")"
 assert_eq "(a) server validation found no error" 0 "$(jq '[.checks[]|select(.id=="connect.validate" and .level=="error")]|length' "$FX_TMP/a.out")"
 assert_eq "(a) plugin check" info "$(jq -r '[.checks[]|select(.id=="connect.plugin")][0].level' "$FX_TMP/a.out")"
+cv=$(connect_curl GET / | jq -r .version)
+dv=$(connect_curl GET /connector-plugins | jq -r '.[]|select(.class=="io.debezium.connector.mariadb.MariaDbConnector").version')
+reach=$(jq -r '.checks[]|select(.id=="connect.reachable").message' "$FX_TMP/a.out")
+case $reach in
+"Kafka Connect $cv at "*"Debezium plugins: MariaDbConnector $dv"*) ok "(a) connect.reachable names Connect $cv and MariaDbConnector $dv" ;;
+*) fail "(a) connect.reachable: '$reach' names not Connect $cv and MariaDbConnector $dv" ;;
+esac
 python3 "$FLUXACDC_ROOT/tests/schema/validate.py" plan.schema.json "$FX_TMP/a.out" && ok "(a) JSON matches plan.schema.json" || fail "(a) schema"
 run_fx "$FX_TMP/a0" plan -f "$M" --skip-db-checks
 assert_eq "(a) without --detailed-exitcode: exit 0" 0 "$RC"

@@ -54,10 +54,14 @@ run_fx "$FX_TMP/2" status -f "$M"
 assert_eq "(2) an orphan alone does not fail: exit 0" 0 "$RC"
 assert_contains "(2) orphan flagged in text" "$FX_TMP/2.out" "ORPHAN"
 assert_contains "(2) the orphan is named" "$FX_TMP/2.out" "$ORPH"
+cv=$(connect_curl GET / | jq -r .version)
+dv=$(connect_curl GET /connector-plugins | jq -r '[.[]|select(.class|startswith("io.debezium."))|"\(.class|split(".")|last) \(.version)"]|join(", ")')
+assert_contains "(2) names the Connect and Debezium versions" "$FX_TMP/2.out" "version $cv; Debezium plugins: $dv)"
 run_fx "$FX_TMP/2j" status -f "$M" --format json
 assert_eq "(2) orphan in JSON" "true false" \
 	"$(jq -r ".clusters[0].connectors[] | select(.name==\"$ORPH\") | \"\(.orphan) \(.wanted)\"" "$FX_TMP/2j.out")"
 assert_eq "(2) summary counts the orphan" 1 "$(jq -r .summary.orphans "$FX_TMP/2j.out")"
+assert_eq "(2) versions in JSON" "$cv $dv" "$(jq -r '.clusters[0] | "\(.version) \(.debezium_plugins)"' "$FX_TMP/2j.out")"
 
 # (3) a FAILED task: exit 1, its trace head shown, the password never
 register "$BAD"

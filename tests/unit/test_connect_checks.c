@@ -82,7 +82,49 @@ Test(connect_checks, plugins_and_reachable)
 	cr_assert_not_null(k);
 	cr_expect_eq(k->level, FX_CHECK_INFO);
 	cr_expect_str_eq(k->observed, "3.2.0.Final");
+	/* the versions in use are named: Connect's and each Debezium plugin's */
+	k = find(&w.checks, "connect.reachable", NULL);
+	cr_expect(strstr(k->message, "Kafka Connect 3.9.1 at http://127.0.0.1:18083") != NULL, "%s", k->message);
+	cr_expect(strstr(k->message, "; Debezium plugins: MariaDbConnector 3.2.0.Final, MySqlConnector 3.2.0.Final") != NULL,
+		  "%s", k->message);
 	world_release(&w);
+}
+
+/* GET /connector-plugins answers -> the Debezium part of the versions line */
+Test(connect_checks, debezium_versions_of_the_plugin_list)
+{
+	static const struct {
+		const char *plugins;
+		const char *want; /* NULL: none listed */
+	} cases[] = {
+		{ "[]", NULL },
+		{ "[{\"class\":\"org.apache.kafka.connect.mirror.MirrorSourceConnector\",\"type\":\"source\",\"version\":\"4.1.1\"}]",
+		  NULL },
+		{ "[{\"class\":\"io.debezium.connector.mariadb.MariaDbConnector\",\"type\":\"source\",\"version\":\"3.5.0.Final\"},"
+		  "{\"class\":\"org.apache.kafka.connect.mirror.MirrorSourceConnector\",\"type\":\"source\",\"version\":\"4.1.1\"},"
+		  "{\"class\":\"io.debezium.connector.mysql.MySqlConnector\",\"type\":\"source\",\"version\":\"3.5.0.Final\"}]",
+		  "MariaDbConnector 3.5.0.Final, MySqlConnector 3.5.0.Final" },
+		{ "[{\"class\":\"io.debezium.connector.mysql.MySqlConnector\",\"type\":\"source\"}]", "MySqlConnector ?" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_observed_cluster cl;
+		struct fx_err err = FX_ERR_INIT;
+		char *got;
+
+		memset(&cl, 0, sizeof(cl));
+		cr_assert_eq(fx_connect_parse_plugins(cases[i].plugins, strlen(cases[i].plugins), &cl, &err), 0,
+			     "case %zu: %s", i, err.msg);
+		got = fx_observed_debezium_versions(&cl);
+		if (cases[i].want)
+			cr_expect(got && !strcmp(got, cases[i].want), "case %zu: got '%s', want '%s'", i,
+				  got ? got : "(null)", cases[i].want);
+		else
+			cr_expect_null(got, "case %zu: got '%s'", i, got);
+		free(got);
+		fx_observed_cluster_release(&cl);
+	}
 }
 
 Test(connect_checks, missing_plugin_is_an_error)
