@@ -625,7 +625,15 @@ class Copy:
         self.proc = None   # the test or build running now
         ignore = shutil.ignore_patterns(".git", "build", "fluxacdc", ".stack", ".stack-bench",
                                         "corpus-run", "target", "__pycache__")
-        shutil.copytree(ROOT, self.dir, ignore=ignore, symlinks=True)
+        for attempt in range(3):  # a rebase in the checkout may race the copy
+            try:
+                shutil.copytree(ROOT, self.dir, ignore=ignore, symlinks=True)
+                break
+            except shutil.Error:
+                shutil.rmtree(self.dir, ignore_errors=True)
+                if attempt == 2:
+                    raise
+                time.sleep(5)
         # CLI suites that exercise none of the mutated modules (the shell
         # completions, make install) are left out of this copy's CLI run
         for name in args.cli_skip:
