@@ -77,6 +77,9 @@ enum fx_apply_gate_step fx_apply_gate(const struct fx_apply_gate_in *in, struct 
 	const struct fx_plan *p = in->plan;
 	size_t n;
 
+	/* stale first: a stale plan file's checks are of a state it was not made for */
+	if (in->saved && gate_stale(in, stop))
+		return gate_stop(stop, FX_EXIT_STALE, "stale", "the plan file is stale");
 	if (!fx_plan_applyable(p)) {
 		n = fx_checks_count(&p->checks, FX_CHECK_ERROR);
 		stop->plan_to_stderr = in->saved != NULL;
@@ -84,8 +87,6 @@ enum fx_apply_gate_step fx_apply_gate(const struct fx_apply_gate_in *in, struct 
 			     n == 1 ? "" : "s");
 		return gate_stop(stop, FX_EXIT_FAILURE, "blocked", "check errors block apply");
 	}
-	if (in->saved && gate_stale(in, stop))
-		return gate_stop(stop, FX_EXIT_STALE, "stale", "the plan file is stale");
 	if (!p->n_changes) {
 		if (fx_apply_failed_unchanged(p, &stop->says)) {
 			stop->text = "\nApply: nothing to change, but a connector the manifest wants is FAILED.\n";

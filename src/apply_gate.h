@@ -1,6 +1,6 @@
 /*
  * Whether apply may write (pure): the gates between a plan and the first
- * write, in order — check errors, a stale plan file, nothing to change,
+ * write, in order — a stale plan file, check errors, nothing to change,
  * deletes without --allow-destroy, approval — as one decision with its exit
  * status, its apply-JSON status and message, and what stderr should say.
  * cmd_apply.c asks the question when told to and reports the stop in one

@@ -214,7 +214,9 @@ static int diff_desired(const struct fx_connector *c, const struct fx_observed_c
 	if (diff_change_init(ch, o ? FX_ACTION_UPDATE : FX_ACTION_CREATE, c->name, c->kafka->code,
 			     c->mysql->code, c->kafka->connect_url) < 0)
 		return -1;
-	if (fx_config_copy(&ch->desired, &c->config) < 0)
+	fx_diff_config_fp(salt, &c->config, fp);
+	if (fx_config_copy(&ch->desired, &c->config) < 0 || !(ch->desired_fp = fx_strdup(fp)) ||
+	    fx_diff_key_fps(salt, &c->config, &ch->desired_keys) < 0)
 		return -1;
 	if (!o) {
 		ch->risk = FX_RISK_SAFE;
@@ -274,7 +276,7 @@ static int diff_desired(const struct fx_connector *c, const struct fx_observed_c
 	}
 	fx_diff_config_fp(salt, &o->config, fp);
 	ch->observed_fp = fx_strdup(fp);
-	if (!ch->observed_fp) {
+	if (!ch->observed_fp || fx_diff_key_fps(salt, &o->config, &ch->observed_keys) < 0) {
 		fx_buf_release(&keys);
 		return -1;
 	}
@@ -329,6 +331,8 @@ static int diff_orphan(const struct fx_observed_cluster *cl, const struct fx_obs
 			return -1;
 	fx_diff_config_fp(salt, &o->config, fp);
 	ch->observed_fp = fx_strdup(fp);
+	if (fx_diff_key_fps(salt, &o->config, &ch->observed_keys) < 0)
+		return -1;
 	ch->description = fx_asprintf("delete connector %s on kafka pool '%s': no entity of the manifest needs it",
 				      o->name, cl->kafka_pool ? cl->kafka_pool : cl->connect_url);
 	return ch->description && ch->observed_fp ? 0 : -1;
@@ -435,9 +439,14 @@ int fx_diff_compute(const struct fx_desired *d, const struct fx_observed_cluster
 		out->unchanged[out->n_unchanged].connector = ch.connector;
 		out->unchanged[out->n_unchanged].connect_url = ch.connect_url;
 		out->unchanged[out->n_unchanged].observed_fp = ch.observed_fp;
+		out->unchanged[out->n_unchanged].observed_keys = ch.observed_keys;
+		out->unchanged[out->n_unchanged].desired_fp = ch.desired_fp;
+		out->unchanged[out->n_unchanged].desired_keys = ch.desired_keys;
 		out->unchanged[out->n_unchanged].failed = diff_failed(fx_observed_find(cl, c->name));
 		out->n_unchanged++;
-		ch.connector = ch.connect_url = ch.observed_fp = NULL;
+		ch.connector = ch.connect_url = ch.observed_fp = ch.desired_fp = NULL;
+		ch.observed_keys = (struct fx_config)FX_CONFIG_INIT;
+		ch.desired_keys = (struct fx_config)FX_CONFIG_INIT;
 		fx_change_release(&ch);
 	}
 	for (i = 0; i < n_clusters; i++) {
@@ -475,61 +484,142 @@ oom:
 	return fx_err_set(err, 1, "out of memory computing the plan");
 }
 
+/* One connector of a plan, whether it is a change or unchanged. */
+struct drift_entry {
+	const char *name, *url, *fp, *desired_fp;
+	const struct fx_config *observed_keys, *desired_keys;
+};
+
+static size_t drift_count(const struct fx_plan *p)
+{
+	return p->n_changes + p->n_unchanged;
+}
+
+static struct drift_entry drift_at(const struct fx_plan *p, size_t i)
+{
+	struct drift_entry e;
+
+	if (i < p->n_changes) {
+		const struct fx_change *c = &p->changes[i];
+
+		e = (struct drift_entry){ .name = c->connector, .url = c->connect_url,
+					  .fp = c->observed_fp, .desired_fp = c->desired_fp,
+					  .observed_keys = &c->observed_keys,
+					  .desired_keys = &c->desired_keys };
+	} else {
+		const struct fx_unchanged *u = &p->unchanged[i - p->n_changes];
+
+		e = (struct drift_entry){ .name = u->connector, .url = u->connect_url,
+					  .fp = u->observed_fp, .desired_fp = u->desired_fp,
+					  .observed_keys = &u->observed_keys,
+					  .desired_keys = &u->desired_keys };
+	}
+	return e;
+}
+
+static int drift_find(const struct fx_plan *p, const char *name, const char *url,
+		      struct drift_entry *out)
+{
+	size_t j;
+
+	for (j = 0; j < drift_count(p); j++) {
+		*out = drift_at(p, j);
+		if (!strcmp(out->name, name) && !strcmp(out->url, url))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The keys that differ between two sets of per-key fingerprints, described
+ * into why.  When only the whole-config fingerprint tells (a secret has no
+ * per-key one), the sensitive keys are named.  0 when the per-key
+ * fingerprints are missing (a plan file from an older fluxacdc), else 1;
+ * -1 when out of memory.
+ */
+static int drift_keys(const struct fx_config *before, const struct fx_config *after,
+		      struct fx_buf *why)
+{
+	struct fx_diff_key_changes kc = FX_DIFF_KEY_CHANGES_INIT;
+	size_t i, n_secret = 0;
+
+	if (!before->n || !after->n)
+		return 0;
+	if (fx_diff_changed_keys(before, after, &kc) < 0)
+		return -1;
+	if (kc.n) {
+		fx_buf_adds(why, kc.n == 1 ? "key " : "keys ");
+		fx_diff_describe_keys(&kc, why);
+		fx_diff_key_changes_release(&kc);
+		return 1;
+	}
+	for (i = 0; i < after->n; i++)
+		n_secret += fx_secret_key_is_sensitive(after->items[i].key);
+	fx_buf_adds(why, n_secret > 1 ? "one of the sensitive keys " : n_secret ? "key " : "");
+	for (i = 0; i < after->n; i++)
+		if (fx_secret_key_is_sensitive(after->items[i].key))
+			fx_buf_addf(why, "%s%s", after->items[i].key,
+				    --n_secret ? ", " : " (sensitive, changed)");
+	return 1;
+}
+
 size_t fx_diff_drift(const struct fx_plan *saved, const struct fx_plan *now, struct fx_buf *why)
 {
 	size_t n = 0, i, j;
+	struct drift_entry e, old;
 
 	if (strcmp(saved->desired_fp, now->desired_fp)) {
-		fx_buf_addf(why, "the manifest (or the environment it reads) changed since the plan: desired connectors differ\n");
-		n++;
+		size_t named = 0;
+
+		/* name the connectors (and keys) the manifest now wants otherwise */
+		for (i = 0; i < drift_count(now); i++) {
+			e = drift_at(now, i);
+			if (!e.desired_fp)
+				continue;
+			if (!drift_find(saved, e.name, e.url, &old)) {
+				fx_buf_addf(why, "the manifest (or the environment it reads) changed since the plan: it now wants connector '%s' on %s\n",
+					    e.name, e.url);
+				named++;
+				continue;
+			}
+			if (!old.desired_fp || !strcmp(old.desired_fp, e.desired_fp))
+				continue;
+			fx_buf_addf(why, "the manifest (or the environment it reads) changed since the plan: connector '%s' on %s: ",
+				    e.name, e.url);
+			drift_keys(old.desired_keys, e.desired_keys, why);
+			fx_buf_addc(why, '\n');
+			named++;
+		}
+		if (!named)
+			fx_buf_addf(why, "the manifest (or the environment it reads) changed since the plan: desired connectors differ\n");
+		n += named ? named : 1;
 	}
 	if (!strcmp(saved->observed_fp, now->observed_fp))
 		return n;
-	/* name each connector whose observed state moved */
-	for (i = 0; i < now->n_changes + now->n_unchanged; i++) {
-		const char *name = i < now->n_changes ? now->changes[i].connector :
-			now->unchanged[i - now->n_changes].connector;
-		const char *url = i < now->n_changes ? now->changes[i].connect_url :
-			now->unchanged[i - now->n_changes].connect_url;
-		const char *fp = i < now->n_changes ? now->changes[i].observed_fp :
-			now->unchanged[i - now->n_changes].observed_fp;
-		const char *old_fp = NULL;
-		int found = 0;
+	/* name each connector whose observed state moved, and its keys */
+	for (i = 0; i < drift_count(now); i++) {
+		int found;
 
-		for (j = 0; j < saved->n_changes + saved->n_unchanged && !found; j++) {
-			const char *sn = j < saved->n_changes ? saved->changes[j].connector :
-				saved->unchanged[j - saved->n_changes].connector;
-			const char *su = j < saved->n_changes ? saved->changes[j].connect_url :
-				saved->unchanged[j - saved->n_changes].connect_url;
-
-			if (!strcmp(sn, name) && !strcmp(su, url)) {
-				found = 1;
-				old_fp = j < saved->n_changes ? saved->changes[j].observed_fp :
-					saved->unchanged[j - saved->n_changes].observed_fp;
-			}
-		}
-		if (!found || (!old_fp) != (!fp) || (fp && old_fp && strcmp(fp, old_fp))) {
-			fx_buf_addf(why, "connector '%s' on %s changed since the plan (%s)\n", name, url,
-				    !old_fp && fp ? "it now exists" : !fp && old_fp ? "it is gone" :
-				    "its config differs");
-			n++;
-		}
+		e = drift_at(now, i);
+		found = drift_find(saved, e.name, e.url, &old);
+		if (found && (!old.fp) == (!e.fp) && (!e.fp || !strcmp(e.fp, old.fp)))
+			continue;
+		fx_buf_addf(why, "connector '%s' on %s changed since the plan (", e.name, e.url);
+		if (!found || (!old.fp && e.fp))
+			fx_buf_adds(why, "it now exists");
+		else if (!e.fp)
+			fx_buf_adds(why, "it is gone");
+		else if (drift_keys(old.observed_keys, e.observed_keys, why) <= 0)
+			fx_buf_adds(why, "its config differs");
+		fx_buf_adds(why, ")\n");
+		n++;
 	}
 	/* connectors the plan knew that are now gone entirely */
-	for (j = 0; j < saved->n_changes + saved->n_unchanged; j++) {
-		const char *sn = j < saved->n_changes ? saved->changes[j].connector :
-			saved->unchanged[j - saved->n_changes].connector;
-		const char *su = j < saved->n_changes ? saved->changes[j].connect_url :
-			saved->unchanged[j - saved->n_changes].connect_url;
-		int found = 0;
-
-		for (i = 0; i < now->n_changes + now->n_unchanged && !found; i++)
-			found = !strcmp(sn, i < now->n_changes ? now->changes[i].connector :
-					now->unchanged[i - now->n_changes].connector) &&
-				!strcmp(su, i < now->n_changes ? now->changes[i].connect_url :
-					now->unchanged[i - now->n_changes].connect_url);
-		if (!found) {
-			fx_buf_addf(why, "connector '%s' on %s changed since the plan (it is gone)\n", sn, su);
+	for (j = 0; j < drift_count(saved); j++) {
+		old = drift_at(saved, j);
+		if (!drift_find(now, old.name, old.url, &e)) {
+			fx_buf_addf(why, "connector '%s' on %s changed since the plan (it is gone)\n",
+				    old.name, old.url);
 			n++;
 		}
 	}
@@ -538,4 +628,89 @@ size_t fx_diff_drift(const struct fx_plan *saved, const struct fx_plan *now, str
 		n++;
 	}
 	return n;
+}
+
+int fx_diff_key_fps(const char *salt, const struct fx_config *c, struct fx_config *out)
+{
+	size_t i;
+	char fp[72];
+
+	fx_config_release(out);
+	for (i = 0; i < c->n; i++) {
+		const char *key = c->items[i].key;
+		struct fx_config one = FX_CONFIG_INIT;
+		int r;
+
+		if (!strcmp(key, "name"))
+			continue;
+		if (fx_secret_key_is_sensitive(key)) {
+			if (fx_config_set(out, key, "sensitive") < 0)
+				return -1;
+			continue;
+		}
+		r = fx_config_set(&one, key, c->items[i].value);
+		if (r == 0)
+			fx_diff_config_fp(salt, &one, fp);
+		fx_config_release(&one);
+		if (r < 0 || fx_config_set(out, key, fp) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void fx_diff_key_changes_release(struct fx_diff_key_changes *c)
+{
+	free(c->items);
+	c->items = NULL;
+	c->n = 0;
+}
+
+static int changed_keys_add(struct fx_diff_key_changes *out, size_t *alloc, const char *key,
+			    enum fx_diff_op op)
+{
+	if (!strcmp(key, "name"))
+		return 0;
+	if (fx_grow(&out->items, alloc, out->n + 1, sizeof(*out->items)) < 0)
+		return -1;
+	out->items[out->n++] = (struct fx_diff_key_change){
+		.key = key, .op = op, .sensitive = fx_secret_key_is_sensitive(key) };
+	return 0;
+}
+
+int fx_diff_changed_keys(const struct fx_config *before, const struct fx_config *after,
+			 struct fx_diff_key_changes *out)
+{
+	size_t i = 0, j = 0, alloc = 0;
+	int r = 0;
+
+	fx_diff_key_changes_release(out);
+	while (r == 0 && (i < before->n || j < after->n)) {
+		int c = i >= before->n ? 1 : j >= after->n ? -1 :
+			strcmp(before->items[i].key, after->items[j].key);
+
+		if (c < 0)
+			r = changed_keys_add(out, &alloc, before->items[i++].key, FX_DIFF_REMOVE);
+		else if (c > 0)
+			r = changed_keys_add(out, &alloc, after->items[j++].key, FX_DIFF_ADD);
+		else {
+			if (strcmp(before->items[i].value, after->items[j].value))
+				r = changed_keys_add(out, &alloc, after->items[j].key, FX_DIFF_CHANGE);
+			i++;
+			j++;
+		}
+	}
+	if (r < 0)
+		fx_diff_key_changes_release(out);
+	return r;
+}
+
+void fx_diff_describe_keys(const struct fx_diff_key_changes *c, struct fx_buf *out)
+{
+	static const char *const words[] = { [FX_DIFF_ADD] = "added", [FX_DIFF_CHANGE] = "changed",
+					     [FX_DIFF_REMOVE] = "removed" };
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		fx_buf_addf(out, "%s%s (%s%s)", i ? ", " : "", c->items[i].key,
+			    c->items[i].sensitive ? "sensitive, " : "", words[c->items[i].op]);
 }

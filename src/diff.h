@@ -29,9 +29,48 @@ int fx_diff_is_managed(const char *name);
 void fx_diff_config_fp(const char *salt, const struct fx_config *c, char out[72]);
 
 /*
+ * Per-key fingerprints of c into out (released first): each key (Connect's
+ * "name" left out) -> the salted fingerprint of its value; a sensitive key ->
+ * "sensitive", so that no hash of a single secret lands in a plan file (a
+ * changed secret is found from the whole-config fingerprint instead).
+ * 0, or -1 when out of memory.
+ */
+int fx_diff_key_fps(const char *salt, const struct fx_config *c, struct fx_config *out);
+
+/* A key that differs between two configs; key is lent from them. */
+struct fx_diff_key_change {
+	const char *key;
+	enum fx_diff_op op;  /* add: only in after; remove: only in before; change */
+	int sensitive;       /* fx_secret_key_is_sensitive(key): never show a value */
+};
+
+struct fx_diff_key_changes {
+	struct fx_diff_key_change *items; /* in key order */
+	size_t n;
+};
+
+#define FX_DIFF_KEY_CHANGES_INIT { .items = NULL, .n = 0 }
+
+/*
+ * The keys whose values differ between before and after (Connect's "name"
+ * ignored), compared as strings: what changed since the plan, for a stale
+ * plan file and for apply's re-read before a write.  out is released first;
+ * it lends keys from the configs.  0, or -1 when out of memory.
+ */
+int fx_diff_changed_keys(const struct fx_config *before, const struct fx_config *after,
+			 struct fx_diff_key_changes *out);
+void fx_diff_key_changes_release(struct fx_diff_key_changes *c);
+/*
+ * "poll.interval.ms (added), snapshot.mode (changed), database.password
+ * (sensitive, changed)": names and what happened, never a value.
+ */
+void fx_diff_describe_keys(const struct fx_diff_key_changes *c, struct fx_buf *out);
+
+/*
  * Compares a saved plan with one computed now with the same salt.  Appends a
  * line per drift to why ("manifest changed", "connector 'x' on URL changed
- * since the plan") and returns how many; 0 when the plan still holds.
+ * since the plan: keys ...", naming the keys from the per-key fingerprints)
+ * and returns how many; 0 when the plan still holds.
  */
 size_t fx_diff_drift(const struct fx_plan *saved, const struct fx_plan *now, struct fx_buf *why);
 

@@ -24,6 +24,9 @@ void fx_change_release(struct fx_change *c)
 	free(c->notes);
 	fx_config_release(&c->desired);
 	free(c->observed_fp);
+	fx_config_release(&c->observed_keys);
+	free(c->desired_fp);
+	fx_config_release(&c->desired_keys);
 }
 
 void fx_plan_release(struct fx_plan *p)
@@ -39,6 +42,9 @@ void fx_plan_release(struct fx_plan *p)
 		free(p->unchanged[i].connector);
 		free(p->unchanged[i].connect_url);
 		free(p->unchanged[i].observed_fp);
+		fx_config_release(&p->unchanged[i].observed_keys);
+		free(p->unchanged[i].desired_fp);
+		fx_config_release(&p->unchanged[i].desired_keys);
 	}
 	free(p->unchanged);
 	*p = (struct fx_plan)FX_PLAN_INIT;

@@ -44,12 +44,18 @@ struct fx_change {
 	size_t n_notes;
 	struct fx_config desired; /* create/update: the full desired config (secrets!) */
 	char *observed_fp;  /* "sha256:..." of the observed config (update/delete), salted */
+	struct fx_config observed_keys; /* key -> salted fingerprint of its observed value */
+	char *desired_fp;   /* create/update: salted fingerprint of the desired config */
+	struct fx_config desired_keys;  /* create/update: key -> salted fingerprint (fx_diff_key_fps) */
 };
 
 struct fx_unchanged {
 	char *connector;
 	char *connect_url;
 	char *observed_fp;
+	struct fx_config observed_keys; /* as in struct fx_change */
+	char *desired_fp;
+	struct fx_config desired_keys;
 	int failed;        /* live: the connector or one of its tasks is FAILED (not serialized) */
 };
 

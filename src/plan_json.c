@@ -62,6 +62,42 @@ static json_t *plan_change_json(const struct fx_change *c)
 	return o;
 }
 
+/* One fingerprint.connectors entry: observed, and the per-key fingerprints. */
+static json_t *plan_fp_json(const char *url, const char *name, const char *observed,
+			    const struct fx_config *observed_keys, const char *desired,
+			    const struct fx_config *desired_keys)
+{
+	json_t *e = json_pack("{s:s, s:s, s:o}", "connect_url", url, "connector", name, "observed",
+			      json_str_or_null(observed));
+
+	const struct fx_config *keys[2] = { observed_keys, desired_keys };
+	static const char *const fields[2] = { "observed_keys", "desired_keys" };
+	size_t i, k;
+
+	if (e && desired && json_object_set_new(e, "desired", json_string(desired)) < 0) {
+		json_decref(e);
+		return NULL;
+	}
+	for (k = 0; e && k < 2; k++) {
+		json_t *o;
+
+		if (!keys[k]->n)
+			continue;
+		o = json_object();
+		if (!o || json_object_set_new(e, fields[k], o) < 0) {
+			json_decref(e);
+			return NULL;
+		}
+		for (i = 0; i < keys[k]->n; i++)
+			if (json_object_set_new(o, keys[k]->items[i].key,
+						json_string(keys[k]->items[i].value)) < 0) {
+				json_decref(e);
+				return NULL;
+			}
+	}
+	return e;
+}
+
 json_t *fx_plan_to_json(const struct fx_plan *p)
 {
 	json_t *o = json_object(), *changes = json_array(), *unchanged = json_array();
@@ -77,18 +113,16 @@ json_t *fx_plan_to_json(const struct fx_plan *p)
 	json_object_set_new(o, "checks", plan_checks_json(&p->checks));
 	for (i = 0; i < p->n_changes; i++) {
 		json_array_append_new(changes, plan_change_json(&p->changes[i]));
-		json_array_append_new(fps, json_pack("{s:s, s:s, s:o}", "connect_url",
-						     p->changes[i].connect_url, "connector",
-						     p->changes[i].connector, "observed",
-						     json_str_or_null(p->changes[i].observed_fp)));
+		json_array_append_new(fps, plan_fp_json(p->changes[i].connect_url, p->changes[i].connector,
+							p->changes[i].observed_fp, &p->changes[i].observed_keys,
+							p->changes[i].desired_fp, &p->changes[i].desired_keys));
 	}
 	json_object_set_new(o, "changes", changes);
 	for (i = 0; i < p->n_unchanged; i++) {
 		json_array_append_new(unchanged, json_string(p->unchanged[i].connector));
-		json_array_append_new(fps, json_pack("{s:s, s:s, s:o}", "connect_url",
-						     p->unchanged[i].connect_url, "connector",
-						     p->unchanged[i].connector, "observed",
-						     json_str_or_null(p->unchanged[i].observed_fp)));
+		json_array_append_new(fps, plan_fp_json(p->unchanged[i].connect_url, p->unchanged[i].connector,
+							p->unchanged[i].observed_fp, &p->unchanged[i].observed_keys,
+							p->unchanged[i].desired_fp, &p->unchanged[i].desired_keys));
 	}
 	json_object_set_new(o, "unchanged", unchanged);
 	summary = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
@@ -225,7 +259,7 @@ static int plan_read_change(json_t *jc, struct fx_change *c, struct fx_err *err,
 	return 0;
 }
 
-static const char *fp_of(json_t *fps, const char *url, const char *name)
+static json_t *fp_of(json_t *fps, const char *url, const char *name)
 {
 	size_t i;
 	json_t *v;
@@ -235,7 +269,7 @@ static const char *fp_of(json_t *fps, const char *url, const char *name)
 		const char *n = json_string_value(json_object_get(v, "connector"));
 
 		if (u && n && !strcmp(u, url) && !strcmp(n, name))
-			return json_string_value(json_object_get(v, "observed"));
+			return v;
 	}
 	return NULL;
 }
@@ -290,10 +324,33 @@ static int plan_read_fingerprint(json_t *fp, struct fx_plan *p, struct fx_err *e
 		if (o && !json_is_null(o) && !is_sha256(json_string_value(o)))
 			return fx_err_set(err, 65, "fingerprint.connectors[%zu].observed is not null or "
 					  "sha256:<64 hex digits>", i);
+		o = json_object_get(v, "desired");
+		if (o && !is_sha256(json_string_value(o)))
+			return fx_err_set(err, 65, "fingerprint.connectors[%zu].desired is not "
+					  "sha256:<64 hex digits>", i);
 	}
 	snprintf(p->desired_fp, sizeof(p->desired_fp), "%s", json_string_value(json_object_get(fp, "desired")));
 	snprintf(p->observed_fp, sizeof(p->observed_fp), "%s", json_string_value(json_object_get(fp, "observed")));
 	snprintf(p->salt, sizeof(p->salt), "%s", s);
+	return 0;
+}
+
+/* {"key": "sha256:..." | "sensitive"} into out; absent: left empty.  -1 with
+ * err: a value in another form (65) or out of memory (1). */
+static int keys_read(json_t *entry, const char *field, struct fx_config *out, struct fx_err *err)
+{
+	json_t *o = json_object_get(entry, field), *v;
+	const char *k;
+
+	json_object_foreach(o, k, v) {
+		const char *s = json_string_value(v);
+
+		if (!s || (!is_sha256(s) && strcmp(s, "sensitive")))
+			return fx_err_set(err, 65, "fingerprint.connectors[].%s.%s is not sha256:<64 hex digits> or \"sensitive\"",
+					  field, k);
+		if (fx_config_set(out, k, s) < 0)
+			return fx_err_set(err, 1, "out of memory");
+	}
 	return 0;
 }
 
@@ -355,13 +412,17 @@ static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
 	}
 	json_array_foreach(changes, i, v) {
 		struct fx_change *c = &p->changes[p->n_changes];
-		const char *f;
+		json_t *e;
 
 		p->n_changes++;
 		if (plan_read_change(v, c, err, i) < 0)
 			return -1;
-		f = fps ? fp_of(fps, c->connect_url, c->connector) : NULL;
-		c->observed_fp = dup_or_null(f, &oom);
+		e = fps ? fp_of(fps, c->connect_url, c->connector) : NULL;
+		c->observed_fp = dup_or_null(json_string_value(json_object_get(e, "observed")), &oom);
+		c->desired_fp = dup_or_null(json_string_value(json_object_get(e, "desired")), &oom);
+		if (keys_read(e, "observed_keys", &c->observed_keys, err) < 0 ||
+		    keys_read(e, "desired_keys", &c->desired_keys, err) < 0)
+			return -1;
 	}
 	/* unchanged: every fingerprinted connector that is not a change */
 	if (fps && json_array_size(fps)) {
@@ -385,7 +446,12 @@ static int plan_read(json_t *root, struct fx_plan *p, struct fx_err *err)
 			p->unchanged[p->n_unchanged].connector = dup_or_null(n, &oom);
 			p->unchanged[p->n_unchanged].connect_url = dup_or_null(u, &oom);
 			p->unchanged[p->n_unchanged].observed_fp = dup_or_null(f, &oom);
+			p->unchanged[p->n_unchanged].desired_fp =
+				dup_or_null(json_string_value(json_object_get(v, "desired")), &oom);
 			p->n_unchanged++;
+			if (keys_read(v, "observed_keys", &p->unchanged[p->n_unchanged - 1].observed_keys, err) < 0 ||
+			    keys_read(v, "desired_keys", &p->unchanged[p->n_unchanged - 1].desired_keys, err) < 0)
+				return -1;
 		}
 	}
 	if (oom)

@@ -111,6 +111,7 @@ starts=$(task_starts "$C")
 run_fx "$FX_TMP/5" apply "$FX_TMP/plan5.json" </dev/null
 assert_eq "(5) stale plan file: exit 4" 4 "$RC"
 assert_contains "(5) names the connector that drifted" "$FX_TMP/5.err" "connector '$C'"
+assert_contains "(5) names the key that drifted" "$FX_TMP/5.err" "key poll.interval.ms (changed)"
 assert_contains "(5) says nothing was applied" "$FX_TMP/5.err" "nothing applied"
 assert_eq "(5) the hand-made change is still there" 999 \
 	"$(connect_curl GET "/connectors/$C/config" | jq -r '."poll.interval.ms"')"
@@ -121,6 +122,14 @@ manifest "{snapshot.mode: initial}" UserEntity:$P OrderEntity:$P
 run_fx "$FX_TMP/5b" apply "$FX_TMP/plan5b.json" </dev/null
 assert_eq "(5) manifest changed after the plan: exit 4" 4 "$RC"
 assert_contains "(5) names the manifest" "$FX_TMP/5b.err" "manifest"
+# ... and a secret changed after the plan, which also fails the database
+# check: stale first (exit 4, naming the key, no value), not "check errors"
+run_fx "$FX_TMP/5r" plan -f "$M" --out "$FX_TMP/plan5c.json"
+APPLYTEST_PW=not-the-password-5c run_fx "$FX_TMP/5c" apply "$FX_TMP/plan5c.json" </dev/null
+assert_eq "(5c) secret changed since the plan, checks fail too: exit 4" 4 "$RC"
+assert_contains "(5c) names the sensitive key" "$FX_TMP/5c.err" "key database.password (sensitive, changed)"
+assert_not_contains "(5c) no value of it" "$FX_TMP/5c.err" "not-the-password-5c"
+assert_not_contains "(5c) not reported as check errors" "$FX_TMP/5c.err" "check error"
 
 # (6) the pool loses its entities: delete refused without --allow-destroy, then done
 manifest ""

@@ -415,6 +415,117 @@ Test(diff, drift_names_the_connector_and_the_manifest)
 	fx_buf_release(&why);
 }
 
+/* "k=v;k2=v2" -> config (a test helper). */
+static void cfg_of(struct fx_config *c, const char *spec)
+{
+	char buf[512], *save = NULL, *kv;
+
+	fx_config_init(c);
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (kv = strtok_r(buf, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(kv, '=');
+
+		cr_assert_not_null(eq);
+		*eq = '\0';
+		cr_assert_eq(fx_config_set(c, kv, eq + 1), 0);
+	}
+}
+
+Test(diff, changed_keys_table)
+{
+	static const struct {
+		const char *before, *after, *want;
+	} cases[] = {
+		{ "a=1;b=2", "a=1;b=2", "" },
+		{ "a=1;b=2", "a=1;b=3", "b (changed)" },
+		{ "a=1", "a=1;c=3", "c (added)" },
+		{ "a=1;c=3", "a=1", "c (removed)" },
+		{ "a=1;database.password=x", "a=2;database.password=y",
+		  "a (changed), database.password (sensitive, changed)" },
+		{ "name=n1;a=1", "name=n2;a=1", "" },                 /* Connect's own key */
+		{ "b=1;x.jaas.config=s", "a=0;b=1", "a (added), x.jaas.config (sensitive, removed)" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_config b, a;
+		struct fx_diff_key_changes kc = FX_DIFF_KEY_CHANGES_INIT;
+		struct fx_buf out = FX_BUF_INIT;
+
+		cfg_of(&b, cases[i].before);
+		cfg_of(&a, cases[i].after);
+		cr_assert_eq(fx_diff_changed_keys(&b, &a, &kc), 0);
+		fx_buf_adds(&out, "");
+		fx_diff_describe_keys(&kc, &out);
+		cr_expect_str_eq(fx_buf_str(&out), cases[i].want, "case %zu", i);
+		cr_expect_null(strstr(fx_buf_str(&out), "=y"), "a value in %s", fx_buf_str(&out));
+		fx_diff_key_changes_release(&kc);
+		fx_buf_release(&out);
+		fx_config_release(&b);
+		fx_config_release(&a);
+	}
+}
+
+/* The plan as a plan file reads it back (what apply FILE compares with). */
+static void through_file(struct fx_plan *p)
+{
+	struct fx_plan back = FX_PLAN_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fx_plan_write_json(p, f, 0), 0);
+	fclose(f);
+	cr_assert_eq(fx_plan_from_json("p.json", text, len, &back, &err), 0, "%s", err.msg);
+	free(text);
+	fx_plan_release(p);
+	*p = back;
+}
+
+/* A stale plan file names the keys that moved; a secret only as "changed". */
+Test(diff, drift_names_the_keys)
+{
+	static const struct {
+		const char *what, *key, *value, *pw_now, *want, *not_want;
+	} cases[] = {
+		{ "live key added", "snapshot.mode", "never", NULL,
+		  "connector 'fluxa_default' on http://127.0.0.1:18083 changed since the plan (key snapshot.mode (added))", NULL },
+		{ "live key changed", "tasks.max", "2", NULL, "(key tasks.max (changed))", NULL },
+		{ "live secret changed", "database.password", "OTHER-SECRET", NULL,
+		  "(key database.password (sensitive, changed))", "OTHER-SECRET" },
+		{ "manifest secret changed", NULL, NULL, "NEW-SECRET-not-real",
+		  "the manifest (or the environment it reads) changed since the plan: connector 'fluxa_default' on http://127.0.0.1:18083: key database.password (sensitive, changed)",
+		  "NEW-SECRET" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world a, b;
+		struct fx_buf why = FX_BUF_INIT;
+		struct fx_err err = FX_ERR_INIT;
+
+		world_build(&a, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n");
+		through_file(&a.p);
+		world_build(&b, cases[i].pw_now ? cases[i].pw_now : "FIXTURE-SECRET-not-real", "",
+			    "  UserEntity: {debezium: true}\n");
+		if (cases[i].key) {
+			fx_plan_release(&b.p);
+			cr_assert_eq(fx_config_set(&b.cl.connectors[0].config, cases[i].key, cases[i].value), 0);
+			cr_assert_eq(fx_diff_compute(&b.d, &b.cl, 1, SALT, &b.p, &err), 0);
+		}
+		cr_expect_eq(fx_diff_drift(&a.p, &b.p, &why), 1, "%s: %s", cases[i].what, fx_buf_str(&why));
+		cr_expect(strstr(fx_buf_str(&why), cases[i].want), "%s: %s", cases[i].what, fx_buf_str(&why));
+		if (cases[i].not_want)
+			cr_expect_null(strstr(fx_buf_str(&why), cases[i].not_want), "%s: %s", cases[i].what,
+				       fx_buf_str(&why));
+		world_release(&b);
+		world_release(&a);
+		fx_buf_release(&why);
+	}
+}
+
 /* Renders and compares with (or writes) a golden file. */
 static void golden(const char *name, const char *got)
 {
