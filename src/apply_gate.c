@@ -32,8 +32,8 @@ size_t fx_apply_failed_unchanged(const struct fx_plan *p, struct fx_buf *says)
 
 		if (!u->failed)
 			continue;
-		fx_apply_say(says, "apply: %s on %s is FAILED and unchanged by this apply: see 'fluxacdc status' for the trace, then restart it (POST %s/connectors/%s/restart?includeTasks=true&onlyFailed=true)",
-			     u->connector, u->connect_url, u->connect_url, u->connector);
+		fx_apply_say(says, "apply: %s on %s is FAILED and unchanged by this apply: see 'fluxacdc status' for the trace, then restart it: fluxacdc restart --failed %s",
+			     u->connector, u->connect_url, u->connector);
 		n++;
 	}
 	return n;

@@ -119,7 +119,8 @@ static int checks_updated(const struct fx_plan *plan, const char *url, const cha
  * FAILED or PAUSED live.  What apply does about it depends on the plan: an
  * update rewrites the config, which restarts the connector and its tasks (a
  * PAUSED one stays PAUSED); with no alter nothing is sent, so nothing restarts
- * it.  The message says which, the hint gives the call for the rest.
+ * it.  The message says which, the hint gives the command for the rest
+ * (fluxacdc restart; Connect's resume call for a PAUSED one).
  */
 static int checks_state(const struct fx_desired *d, const struct fx_observed_cluster *cl,
 			size_t n, const struct fx_plan *plan, struct fx_checks *checks)
@@ -162,8 +163,8 @@ static int checks_state(const struct fx_desired *d, const struct fx_observed_clu
 				snprintf(hint, sizeof(hint), "apply waits for RUNNING and shows the trace if it fails again; 'fluxacdc status' shows the current trace");
 			} else {
 				what = "this plan has no change for it and apply does not restart it";
-				snprintf(hint, sizeof(hint), "see 'fluxacdc status' for the trace; after fixing the cause: curl -X POST '%s/connectors/%s/restart?includeTasks=true&onlyFailed=true'",
-					 cl[i].connect_url, c->name);
+				snprintf(hint, sizeof(hint), "see 'fluxacdc status' for the trace; after fixing the cause: fluxacdc restart --failed %s",
+					 c->name);
 			}
 			bad |= fx_checks_add(checks, FX_CHECK_WARNING, "connect.connector_state", scope, state,
 					     "RUNNING", hint, "%s is %s%s on %s; %s", c->name,

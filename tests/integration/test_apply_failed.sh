@@ -58,7 +58,7 @@ assert_contains "plan: says apply does not restart it (no change for it)" "$FX_T
 run_fx "$FX_TMP/b" apply -f "$M" --auto-approve --skip-db-checks --no-server-validate
 assert_eq "apply with nothing to change but a FAILED task: exit 1" 1 "$RC"
 assert_contains "apply names the FAILED connector" "$FX_TMP/b.err" "fluxa_failtest"
-assert_contains "apply says how to restart it" "$FX_TMP/b.err" "restart?includeTasks=true&onlyFailed=true"
+assert_contains "apply says how to restart it" "$FX_TMP/b.err" "fluxacdc restart --failed fluxa_failtest"
 assert_not_contains "no success line" "$FX_TMP/b.out" "Apply complete"
 run_fx "$FX_TMP/j" apply -f "$M" --auto-approve --skip-db-checks --no-server-validate --format json
 assert_eq "apply --format json: exit 1" 1 "$RC"

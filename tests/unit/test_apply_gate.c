@@ -47,7 +47,7 @@ static const struct {
 	{ "nothing to change in a fresh plan file", 0, FRESH_FILE, "", 0, 0, 0, 0, 0,
 	  STOP, 0, "no-changes", 0, NULL, 0, "\nApply complete: nothing to do.\n" },
 	{ "nothing to change, but a wanted connector is FAILED", 0, NO_FILE, "", 1, 0, 0, 0, 0,
-	  STOP, 1, "failed", 1, "apply: fluxa_x on http://c:8083 is FAILED and unchanged by this apply: see 'fluxacdc status' for the trace, then restart it (POST http://c:8083/connectors/fluxa_x/restart?includeTasks=true&onlyFailed=true)", 0,
+	  STOP, 1, "failed", 1, "apply: fluxa_x on http://c:8083 is FAILED and unchanged by this apply: see 'fluxacdc status' for the trace, then restart it: fluxacdc restart --failed fluxa_x", 0,
 	  "\nApply: nothing to change, but a connector the manifest wants is FAILED.\n" },
 	{ "a delete without --allow-destroy", 0, NO_FILE, "cd", 0, 0, 1, 1, 0,
 	  STOP, 3, "refused", 1, "apply: the plan deletes 1 connector: rerun with --allow-destroy to allow it; nothing applied", 0, NULL },
