@@ -414,3 +414,58 @@ Test(debezium, allocation_failures)
 	}
 	fixture_free(&fx);
 }
+
+/*
+ * The decoder's JSON scanner on one value at a time, each copied into a
+ * buffer of exactly its size (a Kafka record is not NUL-terminated): RFC 8259
+ * JSON with valid UTF-8 is accepted, anything else refused, and nothing past
+ * the record's last byte is read (the ASan build checks that).
+ */
+Test(debezium, json_values_at_their_edges)
+{
+	static const struct {
+		const char *in;
+		int ok;
+	} cases[] = {
+		/* UTF-8: the first and last code point of each length */
+		{ "\"\xc2\x80\"", 1 }, { "\"\xdf\xbf\"", 1 }, { "\"\xe0\xa0\x80\"", 1 },
+		{ "\"\xef\xbf\xbf\"", 1 }, { "\"\xed\x9f\xbf\"", 1 }, { "\"\xee\x80\x80\"", 1 },
+		{ "\"\xf0\x90\x80\x80\"", 1 }, { "\"\xf4\x8f\xbf\xbf\"", 1 },
+		{ "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", 1 },
+		/* overlong, surrogates, past U+10FFFF, bad lead or continuation, cut */
+		{ "\"\xc0\x80\"", 0 }, { "\"\xc1\xbf\"", 0 }, { "\"\xe0\x9f\xbf\"", 0 },
+		{ "\"\xf0\x8f\xbf\xbf\"", 0 }, { "\"\xed\xa0\x80\"", 0 }, { "\"\xed\xbf\xbf\"", 0 },
+		{ "\"\xf4\x90\x80\x80\"", 0 }, { "\"\xf5\x80\x80\x80\"", 0 }, { "\"\xf8\x88\x80\x80\x80\"", 0 },
+		{ "\"\x80\"", 0 }, { "\"\xe2\x28\xa1\"", 0 }, { "\"\xe2\x82\"", 0 }, { "\"\xf0\x9f\x98\"", 0 },
+		{ "\"\xc3", 0 }, { "\"\xf0\x9f", 0 },
+		/* escapes */
+		{ "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", 1 }, { "\"\\u00e9\\u20AC\"", 1 },
+		{ "\"\\ud83d\\ude00\"", 1 }, { "\"\\uDBFF\\uDFFF\"", 1 }, { "\"\\ud7ff\\ue000\"", 1 },
+		{ "\"\\ud800\"", 0 }, { "\"\\udbff\\ud800\"", 0 }, { "\"\\ud800\\u00e9\"", 0 },
+		{ "\"\\ud800\\", 0 }, { "\"\\u12g4\"", 0 }, { "\"\\u123", 0 }, { "\"\\", 0 },
+		{ "\"\\a\"", 0 }, { "\"\t\"", 0 }, { "\"\x1f\"", 0 }, { "\"\x7f\"", 1 }, { "\"", 0 },
+		/* numbers */
+		{ "0", 1 }, { "-0", 1 }, { "9", 1 }, { "-9.9e9", 1 }, { "123", 1 }, { "0.5", 1 },
+		{ "1E-2", 1 }, { "1e+10", 1 }, { "-1.5E+10", 1 }, { "1e5", 1 },
+		{ "-", 0 }, { "+1", 0 }, { "1e", 0 }, { "1e+", 0 }, { "1.e3", 0 }, { ".5", 0 },
+		{ "--1", 0 }, { "0x1", 0 }, { "01", 0 }, { "-a", 0 }, { "1.", 0 },
+		/* literals, containers, space */
+		{ "true", 1 }, { "false", 1 }, { "null", 1 }, { "tru", 0 }, { "nul", 0 }, { "True", 0 },
+		{ "[]", 1 }, { "{}", 1 }, { "[1,[2,{}]]", 1 }, { " \t\r\n[ 1 , 2 ] \t\r\n", 1 },
+		{ "{\"a\":{\"b\":[true,null]}}", 1 }, { "[1,]", 0 }, { "[,1]", 0 }, { "[1 2]", 0 },
+		{ "{\"a\"}", 0 }, { "{\"a\":}", 0 }, { "{1:2}", 0 }, { "{\"a\":1,}", 0 }, { "[", 0 },
+		{ "{", 0 }, { "]", 0 }, { "", 0 }, { " ", 0 }, { "1 2", 0 }, { "[] x", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = strlen(cases[i].in);
+		char *exact = malloc(n ? n : 1);
+
+		cr_assert_not_null(exact);
+		memcpy(exact, cases[i].in, n);
+		cr_expect_eq(fx_json_valid(exact, n), cases[i].ok, "case %zu: '%s' should be %s", i,
+			     cases[i].in, cases[i].ok ? "valid" : "refused");
+		free(exact);
+	}
+}
