@@ -56,13 +56,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_MODULES = [
     "diff", "desired", "manifest", "interp", "dsn", "debezium", "plan_json",
     "mysql_facts", "secret", "connect_json", "connect_checks", "check",
-    "util/duration", "observed",
+    "util/duration", "observed", "connect_write", "apply_gate",
     "apply:fx_apply_exit_code,fx_apply_count",
 ]
 
 # The one integration script that covers a file best (--integration).
 INTEGRATION = {
     "apply": "test_apply_faults.sh",
+    "apply_gate": "test_apply.sh",
+    "observed": "test_faults.sh",
+    "connect_write": "test_faults.sh",
     "connect": "test_faults.sh",
     "connect_json": "test_faults.sh",
     "connect_checks": "test_plan.sh",
