@@ -4,11 +4,13 @@
  * JsonConverter schema envelope, and against records that are not events.
  */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "debezium.h"
+#include "typed.h"
 #include "helpers.h"
 #include "util/alloc.h"
 
@@ -394,6 +396,44 @@ Test(debezium, span_int)
 	cr_expect_eq(fx_debezium_span_int(s, &v), -1);
 }
 
+/* Integers (ts_ms and the like) up to int64, nothing else. */
+Test(debezium, span_int_table)
+{
+	static const struct {
+		const char *in;
+		int ok;
+		int64_t v;
+	} cases[] = {
+		{ "0", 1, 0 }, { "-0", 1, 0 }, { "7", 1, 7 }, { "-7", 1, -7 },
+		{ "9223372036854775807", 1, INT64_MAX }, { "-9223372036854775807", 1, -INT64_MAX },
+		{ "0000000000000000001", 1, 1 },
+		{ "9223372036854775808", 0, 0 }, { "18446744073709551615", 0, 0 },
+		{ "00000000000000000001", 0, 0 }, { "", 0, 0 }, { "-", 0, 0 }, { "+1", 0, 0 },
+		{ "12a", 0, 0 }, { " 1", 0, 0 }, { "1 ", 0, 0 }, { "1e3", 0, 0 }, { "--1", 0, 0 },
+		{ "null", 0, 0 },
+	};
+	struct fx_span none = { NULL, 0 };
+	int64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = strlen(cases[i].in);
+		char *exact = malloc(n ? n : 1);
+		struct fx_span s;
+
+		cr_assert_not_null(exact);
+		memcpy(exact, cases[i].in, n);
+		s.p = exact;
+		s.n = n;
+		v = 42;
+		cr_expect_eq(fx_debezium_span_int(s, &v), cases[i].ok ? 0 : -1, "'%s'", cases[i].in);
+		if (cases[i].ok)
+			cr_expect_eq(v, cases[i].v, "'%s': %lld", cases[i].in, (long long)v);
+		free(exact);
+	}
+	cr_expect_eq(fx_debezium_span_int(none, &v), -1);
+}
+
 /* Every allocation failing in turn: an error, never a crash or a leak (ASan run). */
 Test(debezium, allocation_failures)
 {
@@ -468,4 +508,40 @@ Test(debezium, json_values_at_their_edges)
 			     cases[i].in, cases[i].ok ? "valid" : "refused");
 		free(exact);
 	}
+}
+
+/* A column's type is used for the field of that name only: a column of
+ * another name at the same position (the table changed since its types were
+ * read) is not, even when the names are as long. */
+Test(debezium, typed_column_of_another_name_is_not_used)
+{
+	struct fx_typed_modes modes = FX_TYPED_MODES_INIT;
+	struct fx_typed_table t = { 0 };
+	struct fx_typer *ty = fx_typer_new();
+	struct fx_event ev = FX_EVENT_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	static const char value[] = "{\"before\":null,\"after\":{\"ID\":1,\"Dt\":20000},\"op\":\"c\"}";
+	size_t i;
+
+	cr_assert_not_null(ty);
+	t.name = strdup("x");
+	/* position 0: "XY", a date, where the event has "ID"; "Dt" is a date too */
+	cr_assert_eq(fx_typed_table_add(&t, "XY", fx_typed_col_from_mysql("date", "date", NULL, NULL,
+									   NULL, 0, &modes)), 0);
+	cr_assert_eq(fx_typed_table_add(&t, "Dt", fx_typed_col_from_mysql("date", "date", NULL, NULL,
+									   NULL, 0, &modes)), 0);
+	fx_typer_set_table(ty, &t);
+	cr_assert_eq(fx_debezium_decode_key_typed(&ev, "{\"ID\":1}", 8, ty, &err), 0);
+	cr_assert_eq(fx_debezium_decode_value_typed(&ev, value, strlen(value), ty, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(ev.after.n, 2);
+	cr_expect_eq(ev.after.fields[0].kind, FX_TYPED_AS_SENT, "ID typed as XY's date");
+	cr_expect(span_eq(ev.after.fields[0].value, "1"));
+	cr_expect_eq(ev.after.fields[1].kind, FX_TYPED_DATE, "Dt found by name");
+	fx_event_release(&ev);
+	fx_typer_free(ty);
+	for (i = 0; i < t.n_cols; i++)
+		free(t.cols[i].name);
+	free(t.cols);
+	free(t.name);
 }
