@@ -17,18 +17,21 @@
 #include <jansson.h>
 
 #include "apply.h"
+#include "apply_snapshot.h"
 #include "apply_gate.h"
 #include "cmd_common.h"
+#include "cmd_snapshot.h"
 #include "diff.h"
 #include "plan_json.h"
 #include "plan_run.h"
 #include "render_plan.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/str.h"
 
 enum {
 	APPLY_AUTO_APPROVE = 1, APPLY_ALLOW_DESTROY, APPLY_WAIT, APPLY_NO_WAIT,
-	APPLY_RETRY_BUDGET, APPLY_SKIP_DB, APPLY_NO_VALIDATE,
+	APPLY_RETRY_BUDGET, APPLY_SKIP_DB, APPLY_NO_VALIDATE, APPLY_NO_SNAPSHOT,
 };
 
 static const struct fx_optdef apply_optdefs[] = {
@@ -47,6 +50,8 @@ static const struct fx_optdef apply_optdefs[] = {
 	  .help = "do not connect to the databases while planning" },
 	{ .id = APPLY_NO_VALIDATE, .lname = "no-server-validate",
 	  .help = "skip Connect's config validation while planning" },
+	{ .id = APPLY_NO_SNAPSHOT, .lname = "no-snapshot",
+	  .help = "do not backfill tables an update adds (no incremental snapshot)" },
 	{ .id = 0 },
 };
 
@@ -57,6 +62,7 @@ struct apply_args {
 	int retry_budget_s;
 	int skip_db;
 	int no_validate;
+	int no_snapshot;
 };
 
 static int apply_opt(int id, const char *arg, void *ctx, struct fx_err *err)
@@ -86,6 +92,9 @@ static int apply_opt(int id, const char *arg, void *ctx, struct fx_err *err)
 		break;
 	case APPLY_SKIP_DB:
 		a->skip_db = 1;
+		break;
+	case APPLY_NO_SNAPSHOT:
+		a->no_snapshot = 1;
 		break;
 	default:
 		a->no_validate = 1;
@@ -183,6 +192,105 @@ static void apply_names(struct fx_buf *b, const struct fx_apply_results *r, enum
 		fx_buf_adds(b, "none");
 }
 
+static void apply_json_snaps(const struct fx_apply_results *r, const struct fx_apply_snaps *s,
+			    const char *status, int code, const char *message, const struct fx_plan *p)
+{
+	json_t *j = fx_apply_results_json(r, p, status, code, message);
+	json_t *items = json_object_get(j, "results");
+	size_t i;
+
+	for (i = 0; s && i < json_array_size(items); i++) {
+		const struct fx_apply_snap *sn = fx_apply_snaps_find(s, i);
+
+		if (sn)
+			json_object_set_new(json_array_get(items, i), "snapshot", fx_apply_snap_json(sn));
+	}
+	if (j) {
+		json_dumpf(j, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		json_decref(j);
+	}
+}
+
+/*
+ * The snapshot step: each applied update that added tables to a connector now
+ * RUNNING gets one incremental snapshot of exactly those tables, followed to
+ * its end (bounded by --wait), one after the other, progress on stderr.
+ */
+static void apply_run_snapshots(const struct fx_opts *opts, const struct fx_manifest *m,
+				const struct fx_plan *p, struct fx_apply_snaps *s, int wait_s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n && !fx_interrupted; i++) {
+		struct fx_apply_snap *sn = &s->items[i];
+		const struct fx_change *c = &p->changes[sn->change];
+		const struct fx_kafka_pool *kp = fx_manifest_kafka(m, c->kafka_pool);
+		struct fx_buf brokers = FX_BUF_INIT;
+		struct fx_snap_kafka k = { 0 };
+		struct fx_snap_run r = { 0 };
+		struct fx_cmd_snap_ctx pc = { 0 };
+		struct fx_err err = FX_ERR_INIT;
+		const char *prefix = fx_config_get(&c->desired, "topic.prefix");
+
+		if (sn->skip)
+			continue;
+		if (!kp) {
+			sn->error = fx_strdup("its kafka pool is not in the manifest");
+			continue;
+		}
+		fx_cmd_snapshot_kafka(kp, opts->timeout_s, &brokers, &k);
+		r.req.connector = prefix ? prefix : c->connector;
+		r.req.database = sn->database;
+		r.req.tables = (const char *const *)sn->tables;
+		r.req.n_tables = sn->n_tables;
+		r.req.token = sn->token;
+		r.signal_topic = fx_config_get(&c->desired, "signal.kafka.topic");
+		r.notification_topic = fx_config_get(&c->desired, "notification.sink.topic.name");
+		r.follow = 1;
+		r.wait_s = wait_s;
+		r.interrupt = &fx_interrupted;
+		r.progress = fx_cmd_snapshot_progress;
+		pc.opts = opts;
+		pc.connector = c->connector;
+		pc.last_print = -100;
+		r.progress_ctx = &pc;
+		sn->ran = 1;
+		if (fx_snapshot_kafka_run(&k, &r, &sn->out, &err) < 0) {
+			sn->ran = 0;
+			sn->error = fx_strdup(err.msg);
+		}
+		fx_buf_release(&brokers);
+	}
+}
+
+static void apply_print_snaps(const struct fx_apply_snaps *s)
+{
+	size_t i, j;
+
+	if (!s->n)
+		return;
+	printf("\nSnapshots of added tables:\n");
+	for (i = 0; i < s->n; i++) {
+		const struct fx_apply_snap *sn = &s->items[i];
+		long long rows = sn->ran ? fx_snapshot_progress_rows(&sn->out.progress) : -1;
+		json_t *sj = fx_apply_snap_json(sn);
+		const char *why = json_string_value(json_object_get(sj, "reason"));
+
+		printf("  %-28s %-11s", sn->connector, fx_apply_snap_status(sn));
+		for (j = 0; j < sn->n_tables; j++)
+			printf("%s %s.%s", j ? "," : "", sn->database, sn->tables[j]);
+		if (rows >= 0)
+			printf(", %lld rows", rows);
+		if (sn->ran)
+			printf(" %.1f s", sn->out.elapsed_s);
+		printf("\n");
+		if (why)
+			fx_cmd_print_indented(stdout, "      ", why);
+		json_decref(sj);
+	}
+}
+
 static void apply_json_out(const struct fx_apply_results *r, const struct fx_plan *p,
 			   const char *status, int code, const char *message)
 {
@@ -245,16 +353,36 @@ static int apply_report_stop(const struct apply_run *r, const struct fx_apply_st
 }
 
 /* After the writes: the results, the verdict on stderr, the exit status. */
-static int apply_report_results(const struct apply_run *r, const struct fx_apply_results *res)
+static int apply_report_results(const struct apply_run *r, const struct fx_apply_results *res,
+				const struct fx_apply_snaps *snaps)
 {
 	struct fx_buf b = FX_BUF_INIT, failed = FX_BUF_INIT;
 	int code = fx_apply_exit_code(res);
+	size_t i;
 
+	/* the alters went well, a backfill did not: exit 1 with Debezium's reason */
+	if (!code && fx_apply_snapshot_exit(snaps)) {
+		code = fx_apply_snapshot_exit(snaps);
+		for (i = 0; i < snaps->n; i++) {
+			json_t *sj = fx_apply_snap_json(&snaps->items[i]);
+			const char *st = fx_apply_snap_status(&snaps->items[i]);
+			const char *why = json_string_value(json_object_get(sj, "reason"));
+
+			if (strcmp(st, "completed") && strcmp(st, "skipped") && strcmp(st, "pending") &&
+			    strcmp(st, "unsupported"))
+				fx_errorf("apply: %s: the snapshot of the added tables %s%s%s",
+					  snaps->items[i].connector, st, why ? ": " : "", why ? why : "");
+			json_decref(sj);
+		}
+	}
 	if (r->json) {
-		apply_json_out(res, r->plan, code == 0 ? "applied" : code == FX_EXIT_PARTIAL ? "partial" :
-			       code == FX_EXIT_INTERRUPTED ? "interrupted" : "failed", code, NULL);
+		apply_json_snaps(res, snaps, code == 0 ? "applied" : code == FX_EXIT_PARTIAL ? "partial" :
+				 code == FX_EXIT_INTERRUPTED ? "interrupted" : "failed", code,
+				 !fx_apply_exit_code(res) && code ? "the snapshot of added tables did not complete" : NULL,
+				 r->plan);
 	} else {
 		apply_print_results(res, r->rend->color);
+		apply_print_snaps(snaps);
 		printf("\nApply %s: %zu applied, %zu unchanged, %zu failed, %zu not attempted.\n",
 		       code == 0 ? "complete" : code == FX_EXIT_INTERRUPTED ? "interrupted" :
 		       code == FX_EXIT_PARTIAL ? "partly done" : "failed",
@@ -262,7 +390,7 @@ static int apply_report_results(const struct apply_run *r, const struct fx_apply
 		       fx_apply_count(res, FX_APPLY_FAILED) + fx_apply_count(res, FX_APPLY_INTERRUPTED),
 		       fx_apply_count(res, FX_APPLY_SKIPPED));
 	}
-	if (code) {
+	if (code && fx_apply_exit_code(res)) {
 		fflush(stdout); /* the results first, then the verdict */
 		fx_buf_adds(&b, "applied: ");
 		apply_names(&b, res, FX_APPLY_APPLIED);
@@ -297,6 +425,7 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	struct fx_render_plan_opts rend = FX_RENDER_PLAN_OPTS_INIT;
 	struct fx_apply_opts ao = FX_APPLY_OPTS_INIT;
 	struct fx_apply_results res = FX_APPLY_RESULTS_INIT;
+	struct fx_apply_snaps snaps = FX_APPLY_SNAPS_INIT;
 	struct apply_args a = {
 		.wait_s = 120, .retry_budget_s = FX_NET_RETRY_BUDGET_S,
 	};
@@ -384,12 +513,18 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 		ret = apply_report_stop(&run, &stop);
 		goto cleanup;
 	}
-	ret = apply_report_results(&run, &res);
+	if (fx_apply_snapshot_plan(&p, &res, a.no_snapshot, a.wait_s > 0, &snaps, &err) < 0) {
+		ret = fx_cmd_fail(&err);
+		goto cleanup;
+	}
+	apply_run_snapshots(opts, &m, &p, &snaps, a.wait_s);
+	ret = apply_report_results(&run, &res, &snaps);
 	if (opts->verbose)
 		for (i = 0; i < clients.n; i++)
 			fx_notef(opts, "%lu requests to %s", fx_connect_client_requests(clients.items[i]),
 				 fx_connect_client_url(clients.items[i]));
 cleanup:
+	fx_apply_snaps_release(&snaps);
 	fx_apply_stop_release(&stop);
 	fx_apply_results_release(&res);
 	fx_connect_clients_release(&clients);

@@ -70,20 +70,6 @@ void fx_cmd_snapshot_kafka(const struct fx_kafka_pool *kp, int timeout_s, struct
 	k->timeout_ms = (timeout_s > 0 ? timeout_s : 10) * 1000;
 }
 
-const char *fx_cmd_snapshot_unsupported(const struct fx_config *cfg, int mariadb)
-{
-	const char *ch = fx_config_get(cfg, "signal.enabled.channels");
-
-	if (!fx_config_get(cfg, "signal.kafka.topic") || !ch || !strstr(ch, "kafka"))
-		return "the connector has no Kafka signal channel (signal.enabled.channels with kafka, signal.kafka.topic): set snapshot_new_tables: true on its MySQL pool and run apply";
-	if (!fx_config_get(cfg, "notification.sink.topic.name"))
-		return "the connector has no notification topic (notification.sink.topic.name): set snapshot_new_tables: true on its MySQL pool and run apply";
-	if (fx_snapshot_mode(mariadb, NULL, fx_config_get(cfg, "read.only"),
-			     fx_config_get(cfg, "signal.data.collection")) == FX_SNAP_MODE_NONE)
-		return "the connector has neither read.only=true nor a signal table (signal.data.collection): Debezium has no way to watermark an incremental snapshot (see SNAPSHOTS in fluxacdc.yaml(5))";
-	return NULL;
-}
-
 const char *fx_cmd_snapshot_status(const struct fx_snap_outcome *o)
 {
 	const char *s = fx_snapshot_progress_status(&o->progress);
@@ -264,7 +250,7 @@ static int snapshot_one(const struct fx_opts *opts, const struct snapshot_args *
 		fx_errorf("snapshot: %s", found ? err.msg : "the connector disappeared");
 		goto cleanup;
 	}
-	why = fx_cmd_snapshot_unsupported(&live, fx_config_get(&live, "connector.class") &&
+	why = fx_snapshot_unsupported(&live, fx_config_get(&live, "connector.class") &&
 						    !strcmp(fx_config_get(&live, "connector.class"), FX_CLASS_MARIADB));
 	if (why) {
 		fx_errorf("snapshot: connector '%s': %s", g->c->name, why);

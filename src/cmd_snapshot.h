@@ -28,11 +28,6 @@ void fx_cmd_snapshot_progress(void *ctx, const struct fx_snap_progress *p,
 /* Fills k from the pool (brokers joined into *brokers, which the caller releases). */
 void fx_cmd_snapshot_kafka(const struct fx_kafka_pool *kp, int timeout_s, struct fx_buf *brokers,
 			   struct fx_snap_kafka *k);
-/*
- * Whether the live (or desired) config can take a Kafka signal: NULL when
- * it can, else what the user must do (static text).
- */
-const char *fx_cmd_snapshot_unsupported(const struct fx_config *cfg, int mariadb);
 /* {"tables":[...],"status":..,"rows":..,"id":..,"sent":..,"elapsed_s":..[,"reason":..]} */
 json_t *fx_cmd_snapshot_json(const struct fx_snap_outcome *o);
 /* The outcome's status word: completed, failed, timed out, interrupted, ... */

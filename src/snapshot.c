@@ -523,3 +523,17 @@ oom:
 	*n = 0;
 	return -1;
 }
+
+const char *fx_snapshot_unsupported(const struct fx_config *cfg, int mariadb)
+{
+	const char *ch = fx_config_get(cfg, "signal.enabled.channels");
+
+	if (!fx_config_get(cfg, "signal.kafka.topic") || !ch || !strstr(ch, "kafka"))
+		return "the connector has no Kafka signal channel (signal.enabled.channels with kafka, signal.kafka.topic): set snapshot_new_tables: true on its MySQL pool and run apply";
+	if (!fx_config_get(cfg, "notification.sink.topic.name"))
+		return "the connector has no notification topic (notification.sink.topic.name): set snapshot_new_tables: true on its MySQL pool and run apply";
+	if (fx_snapshot_mode(mariadb, NULL, fx_config_get(cfg, "read.only"),
+			     fx_config_get(cfg, "signal.data.collection")) == FX_SNAP_MODE_NONE)
+		return "the connector has neither read.only=true nor a signal table (signal.data.collection): Debezium has no way to watermark an incremental snapshot (see SNAPSHOTS in fluxacdc.yaml(5))";
+	return NULL;
+}

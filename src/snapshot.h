@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "util/err.h"
 
 /* What a snapshot asks for.  Everything lent. */
@@ -167,5 +168,10 @@ enum fx_snap_mode { FX_SNAP_MODE_NONE = 0, FX_SNAP_MODE_READ_ONLY, FX_SNAP_MODE_
 enum fx_snap_mode fx_snapshot_mode(int mariadb, const char *gtid_mode, const char *read_only,
 				   const char *signal_collection);
 const char *fx_snapshot_mode_name(enum fx_snap_mode m);
+/*
+ * Whether a connector config (live or desired) can take a Kafka signal and
+ * report progress: NULL when it can, else what the user must do (static).
+ */
+const char *fx_snapshot_unsupported(const struct fx_config *cfg, int mariadb);
 
 #endif
