@@ -61,7 +61,8 @@ static rd_kafka_t *snapk_client(const struct fx_snap_kafka *k, rd_kafka_type_t t
 		   snapk_set(conf, "group.id", "fluxacdc-snapshot", err) < 0) {
 		goto fail;
 	}
-	snapk_set(conf, "log_level", "3", err);
+	/* librdkafka's own log lines would go to stderr unredacted: errors come back through calls */
+	rd_kafka_conf_set_log_cb(conf, NULL);
 	rk = rd_kafka_new(type, conf, errstr, sizeof(errstr));
 	if (!rk) {
 		fx_err_set(err, 1, "kafka: %s", errstr);

@@ -78,8 +78,10 @@ python3 "$FLUXACDC_ROOT/tests/schema/validate.py" apply-result.schema.json "$FX_
 manifest "" UserEntity:$P OrderEntity:$P
 run_fx "$FX_TMP/4p" plan -f "$M" --out "$FX_TMP/plan4.json"
 assert_eq "(4) plan --out: exit 0" 0 "$RC"
-run_fx "$FX_TMP/4" apply "$FX_TMP/plan4.json" --format json -v </dev/null
+run_fx "$FX_TMP/4" apply "$FX_TMP/plan4.json" --format json --no-snapshot -v </dev/null
 assert_eq "(4) apply FILE without a TTY: exit 0" 0 "$RC"
+assert_eq "(4) --no-snapshot: the added table's backfill is skipped" "skipped fluxa.OrderEntity" \
+	"$(jq -r '.results[0].snapshot | "\(.status) \(.tables | join(","))"' "$FX_TMP/4.out")"
 assert_eq "(4) one update applied" "update applied RUNNING" \
 	"$(jq -r '.results[] | "\(.action) \(.outcome) \(.state)"' "$FX_TMP/4.out")"
 assert_eq "(4) the live config has both tables" 'fluxa\.OrderEntity,fluxa\.UserEntity' \
