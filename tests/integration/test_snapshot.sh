@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Backfills on the real local stack (SPEC §4 "Snapshots of added tables", §2
+# snapshot): a table with R existing rows added to a live connector is
+# backfilled by one apply (exactly R distinct ids as r events, no r event on
+# the other table's topic, one signal), a second apply sends no signal;
+# `snapshot E --where` re-emits exactly the matching rows; a STOPPED
+# connector and an entity that is not captured are refused.
+#
+# Traffic: a read-only incremental snapshot closes each chunk's window when
+# the server writes to its binlog (Debezium 3.2 waits on an idle database).
+# Like an application would, a writer updates a heartbeat table that no
+# connector captures for as long as the test runs.
+. "$(dirname "$0")/lib.sh"
+
+R=${SNAPTEST_ROWS:-250}
+N=$((RANDOM % 9000 + 1000))
+P=snaptest$N
+C=fluxa_$P
+DB=$FLUXACDC_MYSQL_DATABASE
+M="$FX_TMP/m.yaml"
+export SNAPTEST_PW="$FLUXACDC_MYSQL_PASSWORD"
+HB_PID=
+
+cleanup() {
+	[ -n "$HB_PID" ] && kill "$HB_PID" 2>/dev/null
+	curl -sS -o /dev/null -m 30 -X DELETE "${FLUXACDC_CONNECT_URL}/connectors/$C"
+	"$STACK" kafka-topics --delete --topic "$C(\\..*|_.*)" >/dev/null 2>&1
+	rm -rf "$FX_TMP"
+}
+trap cleanup EXIT
+
+# manifest ENTITY...: one pool $P capturing the named tables
+manifest() {
+	{
+		echo "version: 1"
+		echo "mysql:"
+		echo "  $P:"
+		echo "    dsn: \"${FLUXACDC_MYSQL_USER}:\${SNAPTEST_PW}@tcp(${FLUXACDC_MYSQL_HOST}:${FLUXACDC_MYSQL_PORT})/$DB\""
+		echo "    flavor: mariadb"
+		echo "    server_id: $((7800 + N % 100))"
+		echo "kafka:"
+		echo "  default:"
+		echo "    brokers: [\"${FLUXACDC_BROKERS}\"]"
+		echo "    connect_url: \"${FLUXACDC_CONNECT_URL}\""
+		echo "entities:"
+		echo "  SnapTestNotCaptured: {mysql: $P}"
+		for e in "$@"; do echo "  $e: {debezium: true, mysql: $P}"; done
+	} >"$M"
+}
+
+# r events (distinct ids) of an entity's topic, from the beginning, via tail
+r_ids() {
+	"$FLUXACDC" tail -f "$M" -e --from beginning --op r --format json "$1" 2>"$FX_TMP/tail.err" |
+		jq -r '.id' | sort -un
+}
+# records on a topic (all partitions), via kcat
+topic_count() { kcat -C -b "$FLUXACDC_BROKERS" -t "$1" -e -q 2>/dev/null | wc -l; }
+state() {
+	curl -sS -m 10 "${FLUXACDC_CONNECT_URL}/connectors/$C/status" |
+		jq -r 'if .connector then ([.connector.state] + [.tasks[].state] | join(",")) else "absent" end'
+}
+
+# Other tests' managed connectors would become deletes in our plan: wait them out.
+for i in $(seq 1 120); do
+	foreign=$(curl -sS -m 10 "${FLUXACDC_CONNECT_URL}/connectors" | jq -r --arg c "$C" '[.[] | select(startswith("fluxa_") and . != $c)] | join(" ")')
+	[ -z "$foreign" ] && break
+	[ "$i" = 1 ] && echo "  .. waiting for other tests' connectors to go: $foreign"
+	sleep 1
+done
+
+sql_admin "DROP TABLE IF EXISTS SnapTestBase, SnapTestNew, SnapTestHb, SnapTestNotCaptured;
+CREATE TABLE SnapTestBase (ID bigint unsigned PRIMARY KEY, Name varchar(40));
+CREATE TABLE SnapTestNew (ID bigint unsigned PRIMARY KEY, Name varchar(40), Amount decimal(10,2));
+CREATE TABLE SnapTestHb (ID int PRIMARY KEY, N bigint);
+CREATE TABLE SnapTestNotCaptured (ID int PRIMARY KEY);
+INSERT INTO SnapTestBase SELECT seq, CONCAT('base', seq) FROM seq_1_to_5;
+INSERT INTO SnapTestNew SELECT seq, CONCAT('new', seq), seq / 4 FROM seq_1_to_$R;" ||
+	{ fail "set-up SQL"; exit 1; }
+
+# the writer: one small write a second, until the test ends
+(n=0; while :; do n=$((n + 1)); "$STACK" sql "REPLACE INTO SnapTestHb VALUES (1, $n)" >/dev/null 2>&1; sleep 1; done) &
+HB_PID=$!
+
+# (1) the connector with one table: its initial snapshot has the 5 base rows
+manifest SnapTestBase
+run_fx "$FX_TMP/1" apply -f "$M" --auto-approve --wait 120
+assert_eq "(1) create: exit 0" 0 "$RC"
+base_done() { [ "$(r_ids SnapTestBase | wc -l)" -eq 5 ]; }
+wait_until 120 base_done && ok "(1) initial snapshot: 5 rows" ||
+	fail "(1) initial snapshot: $(r_ids SnapTestBase | wc -l) rows"
+base_before=$(topic_count "$C.$DB.SnapTestBase")
+
+# (2) the plan says which table will be backfilled
+manifest SnapTestBase SnapTestNew
+run_fx "$FX_TMP/2" plan -f "$M" --format json
+assert_eq "(2) plan: exit 0" 0 "$RC"
+assert_eq "(2) the update's note names the table and the backfill" 1 \
+	"$(jq '[.changes[0].notes[] | select(test("SnapTestNew") and test("backfills"))] | length' "$FX_TMP/2.out")"
+
+# (3) one apply: update, then the incremental snapshot of exactly that table
+t0=$(date +%s.%N)
+run_fx "$FX_TMP/3" apply -f "$M" --auto-approve --wait 240 --format json
+took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+assert_eq "(3) apply: exit 0" 0 "$RC"
+[ "$RC" = 0 ] || sed 's/^/    | /' "$FX_TMP/3.err" | tail -20
+assert_eq "(3) the result says completed, $R rows, that table" "completed $R $DB.SnapTestNew" \
+	"$(jq -r '.results[0].snapshot | "\(.status) \(.rows) \(.tables | join(","))"' "$FX_TMP/3.out")"
+python3 "$FLUXACDC_ROOT/tests/schema/validate.py" apply-result.schema.json "$FX_TMP/3.out" &&
+	ok "(3) JSON matches apply-result.schema.json" || fail "(3) schema"
+assert_contains "(3) progress on stderr says what it waits for or reads" "$FX_TMP/3.err" "snapshot:"
+echo "  .. apply with the backfill of $R rows took $took s"
+ids=$(r_ids SnapTestNew)
+assert_eq "(3) tail -e --from beginning --op r: exactly $R distinct ids" "$R" "$(printf '%s\n' "$ids" | grep -c .)"
+assert_eq "(3) ids 1..$R" "1 $R" "$(printf '%s\n' "$ids" | sed -n '1p;$p' | paste -sd' ')"
+assert_eq "(3) the other table's topic got nothing new" "$base_before" "$(topic_count "$C.$DB.SnapTestBase")"
+assert_eq "(3) one signal sent" 1 "$(topic_count "${C}_signal")"
+
+# (4) a second apply: nothing to change, no signal
+run_fx "$FX_TMP/4" apply -f "$M" --auto-approve
+assert_eq "(4) second apply: exit 0" 0 "$RC"
+assert_contains "(4) nothing to do" "$FX_TMP/4.out" "nothing to do"
+assert_eq "(4) still one signal" 1 "$(topic_count "${C}_signal")"
+
+# (5) snapshot --where re-emits exactly the matching rows
+new_before=$(topic_count "$C.$DB.SnapTestNew")
+run_fx "$FX_TMP/5" snapshot -f "$M" SnapTestNew --where "ID <= 10" --wait 240
+assert_eq "(5) snapshot --where: exit 0" 0 "$RC"
+[ "$RC" = 0 ] || sed 's/^/    | /' "$FX_TMP/5.err" | tail -20
+assert_contains "(5) says completed with 10 rows" "$FX_TMP/5.out" "completed, 10 rows"
+kcat -C -b "$FLUXACDC_BROKERS" -t "$C.$DB.SnapTestNew" -o "$new_before" -e -q 2>/dev/null |
+	jq -r 'select(.op == "r") | .after.ID' | sort -n >"$FX_TMP/5.ids"
+assert_eq "(5) exactly ids 1..10 re-emitted" "$(seq 1 10 | paste -sd' ')" "$(paste -sd' ' "$FX_TMP/5.ids")"
+assert_eq "(5) a second signal" 2 "$(topic_count "${C}_signal")"
+
+# (6) refusals: an entity that is not captured; a STOPPED connector
+run_fx "$FX_TMP/6a" snapshot -f "$M" SnapTestNotCaptured --wait 10
+assert_eq "(6a) not captured: exit 1" 1 "$RC"
+assert_contains "(6a) says so" "$FX_TMP/6a.err" "not captured"
+connect_curl PUT "/connectors/$C/stop" >/dev/null
+stopped() { [ "$(state)" = STOPPED ]; }
+wait_until 60 stopped && ok "(6b) connector STOPPED" || fail "(6b) state: $(state)"
+run_fx "$FX_TMP/6b" snapshot -f "$M" SnapTestNew --wait 10
+assert_eq "(6b) STOPPED: exit 1" 1 "$RC"
+assert_contains "(6b) says it is not RUNNING" "$FX_TMP/6b.err" "is STOPPED, not RUNNING"
+assert_eq "(6b) no signal sent" 2 "$(topic_count "${C}_signal")"
+
+echo "$FX_PASS passed, $FX_FAIL failed"
+[ "$FX_FAIL" -eq 0 ]
