@@ -22,7 +22,14 @@ for m in man/fluxacdc.1 man/fluxacdc.yaml.5; do
 			n = split(para, a, "\""); dq = n - 1
 			o1 = gsub(/‘/, "&", para); c1 = gsub(/’/, "&", para)
 			o2 = gsub(/“/, "&", para); c2 = gsub(/”/, "&", para)
-			if (dq % 2 || o1 != c1 || o2 != c2) print start ": " substr(para, 1, 120)
+			# and never one quote opened inside another of its kind
+			nest = 0; t = para
+			while (match(t, /[‘’]/)) {
+				nest += substr(t, RSTART, RLENGTH) == "‘" ? 1 : -1
+				if (nest > 1 || nest < 0) break
+				t = substr(t, RSTART + RLENGTH)
+			}
+			if (dq % 2 || o1 != c1 || o2 != c2 || nest > 1 || nest < 0) print start ": " substr(para, 1, 120)
 			para = ""
 		}
 		/^[[:space:]]*$/ { check(); next }
