@@ -696,6 +696,58 @@ static void ld_orm_tags(struct ld *ld, yaml_node_t *n, const char *ctx, char **d
 	free(s);
 }
 
+static int ld_is_entity_key(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_OF(entity_keys); i++)
+		if (!strcmp(name, entity_keys[i]))
+			return 1;
+	return 0;
+}
+
+/* "Customer:" alone or "Customer: {}": no key at all. */
+static int ld_entity_empty(const yaml_node_t *v)
+{
+	return scalar_is_null(v) ||
+	       (v->type == YAML_MAPPING_NODE && v->data.mapping.pairs.top == v->data.mapping.pairs.start);
+}
+
+/*
+ * The shape of the entities mapping, before each entity is read: a key of an
+ * entity (debezium, mysql, table, orm) with a scalar or list value right
+ * under 'entities' was meant to be indented under the entity above it; an
+ * entity with no key at all is not captured, which nobody writes on purpose.
+ */
+static void ld_entities_layout(struct ld *ld, yaml_node_t *entities)
+{
+	yaml_node_pair_t *p, *start = entities->data.mapping.pairs.start;
+
+	for (p = start; p < entities->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = ld_node(ld, p->key), *v = ld_node(ld, p->value);
+		yaml_node_t *nk = p + 1 < entities->data.mapping.pairs.top ? ld_node(ld, p[1].key) : NULL;
+		yaml_node_t *nv = nk ? ld_node(ld, p[1].value) : NULL;
+		yaml_node_t *pk = p > start ? ld_node(ld, p[-1].key) : NULL;
+
+		if (!k || k->type != YAML_SCALAR_NODE || !v)
+			continue;
+		if (ld_is_entity_key(scalar_raw(k)) && v->type != YAML_MAPPING_NODE) {
+			if (pk && pk->type == YAML_SCALAR_NODE)
+				ld_diag_at(ld, ld_pos(k), "key '%s' is not indented under an entity: it sits where entity names go; indent it under '%s' (line %d)",
+					   scalar_raw(k), scalar_raw(pk), ld_pos(pk).line);
+			else
+				ld_diag_at(ld, ld_pos(k), "key '%s' is not indented under an entity: it sits where entity names go; indent it under its entity",
+					   scalar_raw(k));
+			continue;
+		}
+		/* the next key was meant to be inside this one: that says it all */
+		if (ld_entity_empty(v) && !(nk && nk->type == YAML_SCALAR_NODE && nv &&
+					   ld_is_entity_key(scalar_raw(nk)) && nv->type != YAML_MAPPING_NODE))
+			ld_diag_at(ld, ld_pos(k), "entity '%s' is empty, so it is not captured: give it 'debezium: true' (or a kafka pool) to capture it, 'debezium: false' to list it uncaptured on purpose, or remove it",
+				   scalar_raw(k));
+	}
+}
+
 static void ld_entity(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_entity *e)
 {
 	char ctx[300];
@@ -710,9 +762,12 @@ static void ld_entity(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_e
 		ld->oom = 1;
 		return;
 	}
+	/* an under-indented entity key (ld_entities_layout said so) is no entity */
+	if (ld_is_entity_key(e->name) && v->type != YAML_MAPPING_NODE)
+		return;
 	ld_check_code(ld, k, "entity");
 	if (scalar_is_null(v))
-		goto resolve; /* "UserEntity:" alone: known, not captured */
+		goto resolve; /* "UserEntity:" alone: an error (ld_entities_layout), read as not captured */
 	if (ld_expect(ld, v, YAML_MAPPING_NODE, ctx, "entities") < 0)
 		return;
 	ld_check_keys(ld, v, ctx, entity_keys, N_OF(entity_keys));
@@ -1003,8 +1058,10 @@ static void ld_root(struct ld *ld, yaml_node_t *root)
 	if (n && !scalar_is_null(n) && ld_expect(ld, n, YAML_MAPPING_NODE, "manifest", "kafka") == 0)
 		LD_SECTION(ld, n, m->kafka, m->n_kafka, ld_kafka_pool, "kafka");
 	n = ld_get(ld, root, "entities");
-	if (n && !scalar_is_null(n) && ld_expect(ld, n, YAML_MAPPING_NODE, "manifest", "entities") == 0)
+	if (n && !scalar_is_null(n) && ld_expect(ld, n, YAML_MAPPING_NODE, "manifest", "entities") == 0) {
+		ld_entities_layout(ld, n);
 		LD_SECTION(ld, n, m->entities, m->n_entities, ld_entity, "entities");
+	}
 	n = ld_get(ld, root, "consumer_groups");
 	if (n && !scalar_is_null(n) &&
 	    ld_expect(ld, n, YAML_MAPPING_NODE, "manifest", "consumer_groups") == 0)

@@ -37,7 +37,7 @@ static const char manifest[] =
 	"  UserEntity: {debezium: true, mysql: users}\n"
 	"  Zed: {debezium: true}\n"
 	"  Alpha: {debezium: true, table: \"a.b*c\"}\n"
-	"  NotCaptured: {}\n"
+	"  NotCaptured: {debezium: false}\n"
 	"  OrderEntity: {debezium: events, mysql: users}\n";
 
 static const struct fx_connector *find(const struct fx_desired *d, const char *url, const char *name)

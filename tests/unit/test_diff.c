@@ -187,7 +187,7 @@ Test(diff, orphan_managed_deleted_unmanaged_never_mentioned)
 	struct world w;
 	size_t i;
 
-	world_build(&w, "x", "", "  UserEntity: {}\n");
+	world_build(&w, "x", "", "  UserEntity: {debezium: false}\n");
 	cr_assert_eq(w.p.n_changes, 1);
 	cr_expect_eq(w.p.changes[0].action, FX_ACTION_DELETE);
 	cr_expect_eq(w.p.changes[0].risk, FX_RISK_DESTROY);
@@ -597,7 +597,7 @@ Test(diff, markdown_truncates_with_pointer)
 	size_t len = 0;
 	FILE *f;
 
-	world_build(&w, "x", "", "  UserEntity: {}\n");
+	world_build(&w, "x", "", "  UserEntity: {debezium: false}\n");
 	ro.max_bytes = 300;
 	ro.plan_file = "plan.json";
 	f = open_memstream(&text, &len);
