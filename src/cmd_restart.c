@@ -99,7 +99,7 @@ static int restart_wait(struct fx_connect_client *client, const char *name, cons
 				fx_observed_connector_release(&s);
 				return -1;
 			}
-			snprintf(last, sizeof(last), "%s", err.msg);
+			snprintf(last, sizeof(last), "%.*s", (int)sizeof(last) - 1, err.msg);
 		} else if (found) {
 			const char *tr = NULL;
 			enum fx_run_verdict v = fx_observed_run_verdict(&s, &tr);
