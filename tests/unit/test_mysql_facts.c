@@ -946,3 +946,158 @@ Test(mysql_facts, torture)
 	}
 	fx_mysql_facts_release(&f);
 }
+
+/*
+ * SPEC §4 database checks from the server's variables, one variable at a
+ * time on an otherwise good server: which check it gives (none, or the id,
+ * level and observed value), and a hint in the flavor's own words (MySQL:
+ * SET PERSIST; MariaDB: my.cnf and SET GLOBAL).
+ */
+Test(mysql_facts, each_variable_gives_its_check)
+{
+#define MY "8.0.36"
+#define MA "10.11.9-MariaDB"
+	static const struct {
+		const char *version, *var, *value;
+		const char *id;       /* NULL: no check but mysql.flavor */
+		enum fx_check_level level;
+		const char *observed, *in_msg, *in_hint;
+	} cases[] = {
+		{ MY, "log_bin", "ON", NULL, 0, NULL, NULL, NULL },
+		{ MY, "log_bin", "1", NULL, 0, NULL, NULL, NULL },
+		{ MY, "log_bin", "on", NULL, 0, NULL, NULL, NULL },
+		{ MY, "log_bin", "OFF", "mysql.log_bin", FX_CHECK_ERROR, "OFF", "binary log is off", "log_bin = mysql-bin" },
+		{ MY, "log_bin", "0", "mysql.log_bin", FX_CHECK_ERROR, "0", NULL, NULL },
+		{ MY, "binlog_format", "row", NULL, 0, NULL, NULL, NULL },
+		{ MY, "binlog_format", "MIXED", "mysql.binlog_format", FX_CHECK_ERROR, "MIXED", "binlog_format is MIXED", "SET PERSIST binlog_format = 'ROW'" },
+		{ MA, "binlog_format", "STATEMENT", "mysql.binlog_format", FX_CHECK_ERROR, "STATEMENT", NULL, "SET GLOBAL binlog_format = 'ROW'" },
+		{ MY, "binlog_row_image", "full", NULL, 0, NULL, NULL, NULL },
+		{ MY, "binlog_row_image", "MINIMAL", "mysql.binlog_row_image", FX_CHECK_ERROR, "MINIMAL", "binlog_row_image is MINIMAL", "SET PERSIST binlog_row_image = 'FULL'" },
+		{ MA, "binlog_row_image", "NOBLOB", "mysql.binlog_row_image", FX_CHECK_ERROR, "NOBLOB", NULL, "binlog_row_image = FULL under [mysqld]" },
+		{ MY, "server_id", "1", NULL, 0, NULL, NULL, NULL },
+		{ MY, "server_id", "4294967295", NULL, 0, NULL, NULL, NULL },
+		{ MY, "server_id", "0", "mysql.server_id", FX_CHECK_ERROR, "0", "server_id is 0", "set server_id = 1" },
+		{ MY, "binlog_row_value_options", "", NULL, 0, NULL, NULL, NULL },
+		{ MY, "binlog_row_value_options", "PARTIAL_JSON", "mysql.binlog_row_value_options", FX_CHECK_ERROR, "PARTIAL_JSON", "partial diffs", "SET PERSIST binlog_row_value_options = ''" },
+		{ MA, "log_bin_compress", "OFF", NULL, 0, NULL, NULL, NULL },
+		{ MA, "log_bin_compress", "ON", "mysql.log_bin_compress", FX_CHECK_ERROR, "ON", "compressed", "SET GLOBAL log_bin_compress = OFF" },
+		{ MY, "gtid_mode", "ON", NULL, 0, NULL, NULL, NULL },
+		{ MY, "gtid_mode", "OFF", NULL, 0, NULL, NULL, NULL },
+		{ MY, "gtid_mode", "ON_PERMISSIVE", "mysql.gtid_mode", FX_CHECK_ERROR, "ON_PERMISSIVE", "transitional", "SET PERSIST gtid_mode = ON (or back to OFF_PERMISSIVE, then OFF)" },
+		{ MY, "gtid_mode", "OFF_PERMISSIVE", "mysql.gtid_mode", FX_CHECK_ERROR, "OFF_PERMISSIVE", NULL, "gtid_mode = OFF_PERMISSIVE, then ON_PERMISSIVE, then ON (or back to OFF)" },
+		/* retention: a warning under 24 h, none at 24 h or when logs never expire */
+		{ MY, "binlog_expire_logs_seconds", "86400", NULL, 0, NULL, NULL, NULL },
+		{ MY, "binlog_expire_logs_seconds", "0", NULL, 0, NULL, NULL, NULL },
+		{ MY, "binlog_expire_logs_seconds", "86399", "mysql.binlog_retention", FX_CHECK_WARNING, "86399 s", "expire after 24.0 h", "SET PERSIST binlog_expire_logs_seconds = 604800" },
+		{ MY, "binlog_expire_logs_seconds", "3600", "mysql.binlog_retention", FX_CHECK_WARNING, "3600 s", "expire after 1 h:", NULL },
+		{ MY, "binlog_expire_logs_seconds", "5400", "mysql.binlog_retention", FX_CHECK_WARNING, "5400 s", "expire after 1.5 h", NULL },
+		{ MY, "binlog_expire_logs_seconds", "1800", "mysql.binlog_retention", FX_CHECK_WARNING, "1800 s", "expire after 30 min", NULL },
+		{ MA, "expire_logs_days", "0.041667", "mysql.binlog_retention", FX_CHECK_WARNING, "3600 s", "expire after 1 h:", "SET GLOBAL binlog_expire_logs_seconds = 604800" },
+		{ MA, "expire_logs_days", "1", NULL, 0, NULL, NULL, NULL },
+		{ MA, "expire_logs_days", "0", NULL, 0, NULL, NULL, NULL },
+	};
+	static const char *const tables[] = { "UserEntity" };
+	static const char *const ids[] = { "log_bin", "binlog_format", "binlog_row_image", "server_id",
+					   "binlog_row_value_options", "log_bin_compress", "gtid_mode",
+					   "binlog_retention" };
+	size_t i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_mysql_pool p = pool_of("default", "fluxa");
+		struct fx_mysql_target t = { &p, (const char **)tables, 1, NULL, 0 };
+		struct fx_mysql_facts f = FX_MYSQL_FACTS_INIT;
+		struct fx_checks c = FX_CHECKS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+		const struct fx_check *hit = NULL;
+		size_t n_hits = 0;
+
+		f.reachable = 1;
+		f.have_vars = 1;
+		cr_assert_eq(fx_mysql_facts_set(&f.version, cases[i].version), 0);
+		cr_assert_eq(fx_mysql_facts_add_var(&f, cases[i].var, cases[i].value), 0);
+		cr_assert_eq(fx_mysql_evaluate(&f, &t, &c, &err), 0, "%s", err.msg);
+		for (k = 0; k < c.n; k++) {
+			size_t j;
+
+			for (j = 0; j < sizeof(ids) / sizeof(ids[0]); j++) {
+				char id[64];
+
+				snprintf(id, sizeof(id), "mysql.%s", ids[j]);
+				if (!strcmp(c.items[k].id, id)) {
+					hit = &c.items[k];
+					n_hits++;
+				}
+			}
+		}
+		if (!cases[i].id) {
+			cr_expect_eq(n_hits, 0, "%s=%s: %s", cases[i].var, cases[i].value,
+				     hit ? hit->message : "");
+		} else if (!hit) {
+			cr_expect_not_null(hit, "%s=%s: no %s", cases[i].var, cases[i].value, cases[i].id);
+		} else {
+			cr_expect_eq(n_hits, 1, "%s=%s", cases[i].var, cases[i].value);
+			cr_expect_str_eq(hit->id, cases[i].id);
+			cr_expect_eq(hit->level, cases[i].level, "%s=%s", cases[i].var, cases[i].value);
+			cr_expect_str_eq(hit->observed, cases[i].observed, "%s=%s", cases[i].var,
+					 cases[i].value);
+			cr_expect_str_eq(hit->scope, "mysql:default");
+			if (cases[i].in_msg)
+				cr_expect(strstr(hit->message, cases[i].in_msg), "%s=%s: '%s' lacks '%s'",
+					  cases[i].var, cases[i].value, hit->message, cases[i].in_msg);
+			if (cases[i].in_hint)
+				cr_expect(hit->hint && strstr(hit->hint, cases[i].in_hint),
+					  "%s=%s: '%s' lacks '%s'", cases[i].var, cases[i].value,
+					  hit->hint ? hit->hint : "(none)", cases[i].in_hint);
+		}
+		fx_checks_release(&c);
+		fx_mysql_facts_release(&f);
+	}
+#undef MY
+#undef MA
+}
+
+/* How long the server keeps binary logs, from whichever variables it has:
+ * (returns 1, seconds; 0 = never expires) or 0 when it says nothing. */
+Test(mysql_facts, retention_table)
+{
+	static const struct {
+		const char *purge, *secs, *days;
+		int ret;
+		uint64_t seconds;
+	} cases[] = {
+		{ NULL, NULL, NULL, 0, 0 },
+		{ NULL, "2592000", NULL, 1, 2592000 },
+		{ NULL, "1", NULL, 1, 1 },
+		{ NULL, "0", NULL, 1, 0 },
+		{ NULL, "0", "7", 1, 7 * 86400 },
+		{ NULL, "3600", "7", 1, 3600 },
+		{ NULL, "x", "2", 1, 2 * 86400 },
+		{ NULL, NULL, "0.5", 1, 43200 },
+		{ NULL, NULL, "0.041667", 1, 3600 },
+		{ NULL, NULL, "0", 1, 0 },
+		{ NULL, NULL, "-1", 1, 0 },
+		{ NULL, NULL, "days", 1, 0 },
+		{ "OFF", "3600", NULL, 1, 0 },
+		{ "off", "3600", NULL, 1, 0 },
+		{ "ON", "3600", NULL, 1, 3600 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_mysql_facts f = FX_MYSQL_FACTS_INIT;
+		uint64_t s = 12345;
+		int r;
+
+		if (cases[i].purge)
+			cr_assert_eq(fx_mysql_facts_add_var(&f, "binlog_expire_logs_auto_purge", cases[i].purge), 0);
+		if (cases[i].secs)
+			cr_assert_eq(fx_mysql_facts_add_var(&f, "binlog_expire_logs_seconds", cases[i].secs), 0);
+		if (cases[i].days)
+			cr_assert_eq(fx_mysql_facts_add_var(&f, "expire_logs_days", cases[i].days), 0);
+		r = fx_mysql_retention(&f, &s);
+		cr_expect_eq(r, cases[i].ret, "case %zu: %d", i, r);
+		if (cases[i].ret)
+			cr_expect_eq(s, cases[i].seconds, "case %zu: %llu s", i, (unsigned long long)s);
+		fx_mysql_facts_release(&f);
+	}
+}
