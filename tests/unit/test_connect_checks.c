@@ -449,3 +449,71 @@ Test(connect_checks, state_wording_follows_the_plan)
 		world_release(&w);
 	}
 }
+
+/* connect.plugin: one check per connector class and cluster, however many
+ * connectors need it there. */
+Test(connect_checks, one_plugin_check_per_class_and_cluster)
+{
+	static const char y[] =
+		"version: 1\n"
+		"mysql:\n"
+		"  a: {dsn: \"u:p@tcp(h:1)/fluxa\", flavor: mariadb, server_id: 1}\n"
+		"  b: {dsn: \"u:p@tcp(h:1)/fluxa\", flavor: mariadb, server_id: 2}\n"
+		"  c: {dsn: \"u:p@tcp(h:1)/fluxa\", flavor: mysql, server_id: 3}\n"
+		"  d: {dsn: \"u:p@tcp(h:1)/fluxa\", flavor: mariadb, server_id: 4}\n"
+		"kafka:\n"
+		"  default: {brokers: [b], connect_url: \"http://127.0.0.1:18083\"}\n"
+		"  other: {brokers: [b], connect_url: \"http://127.0.0.1:18099\"}\n"
+		"entities:\n"
+		"  A: {debezium: true, mysql: a}\n"
+		"  B: {debezium: true, mysql: b}\n"
+		"  C: {debezium: true, mysql: c}\n"
+		"  D: {debezium: other, mysql: d}\n";
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_observed_cluster cl[2];
+	struct fx_checks checks = FX_CHECKS_INIT;
+	struct fx_diags dg = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	size_t i, maria[2] = { 0, 0 }, mysql[2] = { 0, 0 };
+	char *json;
+	size_t len;
+
+	cr_assert_eq(fx_manifest_load_bytes("t.yaml", y, strlen(y), NULL, NULL, &m, &dg, &err), 0,
+		     "%s", dg.n ? dg.items[0] : err.msg);
+	cr_assert_eq(fx_desired_build(&m, NULL, &d, &err), 0, "%s", err.msg);
+	memset(cl, 0, sizeof(cl));
+	json = fx_test_read(fx_test_path("tests/fixtures/connect/connector-plugins.json"), &len);
+	cr_assert_not_null(json);
+	for (i = 0; i < 2; i++) {
+		cr_assert_eq(fx_connect_parse_plugins(json, len, &cl[i], &err), 0, "%s", err.msg);
+		cl[i].reachable = 1;
+		cl[i].version = strdup("3.9.1");
+	}
+	free(json);
+	cl[0].connect_url = strdup("http://127.0.0.1:18083");
+	cl[0].kafka_pool = strdup("default");
+	cl[1].connect_url = strdup("http://127.0.0.1:18099");
+	cl[1].kafka_pool = strdup("other");
+	cr_assert_eq(fx_connect_checks(&d, cl, 2, NULL, &checks), 0);
+	for (i = 0; i < checks.n; i++) {
+		size_t at = !strcmp(checks.items[i].scope, "connect:other");
+
+		if (strcmp(checks.items[i].id, "connect.plugin"))
+			continue;
+		if (strstr(checks.items[i].message, "MariaDbConnector"))
+			maria[at]++;
+		if (strstr(checks.items[i].message, "MySqlConnector"))
+			mysql[at]++;
+	}
+	cr_expect_eq(maria[0], 1, "MariaDB class on default: %zu checks", maria[0]);
+	cr_expect_eq(mysql[0], 1, "MySQL class on default: %zu checks", mysql[0]);
+	cr_expect_eq(maria[1], 1, "MariaDB class on other: %zu checks", maria[1]);
+	cr_expect_eq(mysql[1], 0, "no MySQL connector on other: %zu checks", mysql[1]);
+	fx_checks_release(&checks);
+	fx_observed_cluster_release(&cl[0]);
+	fx_observed_cluster_release(&cl[1]);
+	fx_desired_release(&d);
+	fx_manifest_release(&m);
+	fx_diags_release(&dg);
+}
