@@ -825,6 +825,7 @@ resolve:
 static void ld_group(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_consumer_group *g)
 {
 	char ctx[300];
+	int kafka;
 
 	snprintf(ctx, sizeof(ctx), "consumer group '%s'", scalar_raw(k));
 	g->name = fx_strdup(scalar_raw(k));
@@ -836,13 +837,13 @@ static void ld_group(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_co
 	if (ld_expect(ld, v, YAML_MAPPING_NODE, ctx, "consumer_groups") < 0)
 		return;
 	ld_check_keys(ld, v, ctx, group_keys, N_OF(group_keys));
-	if (ld_string(ld, ld_get(ld, v, "kafka"), ctx, "kafka", &g->kafka) == 0)
-		g->kafka = fx_strdup(ld->m->default_kafka_pool);
+	/* a bad 'kafka' was reported and leaves it NULL; absent: the default pool */
+	kafka = ld_string(ld, ld_get(ld, v, "kafka"), ctx, "kafka", &g->kafka);
+	if (kafka == 0 && !(g->kafka = fx_strdup(ld->m->default_kafka_pool)))
+		ld->oom = 1;
 	ld_string_list(ld, ld_get(ld, v, "debezium_entities"), ctx, "debezium_entities", 0,
 		       &g->entities, &g->n_entities);
 	ld_string_list(ld, ld_get(ld, v, "topics"), ctx, "topics", 0, &g->topics, &g->n_topics);
-	if (!g->kafka)
-		ld->oom = 1;
 }
 
 /* Walks a mapping section (mysql, kafka, entities, consumer_groups). */
