@@ -264,3 +264,48 @@ Test(manifest, hostile_bytes_do_not_crash)
 		fx_diags_release(&d);
 	}
 }
+
+/* Lookups by code or name: each finds its own, an unknown name nothing. */
+Test(manifest, lookups_by_name)
+{
+	static const char y[] =
+		"version: 1\n"
+		"mysql: {m1: {dsn: \"u@tcp(h:1)/d\"}, m2: {dsn: \"u@tcp(h:1)/e\", server_id: 9}}\n"
+		"kafka: {k1: {brokers: [b], connect_url: \"http://a\"}, k2: {brokers: [b], connect_url: \"http://b\"}}\n"
+		"entities: {E1: {debezium: k1, mysql: m1}, E2: {debezium: k2, mysql: m2}}\n"
+		"consumer_groups: {g1: {kafka: k1, topics: [t]}, g2: {kafka: k2, debezium_entities: [E2]}}\n";
+	static const char *const names[] = { "1", "2" };
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_diags dg = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	size_t i;
+
+	cr_assert_eq(fx_manifest_load_bytes("t.yaml", y, strlen(y), NULL, NULL, &m, &dg, &err), 0,
+		     "%s", dg.n ? dg.items[0] : err.msg);
+	for (i = 0; i < 2; i++) {
+		char code[8];
+		const struct fx_mysql_pool *mp;
+		const struct fx_kafka_pool *kp;
+		const struct fx_entity *e;
+		const struct fx_consumer_group *g;
+
+		snprintf(code, sizeof(code), "m%s", names[i]);
+		mp = fx_manifest_mysql(&m, code);
+		cr_expect(mp && !strcmp(mp->code, code), "%s", code);
+		snprintf(code, sizeof(code), "k%s", names[i]);
+		kp = fx_manifest_kafka(&m, code);
+		cr_expect(kp && !strcmp(kp->code, code), "%s", code);
+		snprintf(code, sizeof(code), "E%s", names[i]);
+		e = fx_manifest_entity(&m, code);
+		cr_expect(e && !strcmp(e->name, code), "%s", code);
+		snprintf(code, sizeof(code), "g%s", names[i]);
+		g = fx_manifest_group(&m, code);
+		cr_expect(g && !strcmp(g->name, code), "%s", code);
+	}
+	cr_expect_null(fx_manifest_mysql(&m, "m3"));
+	cr_expect_null(fx_manifest_kafka(&m, "k"));
+	cr_expect_null(fx_manifest_entity(&m, "e1"));
+	cr_expect_null(fx_manifest_group(&m, "g"));
+	fx_manifest_release(&m);
+	fx_diags_release(&dg);
+}
