@@ -110,10 +110,12 @@ if command -v zsh >/dev/null 2>&1; then
 		mkdir -p "$tmp/bin" && ln -s "$FX" "$tmp/bin/fluxacdc"
 		cat >"$tmp/zcomp.zsh" <<'EOF'
 # Drives an interactive zsh: types each line of stdin then TAB, prints
-# "LINE<TAB>candidates" (sorted) as compadd saw them.
+# "LINE<TAB>candidates" (sorted) as compadd saw them.  Each line is typed
+# only once the prompt is out (zle reads then): typed earlier, on a busy
+# machine, zsh may drop it as typeahead.
 zmodload zsh/zpty
 zpty z zsh -f -i
-zpty -w z "PS1='' RPS1=''; unsetopt zle_bracketed_paste; fpath=($ZFUNC \$fpath); autoload -U compinit; compinit -u -D; cd $ROOT; PATH=$ZBIN:\$PATH"
+zpty -w z "PS1='<fx-prompt>' RPS1=''; unsetopt zle_bracketed_paste; fpath=($ZFUNC \$fpath); autoload -U compinit; compinit -u -D; cd $ROOT; PATH=$ZBIN:\$PATH"
 zpty -w z 'compadd() { if [[ " $* " == *" -"[OAD]" "* ]]; then builtin compadd "$@"; return; fi; local -a h; builtin compadd -O h "$@"; local r=$?; (( $#h )) && print -l -- "HIT:"${^h} >&2; builtin compadd "$@"; return r; }'
 zpty -w z 'zstyle ":completion:*" list-prompt ""; zstyle ":completion:*" menu no; bindkey "^I" complete-word; echo READY-$((6*7))'
 while zpty -r z l; do [[ $l == *READY-42* ]] && break; done
@@ -121,6 +123,7 @@ n=0
 one() {
 	local l; local -a out
 	n=$((n + 1))
+	zpty -r z l '*<fx-prompt>*'   # wait for the prompt (no time bound here: the caller's timeout)
 	zpty -n -w z "$1"$'\t'
 	zpty -n -w z $'\C-u'
 	zpty -w z "echo END-$n-\$((1+1))"
@@ -132,9 +135,7 @@ one() {
 }
 one 'fluxacdc --version ' >/dev/null   # warm up: compinit, autoload
 while IFS= read -r line; do
-	r=$(one "$line")
-	[[ $r == *$'\t' ]] && r=$(one "$line")   # once more when a TAB raced the prompt
-	print -r -- "$r"
+	one "$line"
 done
 zpty -d z
 EOF
