@@ -38,6 +38,40 @@ connect_curl() {
 		curl -sS -X "$1" "${FLUXACDC_CONNECT_URL}$2"
 	fi
 }
+# connect_write METHOD PATH BODY: a write a test sets up state with; it must
+# take.  A worker that just started or is rebalancing answers 409 (or 5xx)
+# for a while: retried for up to 60 s.  Then, for a create (POST
+# /connectors) or a config PUT, waits (60 s at most) until a read sees it:
+# the connector's status answers, or its config has every key written.
+# Prints Connect's answer; a write that never takes is a failed assertion.
+connect_write() {
+	local method=$1 path=$2 body=$3 code name deadline=$((SECONDS + 60))
+	while :; do
+		code=$(curl -sS -o "$FX_TMP/cw.out" -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' \
+			--data "$body" "${FLUXACDC_CONNECT_URL}$path" 2>/dev/null) || code=000
+		case $code in
+		2??) break ;;
+		409 | 5?? | 000) [ $SECONDS -lt $deadline ] && { sleep 0.5; continue; } ;;
+		esac
+		fail "$method $path: HTTP $code: $(cat "$FX_TMP/cw.out" 2>/dev/null)"
+		return 1
+	done
+	cat "$FX_TMP/cw.out"
+	case $method:$path in
+	POST:/connectors)
+		name=$(jq -r .name <<<"$body")
+		wait_until 60 connect_sees_status "$name" || { fail "$name: created, but its status never answered"; return 1; } ;;
+	PUT:/connectors/*/config)
+		name=${path#/connectors/}; name=${name%/config}
+		wait_until 60 connect_sees_config "$name" "$body" || { fail "$name: config written, but never read back"; return 1; } ;;
+	esac
+}
+connect_sees_status() { curl -fsS -o /dev/null "${FLUXACDC_CONNECT_URL}/connectors/$1/status" 2>/dev/null; }
+connect_sees_config() {
+	curl -fsS "${FLUXACDC_CONNECT_URL}/connectors/$1/config" 2>/dev/null |
+		jq -e --argjson want "$2" '. as $got | $want | to_entries | all(.value == $got[.key])' >/dev/null 2>&1
+}
+
 # Deletes every connector on the stack's Connect (tests start from a clean cluster).
 connect_reset() {
 	local c

@@ -59,7 +59,7 @@ assert_contains "(a) text shows the create" "$FX_TMP/a0.out" "+ fluxa_plantest"
 
 # (b) register exactly the desired config (stopped, so no task runs) -> no changes
 "$FLUXACDC" render -f "$M" --show-secrets | jq -c '.[0] + {initial_state: "STOPPED"}' > "$FX_TMP/create.json"
-connect_curl POST /connectors "$(cat "$FX_TMP/create.json")" >/dev/null
+connect_write POST /connectors "$(cat "$FX_TMP/create.json")" >/dev/null
 run_fx "$FX_TMP/b" plan -f "$M" --skip-db-checks --detailed-exitcode --format json
 if [ "$foreign" -eq 0 ]; then
 	assert_eq "(b) no changes: exit 0 with --detailed-exitcode" 0 "$RC"
@@ -71,7 +71,7 @@ assert_eq "(b) unchanged lists it" fluxa_plantest "$(jq -r '.unchanged[0]' "$FX_
 
 # (c) a key added behind fluxacdc's back, and a table added to the manifest
 cfg=$(connect_curl GET /connectors/fluxa_plantest/config | jq -c '. + {"poll.interval.ms": "999"}')
-connect_curl PUT /connectors/fluxa_plantest/config "$cfg" >/dev/null
+connect_write PUT /connectors/fluxa_plantest/config "$cfg" >/dev/null
 write_manifest "  OrderEntity: {debezium: true, mysql: plantest}"
 run_fx "$FX_TMP/c" plan -f "$M" --skip-db-checks --no-server-validate --format json --detailed-exitcode
 assert_eq "(c) changes: exit 2" 2 "$RC"
@@ -84,9 +84,9 @@ assert_eq "(c) risk restart" restart "$(jq -r "$CH.risk" "$FX_TMP/c.out")"
 
 # (d) a managed connector no entity needs -> delete; an unmanaged one is never mentioned
 orphan=$(jq -c '.config |= (. + {"topic.prefix": "fluxa_plantest_orphan", "database.server.id": "6602"}) | .name = "fluxa_plantest_orphan"' "$FX_TMP/create.json")
-connect_curl POST /connectors "$orphan" >/dev/null
+connect_write POST /connectors "$orphan" >/dev/null
 unmanaged=$(jq -c '.config |= (. + {"topic.prefix": "plantest_unmanaged", "database.server.id": "6603"}) | .name = "plantest_unmanaged"' "$FX_TMP/create.json")
-connect_curl POST /connectors "$unmanaged" >/dev/null
+connect_write POST /connectors "$unmanaged" >/dev/null
 run_fx "$FX_TMP/d" plan -f "$M" --skip-db-checks --no-server-validate --format json
 assert_eq "(d) orphan deleted" "delete destroy" "$(jq -r '.changes[]|select(.connector=="fluxa_plantest_orphan")|"\(.action) \(.risk)"' "$FX_TMP/d.out")"
 assert_not_contains "(d) unmanaged never mentioned (json)" "$FX_TMP/d.out" plantest_unmanaged

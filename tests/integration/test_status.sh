@@ -29,7 +29,7 @@ register() { # POOL [NAME SERVER_ID]
 		jq -c --arg n "${2:-fluxa_$1}" --arg sid "${3:-}" \
 			'.[0] | .name = $n | .config["topic.prefix"] = $n |
 			 if $sid != "" then .config["database.server.id"] = $sid else . end' >"$FX_TMP/c.json"
-	connect_curl POST /connectors "$(cat "$FX_TMP/c.json")" >/dev/null
+	connect_write POST /connectors "$(cat "$FX_TMP/c.json")" >/dev/null
 	# Connect lists a new connector once its herder has read the config back
 	for i in $(seq 1 100); do
 		connect_curl GET /connectors | jq -e --arg n "${2:-fluxa_$1}" 'index($n)' >/dev/null && break

@@ -95,7 +95,7 @@ cfg=$(jq -n --arg name "$RUN" --arg prefix "fluxa_$RUN" --arg sid "$((7000 + RAN
     "value.converter": "org.apache.kafka.connect.json.JsonConverter",
     "key.converter.schemas.enable": "false", "value.converter.schemas.enable": "false"
   }}')
-connect_curl POST /connectors "$cfg" >/dev/null
+connect_write POST /connectors "$cfg" >/dev/null
 state=
 for _ in $(seq 120); do
 	state=$(connect_curl GET "/connectors/$RUN/status" 2>/dev/null | jq -r '[.connector.state] + [.tasks[]?.state] | join(",")' 2>/dev/null)
@@ -118,9 +118,12 @@ wait_lines() {
 	return 1
 }
 wait_lines 1 TailTypes || bail "the snapshot read"
-sleep 1.1 # --since below falls between the snapshot and the changes
+# --since below falls between the snapshot read and the changes: once the
+# clock is past the snapshot record's timestamp
+clock_past() { [ "$(date +%s%3N)" -gt "$1" ]; }
+snap_ts=$(jq -r 'select(.op=="r") | .timestamp' "$FX_TMP/w.out" | sort -n | tail -1)
+wait_until 30 clock_past "${snap_ts:-0}" || fail "the clock never passed the snapshot's timestamp ($snap_ts)"
 SINCE=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
-sleep 0.2
 
 # ---- insert, update one column, delete
 ID=$("$STACK" sql -N "INSERT INTO \`$TABLE\` (Name, Email, Balance, Score, Active, CreatedAt, Birthday, Meta, Avatar, Status)
@@ -202,11 +205,13 @@ else
 fi
 
 # ---- a live tail sees a new change, and SIGINT stops it cleanly
-"$FLUXACDC" -q -f "$M" tail TailTypes --format json >"$FX_TMP/live.out" 2>"$FX_TMP/live.err" &
+"$FLUXACDC" -v -f "$M" tail TailTypes --format json >"$FX_TMP/live.out" 2>"$FX_TMP/live.err" &
 LIVE_PID=$!
-sleep 1.5
+# the change once tail has its start offset (-v says so): what comes after is its to read
+wait_until 60 grep -q "tail: $TOPIC\[0\] offsets .*, start " "$FX_TMP/live.err" ||
+	fail "live: tail never said where it starts: $(cat "$FX_TMP/live.err")"
 sql_admin "UPDATE \`$TABLE\` SET Name = 'snap2' WHERE ID = $SNAP_ID"
-for _ in $(seq 40); do [ -s "$FX_TMP/live.out" ] && break; sleep 0.25; done
+wait_until 60 test -s "$FX_TMP/live.out"
 kill -INT "$LIVE_PID"
 wait "$LIVE_PID"
 assert_eq "live: SIGINT exits 0" 0 "$?"
@@ -226,7 +231,7 @@ assert_contains "bad records: counted at exit" "$FX_TMP/bad.err" "2 records were
 # ---- a manifest consumer group: its entity's topic and its plain topic
 printf '{"ID":1}\t{"op":"c","after":{"ID":1,"X":"plain"},"source":{"table":"custom"}}\n' |
 	kcat -P -b "$B" -t "$PLAIN" -K $'\t'
-for _ in $(seq 20); do kcat -b "$B" -C -t "$PLAIN" -e -q -o beginning -c 1 >/dev/null 2>&1 && break; sleep 0.25; done
+wait_until 60 kcat -b "$B" -C -t "$PLAIN" -e -q -o beginning -c 1 >/dev/null 2>&1
 tailx "$FX_TMP/grp" -f "$M" tail --group "$GROUP" --commit -e --from beginning --format json
 assert_eq "--group: exit 0" 0 "$RC"
 assert_eq "--group: both resolved topics" "$(printf '%s\n' "$PLAIN" "$TOPIC" | sort | xargs)" \
