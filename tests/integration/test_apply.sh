@@ -25,7 +25,9 @@ assert_contains "(1) says how to approve" "$FX_TMP/1.err" "--auto-approve"
 assert_eq "(1) nothing created" 404 "$(curl -s -o /dev/null -w '%{http_code}' "${FLUXACDC_CONNECT_URL}/connectors/$C")"
 
 # (1b) on a terminal, anything but the exact word yes: refused, nothing written
-(sleep 2; echo y) | script -qec "'$FLUXACDC' apply -f '$M'" /dev/null >"$FX_TMP/1b.out" 2>&1
+# (the answer once the question is out; 120 s at most)
+{ wait_until 120 grep -q "Enter a value" "$FX_TMP/1b.out"; echo y; } |
+	script -qec "'$FLUXACDC' apply -f '$M'" /dev/null >"$FX_TMP/1b.out" 2>&1
 RC=$?
 assert_eq "(1b) TTY answered 'y': exit 3" 3 "$RC"
 assert_contains "(1b) asked for yes" "$FX_TMP/1b.out" "Only 'yes' will be accepted"
@@ -94,7 +96,8 @@ python3 "$FLUXACDC_ROOT/tests/schema/validate.py" apply-result.schema.json "$FX_
 
 # (4b) on a terminal: yes, then a progress line (connector, state, elapsed) while waiting
 manifest "{poll.interval.ms: \"500\"}" UserEntity:$P OrderEntity:$P
-(sleep 3; echo yes) | script -qec "'$FLUXACDC' apply -f '$M' --color never" /dev/null >"$FX_TMP/4b.out" 2>&1
+{ wait_until 120 grep -q "Enter a value" "$FX_TMP/4b.out"; echo yes; } |
+	script -qec "'$FLUXACDC' apply -f '$M' --color never" /dev/null >"$FX_TMP/4b.out" 2>&1
 RC=$?
 assert_eq "(4b) TTY answered yes: exit 0" 0 "$RC"
 assert_contains "(4b) progress names the connector, its state and the time" "$FX_TMP/4b.out" "update $C: RUNNING; task 0"

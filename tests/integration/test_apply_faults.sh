@@ -47,7 +47,8 @@ assert_not_contains "(1) password not on stdout" "$FX_TMP/1.out" "$NG_PW"
 assert_not_contains "(1) password not on stderr" "$FX_TMP/1.err" "$NG_PW"
 # alone (the good one already there): nothing applied and an error -> 1
 curl -sS -o /dev/null -X DELETE "$FLUXACDC_CONNECT_URL/connectors/fluxa_$H"
-sleep 1
+gone_from_connect() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$FLUXACDC_CONNECT_URL/connectors/$1")" = 404 ]; }
+wait_until 60 gone_from_connect "fluxa_$H" || fail "(1) fluxa_$H still there after its DELETE"
 run_fx "$FX_TMP/1b" apply -f "$M" --auto-approve --wait 90 --format json
 assert_eq "(1) only the failing alter: exit 1" 1 "$RC"
 assert_eq "(1) JSON: failed, written, FAILED" "failed true FAILED" \
@@ -91,7 +92,7 @@ B2=applytest_c$R
 python3 "$FLUXACDC_ROOT/tests/integration/connect_409_proxy.py" "$FX_TMP/proxy.port" \
 	"$FLUXACDC_CONNECT_URL" 3 "$FX_TMP/proxy.count" &
 PROXY_PID=$!
-for i in $(seq 1 100); do [ -s "$FX_TMP/proxy.port" ] && break; sleep 0.05; done
+wait_until 30 test -s "$FX_TMP/proxy.port" || fail "the 409 proxy did not start"
 PROXY_URL="http://127.0.0.1:$(cat "$FX_TMP/proxy.port")"
 write_manifest "$M" "$PROXY_URL" "$B1:7651" "$B2:7652" -- UserEntity:$B1 UserEntity:$B2
 [ "$CONNECT2_WAS_UP" = 1 ] && "$STACK" stop-connect2 >/dev/null 2>&1

@@ -65,7 +65,7 @@ start_srv() {
 	: >"$FX_TMP/srv.log"
 	python3 "$FAULTS" "$1" "$FX_TMP/port" "$FX_TMP/srv.log" "$FLUXACDC_CONNECT_URL" &
 	SRV_PID=$!
-	for _ in $(seq 1 100); do [ -s "$FX_TMP/port" ] && break; sleep 0.05; done
+	wait_until 30 test -s "$FX_TMP/port" || fail "fault server did not start"
 	SRV_URL="http://127.0.0.1:$(cat "$FX_TMP/port")"
 }
 cleanup() {

@@ -23,6 +23,7 @@ write_manifest "$M" "$FLUXACDC_CONNECT_URL" "$OK:7621" \
 	"$BAD:7622:{database.user: $NOGRANT_USER, database.password: \"\${APPLYTEST_NG_PW}\"}" \
 	"$ABS:7623" -- UserEntity:$OK UserEntity:$BAD UserEntity:$ABS
 
+connect_lists() { connect_curl GET /connectors | jq -e --arg n "$1" 'index($n)' >/dev/null; }
 # Register fluxa_<pool> exactly as rendered, by hand (status does not care who).
 register() { # POOL [NAME SERVER_ID]
 	"$FLUXACDC" render -f "$M" --show-secrets --connector "fluxa_$1" 2>/dev/null |
@@ -31,10 +32,7 @@ register() { # POOL [NAME SERVER_ID]
 			 if $sid != "" then .config["database.server.id"] = $sid else . end' >"$FX_TMP/c.json"
 	connect_write POST /connectors "$(cat "$FX_TMP/c.json")" >/dev/null
 	# Connect lists a new connector once its herder has read the config back
-	for i in $(seq 1 100); do
-		connect_curl GET /connectors | jq -e --arg n "${2:-fluxa_$1}" 'index($n)' >/dev/null && break
-		sleep 0.1
-	done
+	wait_until 60 connect_lists "${2:-fluxa_$1}"
 }
 
 # (1) one RUNNING, the others absent

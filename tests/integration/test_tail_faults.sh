@@ -65,9 +65,11 @@ wait_until() {
 produce "$T1" "$FX_TMP/events.tsv"
 
 # ---- (a) a live tail across an outage
-"$FLUXACDC" tail -f "$M" --format json -u --timeout $TO >"$FX_TMP/a.out" 2>"$FX_TMP/a.err" &
+"$FLUXACDC" -v tail -f "$M" --format json -u --timeout $TO >"$FX_TMP/a.out" 2>"$FX_TMP/a.err" &
 LIVE_PID=$!
-sleep 2
+# the new event once tail has its start offset (-v says so)
+wait_until 60 grep -q "tail: $T1\[0\] offsets .*, start " "$FX_TMP/a.err" ||
+	fail "(a) tail never said where it starts: $(cat "$FX_TMP/a.err")"
 head -n 1 "$FX_TMP/events.tsv" >"$FX_TMP/one.tsv"
 produce "$T1" "$FX_TMP/one.tsv"
 wait_until 10 has_lines "$FX_TMP/a.out" 1 && ok "(a) live tail prints a new event" ||
