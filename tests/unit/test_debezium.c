@@ -588,3 +588,57 @@ Test(debezium, same_value_table)
 		free(b);
 	}
 }
+
+/* An update's changed fields: a field whose value differs, one only after
+ * (added: no before), one only before (dropped: no after); the order the
+ * columns come in does not matter. */
+Test(debezium, update_changed_fields_table)
+{
+	static const struct {
+		const char *before, *after;
+		const char *want; /* "name:before>after;" per change, in order; "-" for none */
+	} cases[] = {
+		{ "{\"ID\":1,\"A\":1}", "{\"ID\":1,\"A\":1}", "" },
+		{ "{\"ID\":1,\"A\":1}", "{\"ID\":1,\"A\":2}", "A:1>2;" },
+		{ "{\"ID\":1}", "{\"ID\":1,\"N\":5}", "N:->5;" },
+		{ "{\"ID\":1,\"O\":5}", "{\"ID\":1}", "O:5>-;" },
+		{ "{\"ID\":1,\"A\":1,\"B\":2}", "{\"B\":2,\"ID\":1,\"A\":1}", "" },
+		{ "{\"ID\":1,\"A\":1,\"B\":2}", "{\"B\":3,\"A\":1,\"ID\":1}", "B:2>3;" },
+		{ "{\"A\":1,\"B\":2,\"C\":3}", "{\"C\":3,\"A\":1}", "B:2>-;" },
+		{ "{\"A\":1,\"B\":2}", "{\"B\":2,\"C\":3}", "C:->3;A:1>-;" },
+		{ "{\"A\":\"x\",\"B\":[1, 2]}", "{\"A\":\"y\",\"B\":[1,2]}", "A:\"x\">\"y\";" },
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_event ev = FX_EVENT_INIT;
+		struct fx_err err = FX_ERR_INIT;
+		struct fx_buf got = FX_BUF_INIT;
+		char *v = fx_asprintf("{\"op\":\"u\",\"before\":%s,\"after\":%s}", cases[i].before,
+				      cases[i].after);
+
+		cr_assert_not_null(v);
+		cr_assert_eq(fx_debezium_decode(&ev, "{\"ID\":1}", 8, v, strlen(v), &err), 0, "%s: %s", v,
+			     err.msg);
+		for (k = 0; k < ev.n_changed; k++) {
+			const struct fx_field_change *c = &ev.changed[k];
+
+			fx_buf_add(&got, c->name.p, c->name.n);
+			fx_buf_addc(&got, ':');
+			if (c->before.p)
+				fx_buf_add(&got, c->before.p, c->before.n);
+			else
+				fx_buf_addc(&got, '-');
+			fx_buf_addc(&got, '>');
+			if (c->after.p)
+				fx_buf_add(&got, c->after.p, c->after.n);
+			else
+				fx_buf_addc(&got, '-');
+			fx_buf_addc(&got, ';');
+		}
+		cr_expect_str_eq(fx_buf_str(&got), cases[i].want, "%s", v);
+		fx_buf_release(&got);
+		fx_event_release(&ev);
+		free(v);
+	}
+}
