@@ -326,3 +326,29 @@ Test(snapshot, added_tables_from_include_lists)
 		fx_snapshot_tables_free(t, n);
 	}
 }
+
+Test(snapshot, follows_recorded_run_3_5)
+{
+	/* Debezium 3.5.0 on Connect 4.1.1: 10 chunks of 1024 keys, then the scan */
+	const char *const t[] = { "MeasureNew" };
+	struct fx_notification n[32];
+	size_t k = load_fixture("tests/fixtures/notifications/debezium-3.5-mariadb.jsonl", n, 32), i;
+	struct fx_snap_progress p;
+	struct fx_err err = FX_ERR_INIT;
+	int running_seen = 0;
+
+	cr_assert_geq(k, 8);
+	cr_assert_eq(fx_snapshot_progress_init(&p, "fluxa", t, 1, &err), 0);
+	for (i = 0; i < k; i++) {
+		cr_assert_geq(fx_snapshot_progress_feed(&p, &n[i]), 0);
+		if (p.tables[0].state == FX_SNAP_RUNNING) {
+			running_seen = 1;
+			cr_assert_str_eq(p.tables[0].max_key, "10000");
+		}
+		fx_notification_release(&n[i]);
+	}
+	cr_assert(running_seen);
+	cr_assert_str_eq(fx_snapshot_progress_status(&p), "completed");
+	cr_assert_eq(fx_snapshot_progress_rows(&p), 10000);
+	fx_snapshot_progress_release(&p);
+}
