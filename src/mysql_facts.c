@@ -4,6 +4,7 @@
  * SET statement, the GRANT statement, the manifest key.
  */
 #include "mysql_facts.h"
+#include "snapshot.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -810,6 +811,123 @@ static void priv_names(unsigned bits, enum fx_flavor flavor, struct fx_buf *b)
 	}
 }
 
+/* The pool's connector: override of key, or NULL. */
+static const char *pool_override(const struct fx_mysql_pool *p, const char *key)
+{
+	size_t i;
+	const char *v = NULL;
+
+	for (i = 0; i < p->n_connector; i++)
+		if (!strcmp(p->connector[i].key, key))
+			v = p->connector[i].value;
+	return v;
+}
+
+/* Whether a grant line gives INSERT on db.table (or all privileges above it). */
+static int grants_insert(const struct fx_mysql_facts *f, const char *db, const char *table)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_grants; i++) {
+		struct fx_mysql_grant g;
+		const char *l = f->grants[i], *on = strstr(l, " ON ");
+		int ins;
+
+		if (!on || fx_mysql_grant_parse(l, &g) < 0 || g.revoke)
+			continue;
+		ins = (strstr(l, "INSERT") && strstr(l, "INSERT") < on) ||
+		      (strstr(l, "ALL PRIVILEGES") && strstr(l, "ALL PRIVILEGES") < on);
+		if (!ins)
+			continue;
+		if (g.level == FX_GRANT_GLOBAL || (g.level == FX_GRANT_DB && fx_mysql_like(g.db, db)) ||
+		    (g.level == FX_GRANT_TABLE && !strcmp(g.db, db) && !strcmp(g.table, table)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * snapshot_new_tables: what the chosen watermarking mode needs on the server
+ * (see SNAPSHOTS in fluxacdc.yaml(5)).  Read-only: MariaDB always has GTIDs;
+ * MySQL needs gtid_mode ON (with read.only=true and GTIDs off, the task fails
+ * at start).  A signal table: the connector user's INSERT on it.
+ */
+static void check_snapshot_mode(struct eval *e)
+{
+	const struct fx_mysql_pool *p = e->p;
+	const char *ro = pool_override(p, "read.only");
+	const char *sig = pool_override(p, "signal.data.collection");
+	const char *gtid = fx_mysql_facts_var(e->f, "gtid_mode");
+	const char *cons = fx_mysql_facts_var(e->f, "enforce_gtid_consistency");
+	int mariadb = e->flavor == FX_FLAVOR_MARIADB;
+	enum fx_snap_mode mode;
+	char obs[128];
+
+	if (!p->snapshot_new_tables || !e->f->have_vars)
+		return;
+	mode = fx_snapshot_mode(mariadb, gtid ? gtid : "OFF", ro ? ro : "true", sig);
+	if (mode == FX_SNAP_MODE_READ_ONLY) {
+		add(e, FX_CHECK_INFO, "mysql.snapshot_mode", mariadb ? "MariaDB GTIDs" : "gtid_mode=ON",
+		    "read-only", NULL,
+		    "tables added to a live connector are backfilled by read-only incremental snapshots "
+		    "(watermarks from the server's GTID position: no signal table, no write grant)");
+		if (!mariadb && cons && !is_on(cons))
+			add(e, FX_CHECK_WARNING, "mysql.snapshot_mode", "enforce_gtid_consistency=OFF",
+			    "enforce_gtid_consistency=ON",
+			    "SET PERSIST enforce_gtid_consistency = ON",
+			    "gtid_mode is ON but enforce_gtid_consistency is %s", cons);
+		return;
+	}
+	if (mode == FX_SNAP_MODE_SIGNAL_TABLE) {
+		char db[256], table[256];
+		const char *dot = strchr(sig, '.');
+
+		snprintf(db, sizeof(db), "%.*s", dot ? (int)(dot - sig) : 0, sig);
+		snprintf(table, sizeof(table), "%s", dot ? dot + 1 : sig);
+		if (!e->f->have_grants || grants_insert(e->f, db, table)) {
+			add(e, FX_CHECK_INFO, "mysql.snapshot_mode", sig, "signal table", NULL,
+			    "tables added to a live connector are backfilled by incremental snapshots "
+			    "watermarked in the signal table %s", sig);
+			return;
+		}
+		snprintf(obs, sizeof(obs), "no INSERT on %s", sig);
+		{
+			struct fx_buf h = FX_BUF_INIT;
+
+			fx_buf_addf(&h, "GRANT INSERT ON %s TO the connector user (%s); create the table "
+				    "first if needed: CREATE TABLE %s (id VARCHAR(42) PRIMARY KEY, "
+				    "type VARCHAR(32) NOT NULL, data VARCHAR(2048))", sig,
+				    p->user ? p->user : "?", sig);
+			add(e, FX_CHECK_ERROR, "mysql.snapshot_mode", obs, "INSERT on the signal table",
+			    fx_buf_str(&h),
+			    "Debezium writes its incremental snapshot watermarks into %s, but '%s' may "
+			    "not insert there", sig, p->user ? p->user : "");
+			fx_buf_release(&h);
+		}
+		return;
+	}
+	if (!mariadb && (!ro || !strcasecmp(ro, "true"))) {
+		snprintf(obs, sizeof(obs), "gtid_mode=%s", gtid ? gtid : "OFF");
+		add(e, FX_CHECK_ERROR, "mysql.snapshot_mode", obs, "gtid_mode=ON",
+		    "enable GTIDs (SET PERSIST enforce_gtid_consistency = ON, then gtid_mode "
+		    "OFF_PERMISSIVE, ON_PERMISSIVE, ON), or use a signal table (CREATE TABLE "
+		    "db.debezium_signal (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data "
+		    "VARCHAR(2048)), GRANT INSERT on it, and under the pool's connector: read.only: "
+		    "\"false\", signal.data.collection: db.debezium_signal), or set snapshot_new_tables: "
+		    "false",
+		    "snapshot_new_tables uses read-only incremental snapshots, which need GTIDs on "
+		    "MySQL: with read.only=true and gtid_mode %s the connector's task fails at start "
+		    "(\"Read only connection requires GTID_MODE to be ON\")", gtid ? gtid : "OFF");
+		return;
+	}
+	add(e, FX_CHECK_WARNING, "mysql.snapshot_mode", "read.only=false, no signal table",
+	    "read-only or a signal table",
+	    "remove the read.only override (MariaDB, or MySQL with GTIDs), or set "
+	    "signal.data.collection to a signal table the connector user may insert into",
+	    "tables added to a live connector cannot be backfilled: the connector has neither "
+	    "read-only mode nor a signal table");
+}
+
 static void check_grants(struct eval *e)
 {
 	const struct fx_mysql_facts *f = e->f;
@@ -1057,6 +1175,7 @@ int fx_mysql_evaluate(const struct fx_mysql_facts *f, const struct fx_mysql_targ
 	if (f->have_vars)
 		check_variables(&e);
 	check_grants(&e);
+	check_snapshot_mode(&e);
 	check_tables(&e);
 	if (f->have_vars)
 		check_server_ids(&e);

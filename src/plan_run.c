@@ -11,7 +11,9 @@
 #include "diff.h"
 #include "mysql_inspect.h"
 #include "offsets_checks.h"
+#include "snapshot_kafka.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 void fx_plan_new_salt(char out[33])
 {
@@ -117,6 +119,72 @@ static int run_validate(const struct fx_plan *p, const struct fx_desired *d,
 	return 0;
 }
 
+/*
+ * kafka.signal_topic: for each update that adds tables apply will backfill,
+ * the connector's signal topic must have one partition (Debezium reads
+ * partition 0 only).  Asked of Kafka only then: a plan without a backfill
+ * never needs the brokers.
+ */
+static int run_signal_topics(const struct fx_manifest *m, struct fx_plan *plan, long timeout_ms)
+{
+	size_t i, j;
+
+	for (i = 0; i < plan->n_changes; i++) {
+		const struct fx_change *c = &plan->changes[i];
+		const char *topic = fx_config_get(&c->desired, "signal.kafka.topic");
+		const char *db = fx_config_get(&c->desired, "database.include.list");
+		const struct fx_kafka_pool *kp = c->kafka_pool ? fx_manifest_kafka(m, c->kafka_pool) : NULL;
+		const struct fx_diff_item *d = NULL;
+		struct fx_buf brokers = FX_BUF_INIT;
+		struct fx_snap_kafka k = { 0 };
+		struct fx_err err = FX_ERR_INIT;
+		char **added = NULL, scope[300], obs[32];
+		size_t n = 0;
+		int parts = 0, rc = 0;
+
+		for (j = 0; j < c->n_diff; j++)
+			if (!strcmp(c->diff[j].key, "table.include.list"))
+				d = &c->diff[j];
+		if (c->action != FX_ACTION_UPDATE || !topic || !db || !kp || !d || !d->after)
+			continue;
+		if (fx_snapshot_added_tables(d->before ? d->before : "", d->after, db, &added, &n) < 0)
+			return -1;
+		fx_snapshot_tables_free(added, n);
+		if (!n)
+			continue;
+		snprintf(scope, sizeof(scope), "kafka:%s", kp->code);
+		k.timeout_ms = (int)timeout_ms;
+		for (j = 0; j < kp->n_brokers; j++)
+			fx_buf_addf(&brokers, "%s%s", j ? "," : "", kp->brokers[j]);
+		k.brokers = fx_buf_str(&brokers);
+		k.config = kp->config;
+		k.n_config = kp->n_config;
+		if (fx_snapshot_kafka_partitions(&k, topic, &parts, &err) < 0)
+			rc = fx_checks_add(&plan->checks, FX_CHECK_WARNING, "kafka.signal_topic", scope,
+					   "unknown", "1 partition",
+					   "check the kafka pool's brokers and config: (apply needs them to send the signal)",
+					   "%s: could not ask Kafka about signal topic %s: %s", c->connector, topic,
+					   err.msg);
+		else if (parts == 0)
+			rc = fx_checks_add(&plan->checks, FX_CHECK_INFO, "kafka.signal_topic", scope,
+					   "absent", "1 partition", NULL,
+					   "%s: signal topic %s does not exist yet: apply creates it with one partition",
+					   c->connector, topic);
+		else if (parts > 1) {
+			snprintf(obs, sizeof(obs), "%d partitions", parts);
+			rc = fx_checks_add(&plan->checks, FX_CHECK_ERROR, "kafka.signal_topic", scope,
+					   obs, "1 partition",
+					   "delete the topic and let apply create it, or create it with --partitions 1",
+					   "%s: signal topic %s has %d partitions; Debezium reads partition 0 only, so a signal may never be seen",
+					   c->connector, topic, parts);
+		}
+		fx_buf_release(&brokers);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		struct fx_plan *plan, struct fx_desired *desired, struct fx_connect_clients *clients,
 		struct fx_err *err)
@@ -174,6 +242,10 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 	}
 	if (o->server_validate && run_validate(plan, &d, clients, cl, clients->n, &plan->checks, err) < 0)
 		goto cleanup;
+	if (!o->skip_db_checks && run_signal_topics(m, plan, fx_net_timeout_ms(o->net)) < 0) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
 	fx_checks_sort(&plan->checks);
 	ret = 0;
 cleanup:

@@ -524,3 +524,20 @@ cleanup:
 		fx_snapshot_progress_release(out);
 	return ret;
 }
+
+int fx_snapshot_kafka_partitions(const struct fx_snap_kafka *k, const char *topic, int *n,
+				 struct fx_err *err)
+{
+	rd_kafka_t *c = snapk_client(k, RD_KAFKA_CONSUMER, err);
+
+	*n = 0;
+	if (!c)
+		return -1;
+	*n = snapk_partitions(c, topic, k->timeout_ms > 0 ? k->timeout_ms : 10000, err);
+	rd_kafka_destroy(c);
+	if (*n < 0) {
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}

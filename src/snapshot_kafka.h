@@ -69,6 +69,10 @@ int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_ru
 			  struct fx_snap_outcome *out, struct fx_err *err);
 void fx_snap_outcome_release(struct fx_snap_outcome *o);
 
+/* Partitions of topic into *n (0: it does not exist). -1 with err when Kafka fails. */
+int fx_snapshot_kafka_partitions(const struct fx_snap_kafka *k, const char *topic, int *n,
+				 struct fx_err *err);
+
 /*
  * The latest incremental snapshot reported on a notification topic (for
  * status): reads the last `tail` records of each partition and follows the

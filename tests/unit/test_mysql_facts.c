@@ -1101,3 +1101,81 @@ Test(mysql_facts, retention_table)
 		fx_mysql_facts_release(&f);
 	}
 }
+
+Test(mysql_facts, snapshot_mode)
+{
+	/* snapshot_new_tables: the watermarking mode and what the server must give it */
+	static const struct {
+		int mysql;               /* a MySQL server (else the recorded MariaDB) */
+		const char *gtid;        /* gtid_mode set on the facts, or NULL */
+		const char *ro, *sig;    /* the pool's connector: overrides */
+		const char *grant;       /* an extra grant line, or NULL */
+		enum fx_check_level level;
+		const char *observed;    /* NULL: no check at all */
+	} t[] = {
+		{ 0, NULL, NULL, NULL, NULL, FX_CHECK_INFO, "MariaDB GTIDs" },
+		{ 1, "ON", NULL, NULL, NULL, FX_CHECK_INFO, "gtid_mode=ON" },
+		{ 1, "OFF", NULL, NULL, NULL, FX_CHECK_ERROR, "gtid_mode=OFF" },
+		{ 1, "OFF", "false", "fluxa.debezium_signal", NULL, FX_CHECK_ERROR, "no INSERT on fluxa.debezium_signal" },
+		{ 1, "OFF", "false", "fluxa.debezium_signal",
+		  "GRANT INSERT ON `fluxa`.`debezium_signal` TO `fluxa_cdc`@`%`", FX_CHECK_INFO, "fluxa.debezium_signal" },
+		{ 1, "OFF", "false", "fluxa.debezium_signal",
+		  "GRANT SELECT, INSERT ON `fluxa`.* TO `fluxa_cdc`@`%`", FX_CHECK_INFO, "fluxa.debezium_signal" },
+		{ 1, "OFF", "false", NULL, NULL, FX_CHECK_WARNING, "read.only=false, no signal table" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct fx_mysql_pool p = pool_of("default", "fluxa");
+		struct fx_mysql_target tg = { &p, NULL, 0, NULL, 0 };
+		struct fx_mysql_facts f = FX_MYSQL_FACTS_INIT;
+		struct fx_checks c = FX_CHECKS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+		struct fx_kv kv[2];
+		const struct fx_check *k;
+
+		memset(kv, 0, sizeof(kv));
+		p.snapshot_new_tables = 1;
+		if (t[i].ro) {
+			kv[p.n_connector].key = (char *)"read.only";
+			kv[p.n_connector++].value = (char *)t[i].ro;
+		}
+		if (t[i].sig) {
+			kv[p.n_connector].key = (char *)"signal.data.collection";
+			kv[p.n_connector++].value = (char *)t[i].sig;
+		}
+		p.connector = kv;
+		load_facts("mariadb-10.11-stack", &f);
+		if (t[i].mysql) {
+			p.flavor = FX_FLAVOR_MYSQL;
+			cr_assert_eq(fx_mysql_facts_set(&f.version, "8.4.3"), 0);
+		}
+		if (t[i].gtid)
+			cr_assert_eq(fx_mysql_facts_add_var(&f, "gtid_mode", t[i].gtid), 0);
+		if (t[i].grant)
+			cr_assert_eq(fx_mysql_facts_add_grant(&f, t[i].grant), 0);
+		cr_assert_eq(fx_mysql_evaluate(&f, &tg, &c, &err), 0);
+		k = find_check(&c, "mysql.snapshot_mode", NULL);
+		cr_assert_not_null(k, "case %zu", i);
+		cr_expect_eq(k->level, t[i].level, "case %zu: %s", i, k->message);
+		cr_expect_str_eq(k->observed, t[i].observed, "case %zu", i);
+		if (k->level != FX_CHECK_INFO)
+			cr_expect_not_null(k->hint, "case %zu", i);
+		fx_checks_release(&c);
+		fx_mysql_facts_release(&f);
+	}
+	/* snapshot_new_tables false: no such check */
+	{
+		struct fx_mysql_pool p = pool_of("default", "fluxa");
+		struct fx_mysql_target tg = { &p, NULL, 0, NULL, 0 };
+		struct fx_mysql_facts f = FX_MYSQL_FACTS_INIT;
+		struct fx_checks c = FX_CHECKS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+
+		load_facts("mariadb-10.11-stack", &f);
+		cr_assert_eq(fx_mysql_evaluate(&f, &tg, &c, &err), 0);
+		cr_expect_null(find_check(&c, "mysql.snapshot_mode", NULL));
+		fx_checks_release(&c);
+		fx_mysql_facts_release(&f);
+	}
+}
