@@ -103,13 +103,13 @@ check: export UBSAN_OPTIONS := log_path=$(SAN_REPORTS)/ubsan:print_stacktrace=1
 endif
 check: build
 	@rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
-	@$(MAKE) --no-print-directory unit
-	@tests/build/test_bare_build.sh
-	@$(MAKE) --no-print-directory valgrind-unit
-	@tests/cli/run.sh ./$(BIN)
-	@$(MAKE) --no-print-directory schema-check lint-man
-	@$(MAKE) --no-print-directory fuzz-check
-	@$(MAKE) --no-print-directory integration
+	@scripts/timed.sh unit $(MAKE) --no-print-directory unit
+	@scripts/timed.sh bare-build tests/build/test_bare_build.sh
+	@scripts/timed.sh valgrind-unit $(MAKE) --no-print-directory valgrind-unit
+	@scripts/timed.sh cli tests/cli/run.sh ./$(BIN)
+	@scripts/timed.sh schema+man $(MAKE) --no-print-directory schema-check lint-man
+	@scripts/timed.sh fuzz-check $(MAKE) --no-print-directory fuzz-check
+	@scripts/timed.sh integration $(MAKE) --no-print-directory integration
 	@scripts/san-reports.sh $(SAN_REPORTS)
 
 # make check's own stack, never the demo's (.stack, 13306/19092/18083): its
