@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "cmd_common.h"
+#include "cmd_snapshot.h"
 #include "connect.h"
 #include "desired.h"
 #include "mysql_inspect.h"
@@ -53,6 +54,10 @@ struct status_row {
 	const struct fx_observed_connector *live; /* NULL: absent */
 	const struct fx_connector *want;          /* NULL: orphan */
 	const struct fx_mysql_result *db;         /* its pool's server, NULL: not known */
+	/* the newest incremental snapshot on its notification topic (found: 1) */
+	int snap_found;
+	struct fx_snap_progress snap;
+	const char *snap_error;                   /* Kafka could not be asked (lent) */
 };
 
 struct status_totals {
@@ -226,6 +231,34 @@ static void status_text_position(const struct status_row *r, int color)
 	printf("\n");
 }
 
+/* "incremental snapshot: running, 1/2 tables done, reading db.T: key 5000 of 10000" */
+static void status_text_snapshot(const struct status_row *r)
+{
+	const struct fx_snap_progress *p = &r->snap;
+	size_t i;
+	long long rows = fx_snapshot_progress_rows(p);
+
+	if (r->snap_error) {
+		printf("    incremental snapshot: unknown (%s)\n", r->snap_error);
+		return;
+	}
+	if (!r->snap_found)
+		return;
+	printf("    incremental snapshot: %s, %zu/%zu table%s done", fx_snapshot_progress_status(p),
+	       fx_snapshot_progress_count(p, FX_SNAP_DONE), p->n, p->n == 1 ? "" : "s");
+	for (i = 0; i < p->n; i++)
+		if (p->tables[i].state == FX_SNAP_RUNNING)
+			printf(", reading %s: key %s of %s", p->tables[i].name,
+			       p->tables[i].last_key ? p->tables[i].last_key : "?",
+			       p->tables[i].max_key ? p->tables[i].max_key : "?");
+	if (rows >= 0)
+		printf(", %lld rows", rows);
+	printf(" (");
+	for (i = 0; i < p->n; i++)
+		printf("%s%s", i ? ", " : "", p->tables[i].name);
+	printf(")\n");
+}
+
 static void status_text_row(const struct status_row *r, int color)
 {
 	const struct fx_observed_connector *o = r->live;
@@ -249,6 +282,7 @@ static void status_text_row(const struct status_row *r, int color)
 		free(t);
 	}
 	status_text_position(r, color);
+	status_text_snapshot(r);
 	for (i = 0; i < o->n_tasks; i++) {
 		char what[64];
 
@@ -264,6 +298,29 @@ static void status_text_row(const struct status_row *r, int color)
 	}
 	if (!o->n_tasks && o->state && !strcmp(o->state, "RUNNING"))
 		printf("    (no tasks)\n");
+}
+
+static json_t *status_json_snapshot(const struct status_row *r)
+{
+	const struct fx_snap_progress *p = &r->snap;
+	json_t *t = json_array();
+	size_t i;
+
+	if (r->snap_error)
+		return json_pack("{s:s}", "error", r->snap_error);
+	if (!r->snap_found)
+		return json_null();
+	for (i = 0; i < p->n; i++) {
+		const struct fx_snap_table *tb = &p->tables[i];
+		static const char *const names[] = { "waiting", "running", "done", "failed" };
+
+		json_array_append_new(t, json_pack("{s:s, s:s, s:o, s:o, s:o}", "name", tb->name,
+						   "state", names[tb->state],
+						   "rows", tb->rows >= 0 ? json_integer(tb->rows) : json_null(),
+						   "last_key", tb->last_key ? json_string(tb->last_key) : json_null(),
+						   "max_key", tb->max_key ? json_string(tb->max_key) : json_null()));
+	}
+	return json_pack("{s:s, s:o}", "status", fx_snapshot_progress_status(p), "tables", t);
 }
 
 static json_t *status_json_str(const char *s)
@@ -325,14 +382,56 @@ static json_t *status_json_row(const struct status_row *r)
 			"state", status_json_str(o ? o->state : "ABSENT"),
 			"worker_id", status_json_str(o ? o->worker_id : NULL),
 			"trace", status_json_str(trace), "tasks", tasks);
-	if (row)
+	if (row) {
 		json_object_set_new(row, "offsets", status_json_position(r));
+		json_object_set_new(row, "incremental_snapshot", status_json_snapshot(r));
+	}
 	free(trace);
 	return row;
 }
 
+/* Kafka pools that could not be asked, and why (one try each). */
+struct status_snap_errs {
+	const struct fx_kafka_pool *pool[16];
+	char why[16][256];
+	size_t n;
+};
+
+/*
+ * The newest incremental snapshot of a live connector, from its notification
+ * topic (the last 200 records of each partition): status shows it when one
+ * is running or was the last.  A Kafka pool that cannot be asked is tried once.
+ */
+static void status_snapshot_of(struct status_row *r, const struct fx_opts *opts,
+			       struct status_snap_errs *errs)
+{
+	const char *topic = r->live ? fx_config_get(&r->live->config, "notification.sink.topic.name") : NULL;
+	const struct fx_kafka_pool *kp = r->want ? r->want->kafka : NULL;
+	struct fx_buf brokers = FX_BUF_INIT;
+	struct fx_snap_kafka k = { 0 };
+	struct fx_err err = FX_ERR_INIT;
+	size_t i;
+
+	if (!topic || !kp || !kp->n_brokers)
+		return;
+	for (i = 0; i < errs->n; i++)
+		if (errs->pool[i] == kp) {
+			r->snap_error = errs->why[i];
+			return;
+		}
+	fx_cmd_snapshot_kafka(kp, opts->timeout_s, &brokers, &k);
+	if (fx_snapshot_kafka_latest(&k, topic, 200, &r->snap, &r->snap_found, &err) < 0 &&
+	    errs->n < sizeof(errs->pool) / sizeof(errs->pool[0])) {
+		errs->pool[errs->n] = kp;
+		snprintf(errs->why[errs->n], sizeof(errs->why[0]), "kafka: %s", err.msg);
+		r->snap_error = errs->why[errs->n++];
+	}
+	fx_buf_release(&brokers);
+}
+
 static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
+	struct status_snap_errs snap_errs = { .n = 0 };
 	static const char *const formats[] = { "text", "json", NULL };
 	struct fx_manifest m = FX_MANIFEST_INIT;
 	struct fx_desired d = FX_DESIRED_INIT;
@@ -426,6 +525,7 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 		for (j = 0; j < n; j++) {
 			if (db && rows[j].want)
 				rows[j].db = &db[rows[j].want->mysql - m.mysql];
+			status_snapshot_of(&rows[j], opts, &snap_errs);
 			status_count(&rows[j], &t);
 			if (jrows)
 				json_array_append_new(jrows, status_json_row(&rows[j]));
@@ -443,6 +543,8 @@ static int cmd_status_run(const struct fx_cmd *self, int argc, char **argv, stru
 							"debezium_plugins", status_json_str(dbz),
 							"connectors", jrows,
 							"requests", (json_int_t)cl[i].requests));
+		for (j = 0; j < n; j++)
+			fx_snapshot_progress_release(&rows[j].snap);
 		free(rows);
 		free(dbz);
 	}
