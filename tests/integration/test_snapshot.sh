@@ -115,6 +115,12 @@ assert_eq "(3) ids 1..$R" "1 $R" "$(printf '%s\n' "$ids" | sed -n '1p;$p' | past
 assert_eq "(3) the other table's topic got nothing new" "$base_before" "$(topic_count "$C.$DB.SnapTestBase")"
 assert_eq "(3) one signal sent" 1 "$(topic_count "${C}_signal")"
 
+# (3b) status shows the incremental snapshot from the notification topic
+run_fx "$FX_TMP/3b" status -f "$M" --format json
+assert_eq "(3b) status: the last incremental snapshot, completed, $R rows" "completed $DB.SnapTestNew done $R" \
+	"$(jq -r --arg c "$C" '.clusters[].connectors[] | select(.name == $c) | .incremental_snapshot |
+		"\(.status) \(.tables[0].name) \(.tables[0].state) \(.tables[0].rows)"' "$FX_TMP/3b.out")"
+
 # (4) a second apply: nothing to change, no signal
 run_fx "$FX_TMP/4" apply -f "$M" --auto-approve
 assert_eq "(4) second apply: exit 0" 0 "$RC"
