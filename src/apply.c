@@ -320,6 +320,13 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 			return fx_err_set(err, FX_EXIT_REFUSED,
 					  "the plan deletes connector '%s' on %s: rerun with --allow-destroy",
 					  ch->connector, ch->connect_url);
+		if (ch->risk == FX_RISK_RESNAPSHOT || ch->risk == FX_RISK_BREAKING)
+			return fx_err_set(err, FX_EXIT_REFUSED,
+					  "the plan %ss connector '%s' on %s with risk %s: %s",
+					  fx_action_name(ch->action), ch->connector, ch->connect_url,
+					  fx_risk_name(ch->risk), o->allow_resnapshot ?
+					  "the stop, offset reset and resume procedure is not implemented yet" :
+					  "rerun with --allow-resnapshot");
 		if (!fx_connect_clients_find(cs, ch->connect_url))
 			return fx_err_set(err, FX_EXIT_FAILURE, "no Connect client for %s (connector '%s')",
 					  ch->connect_url, ch->connector);

@@ -72,6 +72,8 @@ struct fx_apply_event {
 
 struct fx_apply_opts {
 	int allow_destroy;  /* deletes are refused (code 3, nothing written) without it */
+	int allow_resnapshot; /* resnapshot/breaking alters: refused without it (3); with it
+			       * too, until the stop/reset/resume procedure exists */
 	int wait_s;         /* wait for RUNNING at most this long; 0: do not wait */
 	int poll_ms;        /* between status reads; <= 0 means 1000 */
 	volatile sig_atomic_t *interrupt; /* lent; stops between requests */
@@ -79,13 +81,14 @@ struct fx_apply_opts {
 	void *ctx;
 };
 
-#define FX_APPLY_OPTS_INIT { .allow_destroy = 0, .wait_s = 120, .poll_ms = 1000, \
-			    .interrupt = NULL, .progress = NULL, .ctx = NULL }
+#define FX_APPLY_OPTS_INIT { .allow_destroy = 0, .allow_resnapshot = 0, .wait_s = 120, \
+			    .poll_ms = 1000, .interrupt = NULL, .progress = NULL, .ctx = NULL }
 
 /*
  * Applies p's changes.  Returns 0 when the run took place, whatever its
  * outcome (see the results and fx_apply_exit_code); -1 with err before any
  * write when the plan cannot be applied (a delete without allow_destroy: 3;
+ * a resnapshot or breaking alter: 3;
  * a connector that is not fluxa_*: 3; no client for a change's cluster: 1) or
  * on OOM.
  */

@@ -102,6 +102,28 @@ enum fx_apply_gate_step fx_apply_gate(const struct fx_apply_gate_in *in, struct 
 			     n, n == 1 ? "" : "s");
 		return gate_stop(stop, FX_EXIT_REFUSED, "refused", "deletes need --allow-destroy");
 	}
+	n = 0;
+	for (size_t i = 0; i < p->n_changes; i++)
+		n += p->changes[i].risk == FX_RISK_RESNAPSHOT || p->changes[i].risk == FX_RISK_BREAKING;
+	if (n) {
+		struct fx_buf names = FX_BUF_INIT;
+		size_t i, k = 0;
+
+		for (i = 0; i < p->n_changes; i++)
+			if (p->changes[i].risk == FX_RISK_RESNAPSHOT || p->changes[i].risk == FX_RISK_BREAKING)
+				fx_buf_addf(&names, "%s%s %s (risk %s)", k++ ? ", " : "",
+					    fx_action_name(p->changes[i].action), p->changes[i].connector,
+					    fx_risk_name(p->changes[i].risk));
+		if (!in->allow_resnapshot)
+			fx_apply_say(&stop->says, "apply: %s: the connector would start over (resnapshot) or fail at start (breaking); rerun with --allow-resnapshot to allow it; nothing applied",
+				     fx_buf_str(&names));
+		else
+			fx_apply_say(&stop->says, "apply: %s: --allow-resnapshot needs the stop, offset reset and resume procedure, which this fluxacdc does not have yet; keep the old values with connector: overrides, or make the change by hand; nothing applied",
+				     fx_buf_str(&names));
+		fx_buf_release(&names);
+		return gate_stop(stop, FX_EXIT_REFUSED, "refused",
+				 "resnapshot or breaking alters need --allow-resnapshot");
+	}
 	/* a plan file was approved when it was reviewed */
 	if (in->saved || in->auto_approve)
 		return FX_APPLY_GO;

@@ -28,6 +28,8 @@ struct fx_apply_gate_in {
 	const struct fx_plan *saved;   /* the plan file's plan, or NULL (no plan file) */
 	const char *file;              /* the plan file's path, with saved */
 	int allow_destroy;
+	int allow_resnapshot;          /* resnapshot/breaking alters: refused without it, and
+					* with it too until the stop/reset/resume procedure exists */
 	int auto_approve;
 	int can_ask;                   /* stdin is a terminal */
 	enum fx_apply_approval approval;

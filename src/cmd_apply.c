@@ -32,6 +32,7 @@
 enum {
 	APPLY_AUTO_APPROVE = 1, APPLY_ALLOW_DESTROY, APPLY_WAIT, APPLY_NO_WAIT,
 	APPLY_RETRY_BUDGET, APPLY_SKIP_DB, APPLY_NO_VALIDATE, APPLY_NO_SNAPSHOT,
+	APPLY_ALLOW_RESNAPSHOT,
 };
 
 static const struct fx_optdef apply_optdefs[] = {
@@ -39,6 +40,8 @@ static const struct fx_optdef apply_optdefs[] = {
 	  .help = "apply without asking (needed without a TTY)" },
 	{ .id = APPLY_ALLOW_DESTROY, .lname = "allow-destroy",
 	  .help = "allow deleting managed connectors the manifest no longer wants" },
+	{ .id = APPLY_ALLOW_RESNAPSHOT, .lname = "allow-resnapshot",
+	  .help = "allow alters of risk resnapshot or breaking (connector starts over)" },
 	{ .id = APPLY_WAIT, .lname = "wait", .has_arg = 1, .argname = "SECONDS",
 	  .help = "wait at most this long for each connector to be RUNNING (default 120)" },
 	{ .id = APPLY_NO_WAIT, .lname = "no-wait",
@@ -58,6 +61,7 @@ static const struct fx_optdef apply_optdefs[] = {
 struct apply_args {
 	int auto_approve;
 	int allow_destroy;
+	int allow_resnapshot;
 	int wait_s;
 	int retry_budget_s;
 	int skip_db;
@@ -76,6 +80,9 @@ static int apply_opt(int id, const char *arg, void *ctx, struct fx_err *err)
 		break;
 	case APPLY_ALLOW_DESTROY:
 		a->allow_destroy = 1;
+		break;
+	case APPLY_ALLOW_RESNAPSHOT:
+		a->allow_resnapshot = 1;
 		break;
 	case APPLY_WAIT:
 	case APPLY_RETRY_BUDGET:
@@ -487,6 +494,7 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	gate.saved = file ? &saved : NULL;
 	gate.file = file;
 	gate.allow_destroy = a.allow_destroy;
+	gate.allow_resnapshot = a.allow_resnapshot;
 	gate.auto_approve = a.auto_approve;
 	gate.can_ask = isatty(STDIN_FILENO);
 	step = fx_apply_gate(&gate, &stop);
@@ -501,6 +509,7 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	}
 	fflush(stdout);
 	ao.allow_destroy = a.allow_destroy;
+	ao.allow_resnapshot = a.allow_resnapshot;
 	ao.wait_s = a.wait_s;
 	ao.interrupt = &fx_interrupted;
 	ao.progress = apply_progress_cb;

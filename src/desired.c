@@ -8,16 +8,6 @@
 #include "util/buf.h"
 #include "util/str.h"
 
-uint32_t fx_desired_server_id(const char *kafka_pool, const char *mysql_pool)
-{
-	char key[1024];
-	uint64_t h;
-
-	snprintf(key, sizeof(key), "%s/%s", kafka_pool, mysql_pool);
-	h = fx_fnv1a32(key);
-	return (uint32_t)(1000000u + h % 4293967295u);
-}
-
 char *fx_desired_regex_escape(const char *s)
 {
 	struct fx_buf b = FX_BUF_INIT;
@@ -145,10 +135,9 @@ static int desired_config(struct fx_connector *c, struct fx_err *err)
 		fx_buf_addf(&brokers, "%s%s", i ? "," : "", kp->brokers[i]);
 	snprintf(port, sizeof(port), "%u", mp->connect_port ? mp->connect_port : mp->port);
 	snprintf(sid, sizeof(sid), "%u",
-		 mp->has_server_id ? mp->server_id : fx_desired_server_id(kp->code, mp->code));
+		 fx_manifest_server_id(mp, kp->code, NULL));
 
 	bad |= fx_config_set(cfg, "connector.class", fx_desired_class(c->flavor));
-	bad |= fx_config_set(cfg, "tasks.max", "1");
 	bad |= fx_config_set(cfg, "database.hostname", mp->connect_host ? mp->connect_host :
 				     mp->host ? mp->host : "");
 	bad |= fx_config_set(cfg, "database.port", port);
@@ -161,12 +150,10 @@ static int desired_config(struct fx_connector *c, struct fx_err *err)
 	bad |= fx_config_set(cfg, "schema.history.internal.kafka.bootstrap.servers",
 			     kp->connect_bootstrap_servers ? kp->connect_bootstrap_servers :
 							     fx_buf_str(&brokers));
-	s = fx_asprintf("%s.schema-history", c->name);
+	s = fx_asprintf("fluxa_%s_schema_history", mp->code);
 	bad |= !s || fx_config_set(cfg, "schema.history.internal.kafka.topic", s);
 	free(s);
 	bad |= fx_config_set(cfg, "include.schema.changes", "false");
-	bad |= fx_config_set(cfg, "tombstones.on.delete", "true");
-	bad |= fx_config_set(cfg, "decimal.handling.mode", "string");
 	bad |= fx_config_set(cfg, "key.converter", "org.apache.kafka.connect.json.JsonConverter");
 	bad |= fx_config_set(cfg, "value.converter", "org.apache.kafka.connect.json.JsonConverter");
 	bad |= fx_config_set(cfg, "key.converter.schemas.enable", "false");

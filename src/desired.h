@@ -42,8 +42,6 @@ struct fx_desired {
 int fx_desired_build(const struct fx_manifest *m, const enum fx_flavor *flavors,
 		     struct fx_desired *out, struct fx_err *err);
 void fx_desired_release(struct fx_desired *d);
-/* database.server.id default: 1000000 + FNV-1a-32("{kafka}/{mysql}") mod 4293967295. */
-uint32_t fx_desired_server_id(const char *kafka_pool, const char *mysql_pool);
 /* Appends s with regex metacharacters escaped to a new string (caller frees). */
 char *fx_desired_regex_escape(const char *s);
 const char *fx_desired_class(enum fx_flavor f);

@@ -6,16 +6,18 @@
 
 #include <openssl/evp.h>
 
+#include "normalize.h"
 #include "secret.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/str.h"
 
-/* Keys whose change makes Debezium start over (new topics or history). */
+/* Keys whose change makes the stored offsets not fit: Debezium starts over. */
 static const char *const resnapshot_keys[] = {
 	"topic.prefix", "connector.class", "database.include.list",
-	"schema.history.internal.kafka.topic",
 };
+
+#define HISTORY_TOPIC_KEY "schema.history.internal.kafka.topic"
 
 int fx_diff_is_managed(const char *name)
 {
@@ -42,31 +44,43 @@ static void fp_final(EVP_MD_CTX *md, char out[72])
 	out[7 + 2 * i] = '\0';
 }
 
-static void fp_config(EVP_MD_CTX *md, const struct fx_config *c)
+/*
+ * A config as its meaning (normalize.h): what Connect adds, keys at their
+ * documented default, list order and masking do not move a fingerprint.
+ * -1 when out of memory: the caller fails, never hashes a guess.
+ */
+static int fp_config(EVP_MD_CTX *md, const struct fx_config *c)
 {
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
-		if (!strcmp(c->items[i].key, "name"))
+		int skip = 0;
+		char *canon = fx_normalize_canon(c->items[i].key, c->items[i].value, &skip);
+
+		if (skip)
 			continue;
+		if (!canon)
+			return -1;
 		fp_add(md, c->items[i].key);
-		fp_add(md, c->items[i].value);
+		fp_add(md, canon);
+		free(canon);
 	}
+	return 0;
 }
 
-void fx_diff_config_fp(const char *salt, const struct fx_config *c, char out[72])
+int fx_diff_config_fp(const char *salt, const struct fx_config *c, char out[72])
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ret;
 
-	if (!md) {
-		strcpy(out, "sha256:");
-		return;
-	}
+	if (!md)
+		return -1;
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	fp_add(md, salt);
-	fp_config(md, c);
+	ret = fp_config(md, c);
 	fp_final(md, out);
 	EVP_MD_CTX_free(md);
+	return ret;
 }
 
 static const struct fx_observed_cluster *diff_cluster(const struct fx_observed_cluster *cl,
@@ -127,47 +141,6 @@ static int diff_add_note(struct fx_change *ch, char *note)
 	return 0;
 }
 
-/* The entries of comma list b missing from comma list a, comma-joined into
- * *added (NULL: none).  -1 when out of memory: never a silent "none". */
-static int diff_list_added(const char *a, const char *b, char **added)
-{
-	struct fx_buf out = FX_BUF_INIT;
-	const char *p = b;
-
-	*added = NULL;
-
-	while (p && *p) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		const char *q = a;
-		int found = 0;
-
-		while (q && *q && !found) {
-			const char *qe = strchr(q, ',');
-			size_t qn = qe ? (size_t)(qe - q) : strlen(q);
-
-			found = qn == n && !strncmp(p, q, n);
-			q = qe ? qe + 1 : NULL;
-		}
-		if (!found && n) {
-			if (out.len)
-				fx_buf_addc(&out, ',');
-			fx_buf_add(&out, p, n);
-		}
-		p = end ? end + 1 : NULL;
-	}
-	if (!fx_buf_ok(&out)) {
-		fx_buf_release(&out);
-		return -1;
-	}
-	if (!out.len) {
-		fx_buf_release(&out);
-		return 0;
-	}
-	*added = fx_buf_detach(&out);
-	return 0;
-}
-
 /* What happens to the existing rows of tables an update adds (SPEC §4). */
 static char *diff_snapshot_note(const struct fx_connector *c, const char *added)
 {
@@ -201,6 +174,12 @@ static int diff_change_init(struct fx_change *ch, enum fx_action a, const char *
 	       ch->connect_url ? 0 : -1;
 }
 
+/* An observed connector has stored offsets: read, or assumed while unread. */
+static int diff_has_offsets(const struct fx_observed_connector *o)
+{
+	return o->offsets_read ? o->offsets.n > 0 : 1;
+}
+
 /* create / update of a desired connector against what is observed (may be NULL). */
 static int diff_desired(const struct fx_connector *c, const struct fx_observed_connector *o,
 			const char *salt, struct fx_change *ch, int *unchanged)
@@ -209,13 +188,14 @@ static int diff_desired(const struct fx_connector *c, const struct fx_observed_c
 	struct fx_buf keys = FX_BUF_INIT;
 	char fp[72];
 	enum fx_risk risk = FX_RISK_RESTART;
+	int history_changed = 0;
 
 	*unchanged = 0;
 	if (diff_change_init(ch, o ? FX_ACTION_UPDATE : FX_ACTION_CREATE, c->name, c->kafka->code,
 			     c->mysql->code, c->kafka->connect_url) < 0)
 		return -1;
-	fx_diff_config_fp(salt, &c->config, fp);
-	if (fx_config_copy(&ch->desired, &c->config) < 0 || !(ch->desired_fp = fx_strdup(fp)) ||
+	if (fx_diff_config_fp(salt, &c->config, fp) < 0 ||
+	    fx_config_copy(&ch->desired, &c->config) < 0 || !(ch->desired_fp = fx_strdup(fp)) ||
 	    fx_diff_key_fps(salt, &c->config, &ch->desired_keys) < 0)
 		return -1;
 	if (!o) {
@@ -230,52 +210,52 @@ static int diff_desired(const struct fx_connector *c, const struct fx_observed_c
 			c->mysql->code);
 		return ch->description ? 0 : -1;
 	}
-	/* merge walk over two sorted configs; Connect's "name" key is not ours */
+	/* merge walk over two sorted configs, compared by meaning (normalize.h) */
 	i = j = 0;
 	while (i < c->config.n || j < o->config.n) {
 		const struct fx_config_item *d = i < c->config.n ? &c->config.items[i] : NULL;
 		const struct fx_config_item *b = j < o->config.n ? &o->config.items[j] : NULL;
 		int cmp = !d ? 1 : !b ? -1 : strcmp(d->key, b->key);
 		int r = 0;
-		const char *key;
+		const char *key = cmp <= 0 ? d->key : b->key;
+		const char *dv = cmp <= 0 ? d->value : NULL, *ov = cmp >= 0 ? b->value : NULL;
 
-		if (b && cmp > 0 && !strcmp(b->key, "name")) {
-			j++;
-			continue;
-		}
-		if (cmp < 0) {
-			key = d->key;
-			r = diff_add_item(ch, &alloc, key, FX_DIFF_ADD, NULL, d->value);
+		if (cmp <= 0)
 			i++;
-		} else if (cmp > 0) {
-			key = b->key;
-			r = diff_add_item(ch, &alloc, key, FX_DIFF_REMOVE, b->value, NULL);
+		if (cmp >= 0)
 			j++;
-		} else {
-			key = d->key;
-			if (strcmp(d->value, b->value))
-				r = diff_add_item(ch, &alloc, key, FX_DIFF_CHANGE, b->value, d->value);
-			else
-				key = NULL;
-			i++;
-			j++;
-		}
+		r = fx_normalize_equal(key, dv, ov);
 		if (r < 0) {
 			fx_buf_release(&keys);
 			return -1;
 		}
-		if (key) {
+		if (r)
+			continue;
+		if (!ov)
+			r = diff_add_item(ch, &alloc, key, FX_DIFF_ADD, NULL, dv);
+		else if (!dv)
+			r = diff_add_item(ch, &alloc, key, FX_DIFF_REMOVE, ov, NULL);
+		else
+			r = diff_add_item(ch, &alloc, key, FX_DIFF_CHANGE, ov, dv);
+		if (r < 0) {
+			fx_buf_release(&keys);
+			return -1;
+		}
+		{
 			size_t k;
 
 			n_changed++;
 			fx_buf_addf(&keys, "%s%s", n_changed > 1 ? ", " : "", key);
 			for (k = 0; k < sizeof(resnapshot_keys) / sizeof(resnapshot_keys[0]); k++)
-				if (!strcmp(key, resnapshot_keys[k]))
+				if (!strcmp(key, resnapshot_keys[k]) && risk < FX_RISK_RESNAPSHOT)
 					risk = FX_RISK_RESNAPSHOT;
+			if (!strcmp(key, HISTORY_TOPIC_KEY) && diff_has_offsets(o)) {
+				history_changed = 1;
+				risk = FX_RISK_BREAKING;
+			}
 		}
 	}
-	fx_diff_config_fp(salt, &o->config, fp);
-	ch->observed_fp = fx_strdup(fp);
+	ch->observed_fp = fx_diff_config_fp(salt, &o->config, fp) < 0 ? NULL : fx_strdup(fp);
 	if (!ch->observed_fp || fx_diff_key_fps(salt, &o->config, &ch->observed_keys) < 0) {
 		fx_buf_release(&keys);
 		return -1;
@@ -291,13 +271,24 @@ static int diff_desired(const struct fx_connector *c, const struct fx_observed_c
 		const char *after = fx_config_get(&c->config, "table.include.list");
 		char *added = NULL;
 
-		if ((after && diff_list_added(before ? before : "", after, &added) < 0) ||
+		if ((after && fx_normalize_list_added(before, after, &added) < 0) ||
 		    (added && diff_add_note(ch, diff_snapshot_note(c, added)) < 0)) {
 			free(added);
 			fx_buf_release(&keys);
 			return -1;
 		}
 		free(added);
+	}
+	if (history_changed &&
+	    diff_add_note(ch, fx_asprintf(
+			  "the schema history topic changes from '%s' to '%s' on a connector that has offsets: Debezium would fail at start (\"db history topic is missing\"); keep the old name with connector: {%s: %s} on mysql pool '%s', or apply with --allow-resnapshot to start over",
+			  fx_config_get(&o->config, HISTORY_TOPIC_KEY) ? fx_config_get(&o->config, HISTORY_TOPIC_KEY) : "",
+			  fx_config_get(&c->config, HISTORY_TOPIC_KEY) ? fx_config_get(&c->config, HISTORY_TOPIC_KEY) : "",
+			  HISTORY_TOPIC_KEY,
+			  fx_config_get(&o->config, HISTORY_TOPIC_KEY) ? fx_config_get(&o->config, HISTORY_TOPIC_KEY) : "",
+			  c->mysql->code)) < 0) {
+		fx_buf_release(&keys);
+		return -1;
 	}
 	if (risk == FX_RISK_RESNAPSHOT &&
 	    diff_add_note(ch, fx_strdup("this change makes Debezium start over: new topics or schema history, and a new snapshot")) < 0) {
@@ -325,13 +316,12 @@ static int diff_orphan(const struct fx_observed_cluster *cl, const struct fx_obs
 		return -1;
 	ch->risk = FX_RISK_DESTROY;
 	for (i = 0; i < o->config.n; i++)
-		if (strcmp(o->config.items[i].key, "name") &&
+		if (!fx_normalize_ignored_key(o->config.items[i].key) &&
 		    diff_add_item(ch, &alloc, o->config.items[i].key, FX_DIFF_REMOVE,
 				  o->config.items[i].value, NULL) < 0)
 			return -1;
-	fx_diff_config_fp(salt, &o->config, fp);
-	ch->observed_fp = fx_strdup(fp);
-	if (fx_diff_key_fps(salt, &o->config, &ch->observed_keys) < 0)
+	ch->observed_fp = fx_diff_config_fp(salt, &o->config, fp) < 0 ? NULL : fx_strdup(fp);
+	if (!ch->observed_fp || fx_diff_key_fps(salt, &o->config, &ch->observed_keys) < 0)
 		return -1;
 	ch->description = fx_asprintf("delete connector %s on kafka pool '%s': no entity of the manifest needs it",
 				      o->name, cl->kafka_pool ? cl->kafka_pool : cl->connect_url);
@@ -374,20 +364,21 @@ static int cmp_unchanged(const void *a, const void *b)
 	return c ? c : strcmp(x->connector, y->connector);
 }
 
-static void diff_fingerprints(const struct fx_desired *d, const struct fx_observed_cluster *cl,
-			      size_t n_cl, const char *salt, struct fx_plan *out)
+static int diff_fingerprints(const struct fx_desired *d, const struct fx_observed_cluster *cl,
+			     size_t n_cl, const char *salt, struct fx_plan *out)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	size_t i, j;
+	int bad = 0;
 
 	if (!md)
-		return;
+		return -1;
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	fp_add(md, salt);
 	for (i = 0; i < d->n; i++) {
 		fp_add(md, d->connectors[i].kafka->connect_url ? d->connectors[i].kafka->connect_url : "");
 		fp_add(md, d->connectors[i].name);
-		fp_config(md, &d->connectors[i].config);
+		bad |= fp_config(md, &d->connectors[i].config);
 	}
 	fp_final(md, out->desired_fp);
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
@@ -399,11 +390,12 @@ static void diff_fingerprints(const struct fx_desired *d, const struct fx_observ
 			if (!fx_diff_is_managed(cl[i].connectors[j].name))
 				continue;
 			fp_add(md, cl[i].connectors[j].name);
-			fp_config(md, &cl[i].connectors[j].config);
+			bad |= fp_config(md, &cl[i].connectors[j].config);
 		}
 	}
 	fp_final(md, out->observed_fp);
 	EVP_MD_CTX_free(md);
+	return bad ? -1 : 0;
 }
 
 int fx_diff_compute(const struct fx_desired *d, const struct fx_observed_cluster *clusters,
@@ -478,7 +470,8 @@ int fx_diff_compute(const struct fx_desired *d, const struct fx_observed_cluster
 		qsort(out->changes, out->n_changes, sizeof(*out->changes), cmp_change);
 	if (out->n_unchanged > 1)
 		qsort(out->unchanged, out->n_unchanged, sizeof(*out->unchanged), cmp_unchanged);
-	diff_fingerprints(d, clusters, n_clusters, out->salt, out);
+	if (diff_fingerprints(d, clusters, n_clusters, out->salt, out) < 0)
+		goto oom;
 	return 0;
 oom:
 	return fx_err_set(err, 1, "out of memory computing the plan");
@@ -639,10 +632,14 @@ int fx_diff_key_fps(const char *salt, const struct fx_config *c, struct fx_confi
 	for (i = 0; i < c->n; i++) {
 		const char *key = c->items[i].key;
 		struct fx_config one = FX_CONFIG_INIT;
-		int r;
+		int r, skip = 0;
+		char *canon = fx_normalize_canon(key, c->items[i].value, &skip);
 
-		if (!strcmp(key, "name"))
+		free(canon);
+		if (skip) /* not config, or at its documented default: as if absent */
 			continue;
+		if (!canon)
+			return -1;
 		if (fx_secret_key_is_sensitive(key)) {
 			if (fx_config_set(out, key, "sensitive") < 0)
 				return -1;
@@ -650,7 +647,7 @@ int fx_diff_key_fps(const char *salt, const struct fx_config *c, struct fx_confi
 		}
 		r = fx_config_set(&one, key, c->items[i].value);
 		if (r == 0)
-			fx_diff_config_fp(salt, &one, fp);
+			r = fx_diff_config_fp(salt, &one, fp);
 		fx_config_release(&one);
 		if (r < 0 || fx_config_set(out, key, fp) < 0)
 			return -1;

@@ -25,8 +25,9 @@ int fx_diff_compute(const struct fx_desired *d, const struct fx_observed_cluster
 /* True when a connector name is one fluxacdc manages ("fluxa_" prefix). */
 int fx_diff_is_managed(const char *name);
 
-/* Fingerprint of one config (Connect's "name" key ignored), salted. */
-void fx_diff_config_fp(const char *salt, const struct fx_config *c, char out[72]);
+/* Fingerprint of one config by its meaning (normalize.h: "name", __internal.*,
+ * defaults, list order and masking do not count), salted.  -1 on OOM. */
+int fx_diff_config_fp(const char *salt, const struct fx_config *c, char out[72]);
 
 /*
  * Per-key fingerprints of c into out (released first): each key (Connect's

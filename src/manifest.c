@@ -456,6 +456,41 @@ static void note_literal_secrets(struct ld *ld, const struct fx_kv *kv, size_t n
 
 /* ---- sections ---- */
 
+/* server_id: {kafkaPool: N, ...}: one id per Kafka pool the MySQL pool is captured on. */
+static void ld_server_id_map(struct ld *ld, yaml_node_t *n, const char *ctx,
+			     struct fx_mysql_pool *pool)
+{
+	yaml_node_pair_t *p;
+	size_t alloc = 0;
+	char sub[512];
+
+	ld_check_keys(ld, n, ctx, NULL, 0);
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = ld_node(ld, p->key), *v = ld_node(ld, p->value);
+		struct fx_server_id_for e = { NULL, 0, { 0, 0 } };
+		uint64_t u;
+
+		if (!k || k->type != YAML_SCALAR_NODE || !v)
+			continue;
+		snprintf(sub, sizeof(sub), "server_id.%s", scalar_raw(k));
+		if (ld_uint(ld, v, ctx, sub, 1, 4294967295u, &u) <= 0) {
+			if (scalar_is_null(v))
+				ld_diag_at(ld, ld_pos(v), "%s: '%s' needs an id (1 to 4294967295)", ctx, sub);
+			continue;
+		}
+		e.kafka_pool = fx_strdup(scalar_raw(k));
+		e.id = (uint32_t)u;
+		e.pos = ld_pos(v);
+		if (!e.kafka_pool || fx_grow(&pool->server_ids, &alloc, pool->n_server_ids + 1,
+					     sizeof(*pool->server_ids)) < 0) {
+			free(e.kafka_pool);
+			ld->oom = 1;
+			return;
+		}
+		pool->server_ids[pool->n_server_ids++] = e;
+	}
+}
+
 static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 			  struct fx_mysql_pool *pool)
 {
@@ -543,7 +578,9 @@ static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 	n = ld_get(ld, v, "server_id");
 	if (n && !scalar_is_null(n)) {
 		pool->server_id_pos = ld_pos(n);
-		if (ld_uint(ld, n, ctx, "server_id", 1, 4294967295u, &u) > 0) {
+		if (n->type == YAML_MAPPING_NODE)
+			ld_server_id_map(ld, n, ctx, pool);
+		else if (ld_uint(ld, n, ctx, "server_id", 1, 4294967295u, &u) > 0) {
 			pool->has_server_id = 1;
 			pool->server_id = (uint32_t)u;
 		}
@@ -912,6 +949,139 @@ static void ld_rule_same_table(struct ld *ld)
 	free(idx);
 }
 
+/* One connector as the server-id rules see it: (mysql pool, kafka pool) and its id. */
+struct sid_conn {
+	const struct fx_mysql_pool *pool;
+	const char *kafka;
+	uint32_t id;
+	int explicit_id;   /* server_id or connector: database.server.id gave it */
+	int from_map;      /* a server_id mapping entry gave it */
+	char server[300];  /* host:port as Connect reaches it; "" when unknown */
+};
+
+static uint32_t sid_effective(const struct fx_mysql_pool *p, const char *kafka, int *explicit_id)
+{
+	uint64_t v;
+	size_t i;
+
+	for (i = p->n_connector; i-- > 0;) {
+		if (strcmp(p->connector[i].key, "database.server.id"))
+			continue;
+		*explicit_id = 1;
+		/* a config-provider reference: unknown until Connect reads it (0) */
+		return fx_str_to_u64(p->connector[i].value, 1, UINT32_MAX, &v) == 0 ? (uint32_t)v : 0;
+	}
+	return fx_manifest_server_id(p, kafka, explicit_id);
+}
+
+/*
+ * SPEC §1 and §3 server-id rules: explicit ids distinct; a MySQL pool captured
+ * on two Kafka pools needs an id per Kafka pool (FluxaORM would give both
+ * connectors the same one); two pools reading one server (host:port as Connect
+ * reaches it) may not end up with the same id.
+ */
+static void ld_rule_server_ids(struct ld *ld)
+{
+	const struct fx_manifest *m = ld->m;
+	struct sid_conn *c = fx_calloc(m->n_entities ? m->n_entities : 1, sizeof(*c));
+	size_t n = 0, i, j, k;
+
+	if (!c) {
+		ld->oom = 1;
+		return;
+	}
+	/* explicit ids: scalars and mapping entries, distinct across the manifest */
+	for (i = 0; i < m->n_mysql; i++) {
+		const struct fx_mysql_pool *p = &m->mysql[i];
+
+		for (k = 0; k <= p->n_server_ids; k++) {
+			uint32_t id = k < p->n_server_ids ? p->server_ids[k].id : p->server_id;
+			struct fx_pos pos = k < p->n_server_ids ? p->server_ids[k].pos : p->server_id_pos;
+			const char *dup = NULL;
+			size_t q, r;
+
+			if (k == p->n_server_ids && !p->has_server_id)
+				continue;
+			for (q = 0; q <= i && !dup; q++)
+				for (r = 0; r <= m->mysql[q].n_server_ids && !dup; r++) {
+					const struct fx_mysql_pool *o = &m->mysql[q];
+
+					if (q == i && r >= k)
+						break;
+					if (r == o->n_server_ids ? o->has_server_id && o->server_id == id :
+					    o->server_ids[r].id == id)
+						dup = o->code;
+				}
+			if (dup)
+				ld_diag_at(ld, pos,
+					   "mysql pool '%s': server_id %u is already used by mysql pool '%s'; give each pool its own, or remove it to have one derived",
+					   p->code, id, dup);
+		}
+	}
+	for (i = 0; i < m->n_entities; i++) {
+		const struct fx_entity *e = &m->entities[i];
+		const struct fx_mysql_pool *p;
+
+		if (!e->kafka_pool || !e->mysql_pool || !(p = fx_manifest_mysql(m, e->mysql_pool)) ||
+		    !fx_manifest_kafka(m, e->kafka_pool))
+			continue;
+		for (j = 0; j < n && !(c[j].pool == p && !strcmp(c[j].kafka, e->kafka_pool)); j++)
+			;
+		if (j < n)
+			continue;
+		c[n].pool = p;
+		c[n].kafka = e->kafka_pool;
+		c[n].id = sid_effective(p, e->kafka_pool, &c[n].explicit_id);
+		for (k = 0; k < p->n_server_ids; k++)
+			c[n].from_map |= !strcmp(p->server_ids[k].kafka_pool, e->kafka_pool);
+		if (p->connect_host || p->host)
+			snprintf(c[n].server, sizeof(c[n].server), "%s:%u",
+				 p->connect_host ? p->connect_host : p->host,
+				 p->connect_port ? p->connect_port : p->port);
+		for (k = 0; c[n].server[k]; k++)
+			c[n].server[k] = (char)tolower((unsigned char)c[n].server[k]);
+		n++;
+	}
+	/* a server_id mapping names Kafka pools the MySQL pool is captured on */
+	for (i = 0; i < m->n_mysql; i++) {
+		const struct fx_mysql_pool *p = &m->mysql[i];
+
+		for (k = 0; k < p->n_server_ids; k++) {
+			const char *kp = p->server_ids[k].kafka_pool;
+
+			for (j = 0; j < n && !(c[j].pool == p && !strcmp(c[j].kafka, kp)); j++)
+				;
+			if (j < n)
+				continue;
+			if (!fx_manifest_kafka(m, kp))
+				ld_diag_at(ld, p->server_ids[k].pos,
+					   "mysql pool '%s': server_id names kafka pool '%s', which is not defined; key each id by a kafka pool the pool is captured on",
+					   p->code, kp);
+			else
+				ld_diag_at(ld, p->server_ids[k].pos,
+					   "mysql pool '%s': server_id names kafka pool '%s', but no entity of the pool is captured on it; remove the entry",
+					   p->code, kp);
+		}
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++) {
+			if (!c[i].id || c[i].id != c[j].id || (c[i].from_map && c[j].from_map))
+				continue; /* two equal mapping entries: reported above */
+			if (c[i].pool == c[j].pool) {
+				ld_diag_at(ld, c[i].pool->server_id_pos.line ? c[i].pool->server_id_pos : c[i].pool->pos,
+					   "mysql pool '%s': is captured on kafka pools '%s' and '%s', and both connectors would use database.server.id %u (the server drops one of two binlog clients with the same id); give each its own: server_id: {%s: ID1, %s: ID2}",
+					   c[i].pool->code, c[j].kafka, c[i].kafka, c[i].id, c[j].kafka,
+					   c[i].kafka);
+			} else if (c[i].server[0] && !strcmp(c[i].server, c[j].server) &&
+				   !(c[i].explicit_id && c[j].explicit_id)) {
+				ld_diag_at(ld, c[i].pool->pos,
+					   "mysql pool '%s': reads server %s like mysql pool '%s', and both connectors would use database.server.id %u (derived from the pool name, as FluxaORM does); set server_id on one of them",
+					   c[i].pool->code, c[i].server, c[j].pool->code, c[i].id);
+			}
+		}
+	free(c);
+}
+
 static void ld_rules(struct ld *ld)
 {
 	struct fx_manifest *m = ld->m;
@@ -976,18 +1146,7 @@ static void ld_rules(struct ld *ld)
 				   mp->code, e->name);
 	}
 	ld_rule_same_table(ld);
-	for (i = 0; i < m->n_mysql; i++) {
-		if (!m->mysql[i].has_server_id)
-			continue;
-		for (j = 0; j < i; j++) {
-			if (m->mysql[j].has_server_id && m->mysql[j].server_id == m->mysql[i].server_id) {
-				ld_diag_at(ld, m->mysql[i].server_id_pos,
-					   "mysql pool '%s': server_id %u is already used by mysql pool '%s'; give each pool its own, or remove it to have one derived",
-					   m->mysql[i].code, m->mysql[i].server_id, m->mysql[j].code);
-				break;
-			}
-		}
-	}
+	ld_rule_server_ids(ld);
 	for (i = 0; i < m->n_groups; i++) {
 		struct fx_consumer_group *g = &m->groups[i];
 
@@ -1042,6 +1201,10 @@ static void ld_root(struct ld *ld, yaml_node_t *root)
 		ld_kv_map(ld, ld_get(ld, d, "connector"), "defaults", "connector",
 			  &m->default_connector, &m->n_default_connector);
 		note_literal_secrets(ld, m->default_connector, m->n_default_connector);
+		for (size_t i = 0; i < m->n_default_connector; i++)
+			if (!strcmp(m->default_connector[i].key, "database.server.id"))
+				ld_diag_at(ld, m->default_connector[i].pos,
+					   "defaults: 'connector.database.server.id' would give every connector the same id; set server_id on each mysql pool instead");
 	}
 	if (!m->default_mysql_pool)
 		m->default_mysql_pool = fx_strdup("default");
@@ -1214,7 +1377,7 @@ static void free_kv(struct fx_kv *kv, size_t n)
 
 void fx_manifest_release(struct fx_manifest *m)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; m->mysql && i < m->n_mysql; i++) {
 		struct fx_mysql_pool *p = &m->mysql[i];
@@ -1228,6 +1391,9 @@ void fx_manifest_release(struct fx_manifest *m)
 		free(p->params);
 		free(p->connect_host);
 		free_kv(p->connector, p->n_connector);
+		for (j = 0; j < p->n_server_ids; j++)
+			free(p->server_ids[j].kafka_pool);
+		free(p->server_ids);
 	}
 	free(m->mysql);
 	for (i = 0; m->kafka && i < m->n_kafka; i++) {
@@ -1325,6 +1491,28 @@ const char *fx_manifest_default_path(const char *explicit_path)
 	if (env && *env)
 		return env;
 	return "fluxacdc.yaml";
+}
+
+uint32_t fx_manifest_derived_server_id(const char *mysql_pool)
+{
+	return fx_fnv1a32(mysql_pool) % 100000u + 1000u;
+}
+
+uint32_t fx_manifest_server_id(const struct fx_mysql_pool *pool, const char *kafka_pool,
+			       int *explicit_id)
+{
+	size_t i;
+
+	if (explicit_id)
+		*explicit_id = 1;
+	for (i = 0; kafka_pool && i < pool->n_server_ids; i++)
+		if (!strcmp(pool->server_ids[i].kafka_pool, kafka_pool))
+			return pool->server_ids[i].id;
+	if (pool->has_server_id)
+		return pool->server_id;
+	if (explicit_id)
+		*explicit_id = 0;
+	return fx_manifest_derived_server_id(pool->code);
 }
 
 const char *fx_flavor_name(enum fx_flavor f)

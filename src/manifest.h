@@ -27,6 +27,13 @@ struct fx_kv {
 
 enum fx_flavor { FX_FLAVOR_AUTO = 0, FX_FLAVOR_MYSQL, FX_FLAVOR_MARIADB };
 
+/* One entry of a server_id mapping: the id of the pool's connector on one Kafka pool. */
+struct fx_server_id_for {
+	char *kafka_pool;
+	uint32_t id;
+	struct fx_pos pos;
+};
+
 struct fx_mysql_pool {
 	char *code;
 	struct fx_pos pos;
@@ -39,9 +46,11 @@ struct fx_mysql_pool {
 	char *params;     /* DSN query string, or NULL */
 	char *connect_host; /* NULL: the DSN's */
 	unsigned connect_port; /* 0: the DSN's */
-	int has_server_id;
+	int has_server_id;        /* server_id: N (one id for the pool) */
 	uint32_t server_id;
 	struct fx_pos server_id_pos;
+	struct fx_server_id_for *server_ids; /* server_id: {kafkaPool: N, ...} */
+	size_t n_server_ids;
 	enum fx_flavor flavor;
 	int snapshot_new_tables;  /* default 1: backfill tables added to a live connector */
 	struct fx_pos snapshot_new_tables_pos; /* {0,0} when not written */
@@ -141,5 +150,16 @@ char *fx_manifest_topic(const struct fx_manifest *m, const struct fx_entity *e);
 /* Resolves the manifest path: explicit, else $FLUXACDC_MANIFEST, else ./fluxacdc.yaml. */
 const char *fx_manifest_default_path(const char *explicit_path);
 const char *fx_flavor_name(enum fx_flavor f);
+
+/* FluxaORM's database.server.id: FNV-1a-32(mysql_pool) mod 100000 + 1000 ("default": 41894). */
+uint32_t fx_manifest_derived_server_id(const char *mysql_pool);
+/*
+ * database.server.id of pool's connector on kafka_pool from the manifest's
+ * server_id (mapping entry, else scalar), else derived.  *explicit_id (may be
+ * NULL) says whether the manifest gave it.  A connector: database.server.id
+ * override is not looked at here (see fx_mysql_connector_server_id).
+ */
+uint32_t fx_manifest_server_id(const struct fx_mysql_pool *pool, const char *kafka_pool,
+			       int *explicit_id);
 
 #endif

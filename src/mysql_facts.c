@@ -191,7 +191,7 @@ int fx_mysql_connector_server_id(const struct fx_mysql_pool *pool, const char *k
 		*id = (uint32_t)v;
 		return 0;
 	}
-	*id = pool->has_server_id ? pool->server_id : fx_desired_server_id(kafka_pool, pool->code);
+	*id = fx_manifest_server_id(pool, kafka_pool, NULL);
 	return 0;
 }
 
@@ -1081,7 +1081,7 @@ static int id_used(const struct fx_mysql_facts *f, const struct fx_mysql_target 
 static uint32_t free_id(const struct fx_mysql_facts *f, const struct fx_mysql_target *t,
 			uint32_t own, int have_own, const char *kafka_pool)
 {
-	uint32_t id = fx_desired_server_id(kafka_pool, t->pool->code);
+	uint32_t id = fx_manifest_server_id(t->pool, kafka_pool, NULL);
 	int n;
 
 	for (n = 0; n < 1000 && id_used(f, t, own, have_own, id); n++)
@@ -1125,10 +1125,10 @@ static void check_server_ids(struct eval *e)
 		snprintf(obs, sizeof(obs), "%u", s->id);
 		snprintf(exp, sizeof(exp), "an id not used by the server (%s) or its replicas",
 			 have_own ? v : "?");
-		if (twin && t->pool->has_server_id)
-			snprintf(hint, sizeof(hint), "remove server_id: from mysql pool '%s' so "
-				 "each Kafka pool's connector derives its own, or read the pool from "
-				 "one Kafka pool only", t->pool->code);
+		if (twin)
+			snprintf(hint, sizeof(hint), "give each Kafka pool's connector of mysql pool "
+				 "'%s' its own id: server_id: {%s: ID1, %s: ID2}", t->pool->code,
+				 s->kafka_pool, what == whatbuf ? t->ids[j - 1].kafka_pool : "");
 		else
 			snprintf(hint, sizeof(hint), "set server_id: %u on mysql pool '%s' in the "
 				 "manifest (any id unique in the replication topology)",

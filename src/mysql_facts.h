@@ -123,8 +123,7 @@ void fx_mysql_target_release(struct fx_mysql_target *t);
 
 /*
  * database.server.id of the connector for (kafka_pool, pool), as desired.c
- * builds it: the pool's connector: override, else its server_id, else
- * fx_desired_server_id().  Returns 0 and sets *id, or -1 when the override is
+ * builds it: the pool's connector: override, else fx_manifest_server_id().  Returns 0 and sets *id, or -1 when the override is
  * not a number (a config-provider reference: unknown before Connect reads it).
  */
 int fx_mysql_connector_server_id(const struct fx_mysql_pool *pool, const char *kafka_pool,

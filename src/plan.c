@@ -96,6 +96,8 @@ const char *fx_risk_name(enum fx_risk r)
 		return "restart";
 	case FX_RISK_RESNAPSHOT:
 		return "resnapshot";
+	case FX_RISK_BREAKING:
+		return "breaking";
 	default:
 		return "destroy";
 	}

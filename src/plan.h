@@ -19,7 +19,8 @@
 #include "util/err.h"
 
 enum fx_action { FX_ACTION_CREATE = 0, FX_ACTION_UPDATE, FX_ACTION_DELETE };
-enum fx_risk { FX_RISK_SAFE = 0, FX_RISK_RESTART, FX_RISK_RESNAPSHOT, FX_RISK_DESTROY };
+enum fx_risk { FX_RISK_SAFE = 0, FX_RISK_RESTART, FX_RISK_RESNAPSHOT, FX_RISK_DESTROY,
+	       FX_RISK_BREAKING };
 enum fx_diff_op { FX_DIFF_ADD = 0, FX_DIFF_CHANGE, FX_DIFF_REMOVE };
 
 struct fx_diff_item {

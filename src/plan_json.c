@@ -197,7 +197,7 @@ static int enum_of(const char *s, const char *const *names, size_t n)
 static int plan_read_change(json_t *jc, struct fx_change *c, struct fx_err *err, size_t idx)
 {
 	static const char *const actions[] = { "create", "update", "delete" };
-	static const char *const risks[] = { "safe", "restart", "resnapshot", "destroy" };
+	static const char *const risks[] = { "safe", "restart", "resnapshot", "destroy", "breaking" };
 	static const char *const ops[] = { "add", "change", "remove" };
 	json_t *diff, *notes, *v;
 	size_t i;
@@ -207,7 +207,7 @@ static int plan_read_change(json_t *jc, struct fx_change *c, struct fx_err *err,
 	if (!json_is_object(jc))
 		return fx_err_set(err, 65, "changes[%zu] is not an object", idx);
 	a = enum_of(json_string_value(json_object_get(jc, "action")), actions, 3);
-	r = enum_of(json_string_value(json_object_get(jc, "risk")), risks, 4);
+	r = enum_of(json_string_value(json_object_get(jc, "risk")), risks, 5);
 	c->connector = get_str(jc, "connector", &oom);
 	c->connect_url = get_str(jc, "connect_url", &oom);
 	if (oom)

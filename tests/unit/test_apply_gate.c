@@ -181,3 +181,45 @@ Test(apply_gate, said_keeps_messages_whole)
 	cr_assert_null(fx_apply_said(&b, s));
 	fx_buf_release(&b);
 }
+
+/* Resnapshot and breaking alters need --allow-resnapshot; until the procedure exists, refused with it too. */
+Test(apply_gate, resnapshot_and_breaking_are_refused)
+{
+	static const struct {
+		enum fx_risk risk;
+		int allow;
+		enum fx_apply_gate_step step;
+		const char *says;
+	} cases[] = {
+		{ FX_RISK_RESTART, 0, GO, NULL },
+		{ FX_RISK_RESNAPSHOT, 0, STOP, "apply: update fluxa_a (risk resnapshot): the connector would start over (resnapshot) or fail at start (breaking); rerun with --allow-resnapshot" },
+		{ FX_RISK_BREAKING, 0, STOP, "apply: update fluxa_a (risk breaking): the connector would start over" },
+		{ FX_RISK_BREAKING, 1, STOP, "apply: update fluxa_a (risk breaking): --allow-resnapshot needs the stop, offset reset and resume procedure" },
+		{ FX_RISK_RESNAPSHOT, 1, STOP, "apply: update fluxa_a (risk resnapshot): --allow-resnapshot needs" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_change changes[4];
+		struct fx_unchanged un;
+		struct fx_plan p;
+		struct fx_apply_gate_in in = { .plan = &p, .auto_approve = 1 };
+		struct fx_apply_stop stop = FX_APPLY_STOP_INIT;
+		enum fx_apply_gate_step step;
+
+		gate_plan(&p, 0, "u", 0, changes, &un);
+		changes[0].risk = cases[i].risk;
+		in.allow_resnapshot = cases[i].allow;
+		step = fx_apply_gate(&in, &stop);
+		cr_expect_eq(step, cases[i].step, "case %zu: step %d", i, step);
+		if (cases[i].says) {
+			const char *s = fx_apply_said(&stop.says, NULL);
+
+			cr_expect_eq(stop.code, 3, "case %zu", i);
+			cr_expect_str_eq(stop.status, "refused");
+			cr_expect(s && !strncmp(s, cases[i].says, strlen(cases[i].says)), "case %zu: %s", i, s);
+			cr_expect(s && strstr(s, "nothing applied"), "case %zu: %s", i, s);
+		}
+		fx_apply_stop_release(&stop);
+		fx_checks_release(&p.checks);
+	}
+}

@@ -26,7 +26,7 @@ static const char manifest[] =
 	"    user: cdc\n"
 	"    password: pw2\n"
 	"    database: users\n"
-	"    server_id: 5401\n"
+	"    server_id: {default: 5401, events: 5402}\n"
 	"    connect_host: mysql-users\n"
 	"    connect_port: 3307\n"
 	"    flavor: mariadb\n"
@@ -56,7 +56,6 @@ Test(desired, spec_mapping)
 	struct fx_desired d = FX_DESIRED_INIT;
 	struct fx_err err = FX_ERR_INIT;
 	const struct fx_connector *c;
-	char sid[16];
 
 	load(manifest, &m);
 	cr_assert_eq(fx_desired_build(&m, NULL, &d, &err), 0, "%s", err.msg);
@@ -76,8 +75,8 @@ Test(desired, spec_mapping)
 	cr_expect_str_eq(fx_config_get(&c->config, "database.port"), "3306");
 	cr_expect_str_eq(fx_config_get(&c->config, "database.user"), "app");
 	cr_expect_str_eq(fx_config_get(&c->config, "database.password"), "pw");
-	snprintf(sid, sizeof(sid), "%u", fx_desired_server_id("default", "default"));
-	cr_expect_str_eq(fx_config_get(&c->config, "database.server.id"), sid);
+	/* FluxaORM: FNV-1a-32("default") = 2470140894, mod 100000 + 1000 (python3, by hand) */
+	cr_expect_str_eq(fx_config_get(&c->config, "database.server.id"), "41894");
 	cr_expect_str_eq(fx_config_get(&c->config, "topic.prefix"), "fluxa_default");
 	cr_expect_str_eq(fx_config_get(&c->config, "database.include.list"), "test");
 	/* regex-escaped, sorted, comma-joined */
@@ -85,10 +84,11 @@ Test(desired, spec_mapping)
 	cr_expect_str_eq(fx_config_get(&c->config, "schema.history.internal.kafka.bootstrap.servers"),
 			 "k1:9092,k2:9092");
 	cr_expect_str_eq(fx_config_get(&c->config, "schema.history.internal.kafka.topic"),
-			 "fluxa_default.schema-history");
+			 "fluxa_default_schema_history");
 	cr_expect_str_eq(fx_config_get(&c->config, "include.schema.changes"), "false");
-	cr_expect_str_eq(fx_config_get(&c->config, "tombstones.on.delete"), "true");
-	cr_expect_str_eq(fx_config_get(&c->config, "decimal.handling.mode"), "string");
+	/* SPEC v2 §3: Debezium's and Connect's defaults are left out */
+	cr_expect_null(fx_config_get(&c->config, "tombstones.on.delete"));
+	cr_expect_null(fx_config_get(&c->config, "decimal.handling.mode"));
 	cr_expect_str_eq(fx_config_get(&c->config, "key.converter"), "org.apache.kafka.connect.json.JsonConverter");
 	cr_expect_str_eq(fx_config_get(&c->config, "value.converter.schemas.enable"), "false");
 	cr_expect_str_eq(fx_config_get(&c->config, "key.converter.schemas.enable"), "false");
@@ -100,7 +100,7 @@ Test(desired, spec_mapping)
 	cr_expect_str_eq(fx_config_get(&c->config, "notification.sink.topic.name"),
 			 "fluxa_default_notifications");
 	cr_expect_str_eq(fx_config_get(&c->config, "read.only"), "true");
-	cr_expect_eq(c->config.n, 19 + 1 + 6); /* SPEC §3 keys + snapshot.mode + signal keys */
+	cr_expect_eq(c->config.n, 16 + 2 + 6); /* SPEC §3 keys + snapshot.mode, tasks.max + signal keys */
 
 	c = find(&d, "http://c:8083", "fluxa_users");
 	cr_assert_not_null(c);
@@ -115,31 +115,31 @@ Test(desired, spec_mapping)
 	cr_expect_str_eq(fx_config_get(&c->config, "schema.history.internal.kafka.bootstrap.servers"),
 			 "kafka:9092");
 	cr_expect_str_eq(fx_config_get(&c->config, "table.include.list"), "users\\.OrderEntity");
+	cr_expect_str_eq(fx_config_get(&c->config, "database.server.id"), "5402");
 	fx_desired_release(&d);
 	fx_manifest_release(&m);
 }
 
 Test(desired, server_id_formula)
 {
-	/* 1000000 + FNV-1a-32("{kafka}/{mysql}") mod 4293967295, computed independently */
+	/*
+	 * FluxaORM's id: FNV-1a-32(pool) mod 100000 + 1000.  Expected values computed
+	 * apart from this code (python3: h = 0x811c9dc5; per byte h ^= b,
+	 * h = h * 0x01000193 mod 2^32).
+	 */
 	static const struct {
-		const char *k, *m;
-	} cases[] = { { "default", "default" }, { "kafka", "users" }, { "", "" }, { "a", "b" } };
+		const char *pool;
+		uint32_t id;
+	} cases[] = { { "default", 41894 }, { "users", 36219 }, { "", 37261 }, { "a", 3220 },
+		      { "events", 4908 }, { "orders", 60820 } };
 	size_t i;
 
 	cr_expect_eq(fx_fnv1a32(""), 2166136261u);
 	cr_expect_eq(fx_fnv1a32("a"), 0xe40c292cu);
 	cr_expect_eq(fx_fnv1a32("foobar"), 0xbf9cf968u);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char key[64];
-		unsigned long long h;
-		uint32_t got = fx_desired_server_id(cases[i].k, cases[i].m);
-
-		snprintf(key, sizeof(key), "%s/%s", cases[i].k, cases[i].m);
-		h = fx_fnv1a32(key);
-		cr_expect_eq(got, (uint32_t)(1000000ull + h % 4293967295ull));
-		cr_expect_geq(got, 1000000u);
-	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_expect_eq(fx_manifest_derived_server_id(cases[i].pool), cases[i].id, "%s",
+			     cases[i].pool);
 }
 
 Test(desired, flavors_from_detection)
@@ -283,7 +283,7 @@ Test(desired, one_pool_on_two_kafka_pools)
 
 		snprintf(y, sizeof(y),
 			 "version: 1\n"
-			 "mysql: {p: {dsn: \"u:p@tcp(h:1)/d\", server_id: 7}}\n"
+			 "mysql: {p: {dsn: \"u:p@tcp(h:1)/d\", server_id: {ka: 7, kb: 8}}}\n"
 			 "kafka: {ka: {brokers: [b], connect_url: \"http://c:8083\"},"
 			 " kb: {brokers: [b], connect_url: \"%s\"}}\n"
 			 "entities: {A: {debezium: ka, mysql: p}, B: {debezium: kb, mysql: p, table: T}}\n",

@@ -42,8 +42,16 @@ struct world {
 	struct fx_plan p;
 };
 
-static void world_build_snap(struct world *w, const char *password, const char *extra_pool_keys,
-			     const char *entities, int snapshot_new_tables)
+/*
+ * The recording was made with fluxacdc's first desired config (history topic
+ * fluxa_default.schema-history, decimal.handling.mode string, tasks.max and
+ * tombstones.on.delete written out).  as_v2 moves it to SPEC v2's config the
+ * way a connector created by this fluxacdc reads back: the two keys at their
+ * documented defaults stay (Connect keeps what it was given), so every world
+ * also checks that those are equal by meaning.
+ */
+static void world_build_ex(struct world *w, const char *password, const char *extra_pool_keys,
+			   const char *entities, int snapshot_new_tables, int as_v2)
 {
 	char y[4096];
 	struct fx_diags dg = FX_DIAGS_INIT;
@@ -64,15 +72,28 @@ static void world_build_snap(struct world *w, const char *password, const char *
 	w->cl.connect_url = strdup("http://127.0.0.1:18083");
 	w->cl.kafka_pool = strdup("default");
 	w->cl.reachable = 1;
+	if (as_v2) {
+		struct fx_observed_connector *o = (struct fx_observed_connector *)fx_observed_find(&w->cl, "fluxa_default");
+
+		cr_assert_not_null(o);
+		fx_config_set(&o->config, "schema.history.internal.kafka.topic", "fluxa_default_schema_history");
+		fx_config_remove(&o->config, "decimal.handling.mode");
+	}
 	cr_assert_eq(fx_diff_compute(&w->d, &w->cl, 1, SALT, &w->p, &err), 0, "%s", err.msg);
 	w->p.manifest_path = strdup(w->m.path);
 	memcpy(w->p.manifest_sha256, w->m.sha256, sizeof(w->p.manifest_sha256));
 }
 
+static void world_build_snap(struct world *w, const char *password, const char *extra_pool_keys,
+			     const char *entities, int snapshot_new_tables)
+{
+	world_build_ex(w, password, extra_pool_keys, entities, snapshot_new_tables, 1);
+}
+
 static void world_build(struct world *w, const char *password, const char *extra_pool_keys,
 			const char *entities)
 {
-	world_build_snap(w, password, extra_pool_keys, entities, 0);
+	world_build_ex(w, password, extra_pool_keys, entities, 0, 1);
 }
 
 static void world_release(struct world *w)
@@ -124,7 +145,10 @@ Test(diff, table_added_is_update_with_note)
 	cr_expect_str_eq(it->before, "fluxa\\.UserEntity");
 	cr_expect_str_eq(it->after, "fluxa\\.OrderEntity,fluxa\\.UserEntity");
 	cr_assert_eq(c->n_notes, 1);
-	cr_expect(strstr(c->notes[0], "not snapshotted") && strstr(c->notes[0], "fluxa\\.OrderEntity"));
+	/* the added table named as the user wrote it, unescaped; the kept one not named */
+	cr_expect(strstr(c->notes[0], "not snapshotted") && strstr(c->notes[0], ": fluxa.OrderEntity;"),
+		  "%s", c->notes[0]);
+	cr_expect_null(strstr(c->notes[0], "UserEntity"), "%s", c->notes[0]);
 	/* the desired config (with its secret) travels in memory for apply */
 	cr_expect_str_eq(fx_config_get(&c->desired, "database.password"), "FIXTURE-SECRET-not-real");
 	world_release(&w);
@@ -145,7 +169,7 @@ Test(diff, table_added_with_snapshot_new_tables_says_backfill)
 	cr_expect_not_null(item(c, "signal.kafka.topic"));
 	cr_expect_not_null(item(c, "read.only"));
 	for (i = 0; i < c->n_notes; i++)
-		if (strstr(c->notes[i], "fluxa\\.OrderEntity") && strstr(c->notes[i], "backfills") &&
+		if (strstr(c->notes[i], ": fluxa.OrderEntity;") && strstr(c->notes[i], "backfills") &&
 		    strstr(c->notes[i], "fluxa_default_signal"))
 			note = 1;
 	cr_expect(note, "no backfill note: %s", c->n_notes ? c->notes[0] : "(none)");
@@ -492,7 +516,8 @@ Test(diff, drift_names_the_keys)
 	} cases[] = {
 		{ "live key added", "snapshot.mode", "never", NULL,
 		  "connector 'fluxa_default' on http://127.0.0.1:18083 changed since the plan (key snapshot.mode (added))", NULL },
-		{ "live key changed", "tasks.max", "2", NULL, "(key tasks.max (changed))", NULL },
+		{ "live key changed", "database.port", "13307", NULL, "(key database.port (changed))", NULL },
+		{ "tasks.max 1 is its default (as if absent): 7 reads as added", "tasks.max", "7", NULL, "(key tasks.max (added))", NULL },
 		{ "live secret changed", "database.password", "OTHER-SECRET", NULL,
 		  "(key database.password (sensitive, changed))", "OTHER-SECRET" },
 		{ "manifest secret changed", NULL, NULL, "NEW-SECRET-not-real",
@@ -824,4 +849,131 @@ Test(diff, create_description_counts_tables)
 		cr_expect_str_eq(w.p.changes[0].description, cases[i].want);
 		world_release(&w);
 	}
+}
+
+/* A connector FluxaORM-era fluxacdc v1 created: its history topic differs and it has offsets. */
+Test(diff, history_topic_change_with_offsets_is_breaking)
+{
+	struct world w;
+	const struct fx_change *c;
+	const struct fx_diff_item *it;
+	size_t i;
+
+	world_build_ex(&w, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n", 0, 0);
+	cr_assert_eq(w.p.n_changes, 1);
+	c = &w.p.changes[0];
+	cr_expect_eq(c->risk, FX_RISK_BREAKING);
+	cr_expect_str_eq(fx_risk_name(c->risk), "breaking");
+	it = item(c, "schema.history.internal.kafka.topic");
+	cr_assert_not_null(it);
+	cr_expect_str_eq(it->before, "fluxa_default.schema-history");
+	cr_expect_str_eq(it->after, "fluxa_default_schema_history");
+	it = item(c, "decimal.handling.mode"); /* "string" is not the default (precise) */
+	cr_assert_not_null(it);
+	cr_expect_eq(it->op, FX_DIFF_REMOVE);
+	/* at their documented defaults: no diff */
+	cr_expect_null(item(c, "tasks.max"));
+	cr_expect_null(item(c, "tombstones.on.delete"));
+	cr_expect_eq(c->n_diff, 2);
+	for (i = 0; i < c->n_notes; i++)
+		if (strstr(c->notes[i], "db history topic is missing"))
+			break;
+	cr_expect_lt(i, c->n_notes, "no note explains the breaking risk");
+	world_release(&w);
+
+	/* the same change on a connector known to hold no offsets: a plain restart */
+	world_build_ex(&w, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n", 0, 0);
+	{
+		struct fx_observed_connector *o = (struct fx_observed_connector *)fx_observed_find(&w.cl, "fluxa_default");
+		struct fx_err err = FX_ERR_INIT;
+
+		o->offsets_read = 1; /* and none stored */
+		fx_plan_release(&w.p);
+		cr_assert_eq(fx_diff_compute(&w.d, &w.cl, 1, SALT, &w.p, &err), 0);
+	}
+	cr_assert_eq(w.p.n_changes, 1);
+	cr_expect_eq(w.p.changes[0].risk, FX_RISK_RESTART);
+	world_release(&w);
+}
+
+/*
+ * Each read-back quirk of Connect and Confluent Platform: no alter, and the
+ * same observed fingerprint as the plain read-back (a plan stays current).
+ */
+Test(diff, connect_quirks_are_no_alter_and_not_stale)
+{
+	static const struct {
+		const char *what, *key, *value; /* value NULL: remove the key */
+	} quirks[] = {
+		{ "Confluent Platform 8 adds __internal.config.version", "__internal.config.version", "1" },
+		{ "another __internal key", "__internal.foo", "bar" },
+		{ "password masked [hidden]", "database.password", "[hidden]" },
+		{ "password masked ****", "database.password", "********" },
+		{ "FluxaORM's unescaped table name", "table.include.list", "fluxa.UserEntity" },
+		{ "spaces around list items", "table.include.list", " fluxa\\.UserEntity " },
+		{ "duplicate list items", "table.include.list", "fluxa\\.UserEntity,fluxa.UserEntity" },
+		{ "tasks.max at its default, absent", "tasks.max", NULL },
+		{ "tombstones.on.delete at its default, absent", "tombstones.on.delete", NULL },
+		{ "boolean in another case", "include.schema.changes", "FALSE" },
+		{ "snapshot.mode written at its default", "snapshot.mode", "initial" },
+		{ "decimal.handling.mode written at its default", "decimal.handling.mode", "precise" },
+		{ "integer with a leading zero", "database.port", "013306" },
+		{ "Connect's name key removed", "name", NULL },
+	};
+	struct world base;
+	size_t i;
+
+	world_build(&base, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n");
+	cr_assert_eq(base.p.n_changes, 0);
+	for (i = 0; i < sizeof(quirks) / sizeof(quirks[0]); i++) {
+		struct world w;
+		struct fx_observed_connector *o;
+		struct fx_err err = FX_ERR_INIT;
+		struct fx_buf why = FX_BUF_INIT;
+
+		world_build(&w, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n");
+		o = (struct fx_observed_connector *)fx_observed_find(&w.cl, "fluxa_default");
+		if (quirks[i].value)
+			fx_config_set(&o->config, quirks[i].key, quirks[i].value);
+		else
+			fx_config_remove(&o->config, quirks[i].key);
+		fx_plan_release(&w.p);
+		cr_assert_eq(fx_diff_compute(&w.d, &w.cl, 1, SALT, &w.p, &err), 0);
+		cr_expect_eq(w.p.n_changes, 0, "%s: %s", quirks[i].what,
+			     w.p.n_changes ? w.p.changes[0].description : "");
+		/* masking is the one quirk a fingerprint may see: unknown is not equal */
+		if (!strstr(quirks[i].what, "masked"))
+			cr_expect_eq(fx_diff_drift(&base.p, &w.p, &why), 0, "%s: %s", quirks[i].what,
+				     fx_buf_str(&why));
+		fx_buf_release(&why);
+		world_release(&w);
+	}
+	world_release(&base);
+}
+
+/* A real change still is one, next to a quirk. */
+Test(diff, real_changes_survive_normalization)
+{
+	struct world w;
+	struct fx_observed_connector *o;
+	struct fx_err err = FX_ERR_INIT;
+	const struct fx_diff_item *it;
+
+	world_build(&w, "FIXTURE-SECRET-not-real", "", "  UserEntity: {debezium: true}\n");
+	o = (struct fx_observed_connector *)fx_observed_find(&w.cl, "fluxa_default");
+	fx_config_set(&o->config, "__internal.config.version", "1");
+	fx_config_set(&o->config, "tasks.max", "2");           /* not the default */
+	fx_config_set(&o->config, "table.include.list", "fluxa.UserEntity,fluxa.Gone");
+	fx_plan_release(&w.p);
+	cr_assert_eq(fx_diff_compute(&w.d, &w.cl, 1, SALT, &w.p, &err), 0);
+	cr_assert_eq(w.p.n_changes, 1);
+	cr_expect_eq(w.p.changes[0].risk, FX_RISK_RESTART);
+	it = item(&w.p.changes[0], "tasks.max");
+	cr_assert_not_null(it);
+	cr_expect_eq(it->op, FX_DIFF_REMOVE);
+	cr_expect_not_null(item(&w.p.changes[0], "table.include.list"));
+	cr_expect_null(item(&w.p.changes[0], "__internal.config.version"));
+	cr_expect_eq(w.p.changes[0].n_notes, 0, "no table was added");
+	cr_expect_eq(w.p.changes[0].n_diff, 2);
+	world_release(&w);
 }

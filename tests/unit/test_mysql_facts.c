@@ -835,7 +835,7 @@ static const char manifest[] =
 	"version: 1\n"
 	"defaults: {kafka_pool: kafka}\n"
 	"mysql:\n"
-	"  default: {dsn: \"u:p@tcp(h:3306)/db\"}\n"
+	"  default: {dsn: \"u:p@tcp(h:3306)/db\", server_id: {kafka: 6001, events: 6002}}\n"
 	"  fixed: {dsn: \"u:p@tcp(h:3306)/db\", server_id: 5401}\n"
 	"  over: {dsn: \"u:p@tcp(h:3306)/db\", server_id: 5402, connector: {database.server.id: \"777\"}}\n"
 	"  prov: {dsn: \"u:p@tcp(h:3306)/db\", connector: {database.server.id: \"${file:/s:id}\"}}\n"
@@ -847,7 +847,6 @@ static const char manifest[] =
 	"  A: {debezium: true}\n"
 	"  B: {debezium: events}\n"
 	"  C: {debezium: true, mysql: fixed}\n"
-	"  D: {debezium: events, mysql: fixed}\n"
 	"  E: {debezium: true, mysql: over}\n"
 	"  F: {debezium: true, mysql: prov}\n"
 	"  G: {mysql: idle}\n";
@@ -871,12 +870,11 @@ Test(mysql_facts, target_from_manifest)
 			cr_expect_str_eq(t.tables[0], "A");
 			cr_assert_eq(t.n_ids, 2);
 			cr_expect_str_eq(t.ids[0].kafka_pool, "kafka");
-			cr_expect_eq(t.ids[0].id, fx_desired_server_id("kafka", "default"));
-			cr_expect_eq(t.ids[1].id, fx_desired_server_id("events", "default"));
+			cr_expect_eq(t.ids[0].id, 6001);
+			cr_expect_eq(t.ids[1].id, 6002);
 		} else if (!strcmp(code, "fixed")) {
-			cr_assert_eq(t.n_ids, 2);
+			cr_assert_eq(t.n_ids, 1);
 			cr_expect_eq(t.ids[0].id, 5401);
-			cr_expect_eq(t.ids[1].id, 5401);
 		} else if (!strcmp(code, "over")) {
 			cr_assert_eq(t.n_ids, 1);
 			cr_expect_eq(t.ids[0].id, 777);
@@ -908,7 +906,7 @@ Test(mysql_facts, one_pool_two_connect_clusters_same_explicit_id)
 	cr_assert_eq(fx_mysql_evaluate(&f, &t, &c, &err), 0);
 	k = find_check(&c, "mysql.server_id_conflict", "5401");
 	cr_assert_not_null(k);
-	cr_expect(strstr(k->hint, "remove server_id:"), "%s", k->hint);
+	cr_expect(strstr(k->hint, "server_id: {events: ID1, kafka: ID2}"), "%s", k->hint);
 	fx_checks_release(&c);
 	fx_mysql_facts_release(&f);
 }

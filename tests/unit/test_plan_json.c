@@ -180,9 +180,9 @@ Test(plan_json, reads_every_field)
 			 "sha256:debd66c3aa4824ef7e9b5f8a54b19355496d4696b151e1bc97e8782d2b4ce4b9");
 	cr_expect_str_eq(p.salt, "0123456789abcdef0123456789abcdef");
 	cr_expect_str_eq(p.desired_fp,
-			 "sha256:089014a0edaa2c4f0fd3d7c32582f6a86a908e4678a611f84562b4a6c050e4f5");
+			 "sha256:eb75e677a0c7e85bea51f030d2a873faf9c9f8297ae3dfe9a72a39fac5c50164");
 	cr_expect_str_eq(p.observed_fp,
-			 "sha256:ce2a4c1fb7eaa0ebe679522d9d078102a21211ae73b9f9ed71ccc7a5a53d2c69");
+			 "sha256:c4b886122b01e6c3b666fb7ed48b228aa0c722937f422cf06fc0fea369ad2718");
 	cr_expect_eq(p.db_checks_skipped, 0);
 	cr_assert_eq(p.checks.n, 1);
 	cr_expect_eq(p.checks.items[0].level, FX_CHECK_ERROR);
@@ -198,7 +198,7 @@ Test(plan_json, reads_every_field)
 	cr_expect_str_eq(c->mysql_pool, "default");
 	cr_expect_str_eq(c->connect_url, "http://127.0.0.1:18083");
 	cr_expect_str_eq(c->observed_fp,
-			 "sha256:fec114bf7d29975304496fa88a5dd2b2db141b5dde01837c575e098783edc79f");
+			 "sha256:f2ed52fcca398127dfd2672b94b0aa2a6759bbd5334f7c00d98a06819289282e");
 	cr_assert_eq(c->n_diff, 2);
 	cr_expect_str_eq(c->diff[0].key, "database.password");
 	cr_expect_eq(c->diff[0].op, FX_DIFF_CHANGE);
