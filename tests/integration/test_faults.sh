@@ -71,7 +71,7 @@ start_srv() {
 cleanup() {
 	stop_srv
 	reset_ours
-	"$STACK" kafka-topics --delete --topic 'fluxa_reltest_f[0-9]+\..*' >/dev/null 2>&1 # schema history
+	"$STACK" kafka-topics --delete --topic 'fluxa_reltest_f[0-9]+(\..*|_schema_history)' >/dev/null 2>&1 # schema history
 }
 trap cleanup EXIT
 

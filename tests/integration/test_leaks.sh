@@ -40,7 +40,7 @@ export RELTEST_DB_PW="$FLUXACDC_MYSQL_PASSWORD" RELTEST_SECRET="$S_ENV" RELTEST_
 export RELTEST_KAFKA_PW="${FLUXACDC_KAFKA_SASL_PASSWORD:-}"
 cleanup() {
 	curl -sS -o /dev/null -m 30 -X DELETE "$FLUXACDC_CONNECT_URL/connectors/$C" 2>/dev/null
-	"$STACK" kafka-topics --delete --topic "$C\\..*" >/dev/null 2>&1
+	"$STACK" kafka-topics --delete --topic "$C(\\..*|_schema_history)" >/dev/null 2>&1
 }
 trap cleanup EXIT
 

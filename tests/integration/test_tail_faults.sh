@@ -26,7 +26,7 @@ cleanup() {
 	[ -n "$LIVE_PID" ] && kill "$LIVE_PID" 2>/dev/null
 	[ -n "$BIG_PID" ] && kill "$BIG_PID" 2>/dev/null
 	"$STACK" status >/dev/null 2>&1 || "$STACK" start-kafka >/dev/null 2>&1
-	"$STACK" kafka-topics --delete --topic "fluxa_reltest_kb?$R\\..*" >/dev/null 2>&1
+	"$STACK" kafka-topics --delete --topic "fluxa_reltest_kb?$R(\\..*|_schema_history)" >/dev/null 2>&1
 }
 trap cleanup EXIT
 

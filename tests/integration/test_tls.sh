@@ -18,7 +18,7 @@ TO=3
 cleanup() {
 	tls_nginx_stop
 	curl -sS -o /dev/null -m 30 -X DELETE "$FLUXACDC_CONNECT_URL/connectors/fluxa_reltest_t" 2>/dev/null
-	"$STACK" kafka-topics --delete --topic 'fluxa_reltest_t\..*' >/dev/null 2>&1 # schema history
+	"$STACK" kafka-topics --delete --topic 'fluxa_reltest_t(\..*|_schema_history)' >/dev/null 2>&1 # schema history
 }
 trap cleanup EXIT
 
