@@ -607,6 +607,59 @@ static void ld_mysql_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 	note_literal_secrets(ld, pool->connector, pool->n_connector);
 }
 
+/*
+ * Removes credentials ("user:password@", "user@") from a URL's authority
+ * (url: after "://") or from each comma-separated host:port entry, in place.
+ * Returns 1 when there were any: the caller reports it, never the value.
+ */
+static int strip_userinfo(char *s, int url)
+{
+	char *p = s, *end, *at;
+	int found = 0;
+
+	if (url) {
+		p = strstr(s, "://");
+		if (!p)
+			return 0;
+		p += 3;
+		end = p + strcspn(p, "/?#");
+		at = memchr(p, '@', (size_t)(end - p));
+		while (at && memchr(at + 1, '@', (size_t)(end - at - 1)))
+			at = memchr(at + 1, '@', (size_t)(end - at - 1));
+		if (!at)
+			return 0;
+		memmove(p, at + 1, strlen(at + 1) + 1);
+		return 1;
+	}
+	while (*p) {
+		char *comma = strchr(p, ',');
+
+		end = comma ? comma : p + strlen(p);
+		at = NULL;
+		for (char *q = p; q < end; q++)
+			if (*q == '@')
+				at = q;
+		if (at) {
+			found = 1;
+			memmove(p, at + 1, strlen(at + 1) + 1);
+			comma = strchr(p, ',');
+		}
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return found;
+}
+
+/* The position of item i of sequence n, else of n itself. */
+static struct fx_pos item_pos(struct ld *ld, yaml_node_t *n, size_t i)
+{
+	if (n && n->type == YAML_SEQUENCE_NODE &&
+	    i < (size_t)(n->data.sequence.items.top - n->data.sequence.items.start))
+		return ld_pos(ld_node(ld, n->data.sequence.items.start[i]));
+	return ld_pos(n);
+}
+
 static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 			  struct fx_kafka_pool *pool)
 {
@@ -627,13 +680,22 @@ static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 	ld_check_keys(ld, v, ctx, kafka_keys, N_OF(kafka_keys));
 	ld_string_list(ld, ld_get(ld, v, "brokers"), ctx, "brokers", 1, &pool->brokers,
 		       &pool->n_brokers);
+	for (i = 0; i < pool->n_brokers; i++)
+		if (strip_userinfo(pool->brokers[i], 0)) {
+			n = ld_get(ld, v, "brokers");
+			ld_diag_at(ld, item_pos(ld, n, i), "%s: 'brokers' entry %zu holds credentials (user:password@); give them as librdkafka properties under config: (sasl.username, sasl.password: \"${VAR}\") and list the broker as host:port",
+				   ctx, i + 1);
+		}
 	n = ld_get(ld, v, "connect_url");
 	if (ld_string(ld, n, ctx, "connect_url", &pool->connect_url) > 0) {
 		size_t len = strlen(pool->connect_url);
 
 		while (len > 0 && pool->connect_url[len - 1] == '/')
 			pool->connect_url[--len] = '\0';
-		if (!fx_str_has_prefix(pool->connect_url, "http://") &&
+		if (strip_userinfo(pool->connect_url, 1))
+			ld_diag_at(ld, ld_pos(n), "%s: 'connect_url' holds credentials (user:password@); give them as connect_auth: {username: USER, password: \"${VAR}\"} and write the URL without them",
+				   ctx);
+		else if (!fx_str_has_prefix(pool->connect_url, "http://") &&
 		    !fx_str_has_prefix(pool->connect_url, "https://"))
 			ld_diag_at(ld, ld_pos(n),
 				   "%s: 'connect_url' must start with http:// or https://, not '%s'", ctx,
@@ -657,6 +719,9 @@ static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 	} else {
 		ld_string(ld, n, ctx, "connect_bootstrap_servers", &pool->connect_bootstrap_servers);
 	}
+	if (pool->connect_bootstrap_servers && strip_userinfo(pool->connect_bootstrap_servers, 0))
+		ld_diag_at(ld, ld_pos(n), "%s: 'connect_bootstrap_servers' holds credentials (user:password@); give Connect's Kafka credentials as schema.history.internal.producer./consumer. properties under the pool's connector: keys, with ${VAR} or a config provider",
+			   ctx);
 	n = ld_get(ld, v, "connect_auth");
 	if (n && !scalar_is_null(n) && ld_expect(ld, n, YAML_MAPPING_NODE, ctx, "connect_auth") == 0) {
 		yaml_node_t *pw = ld_get(ld, n, "password");
@@ -727,8 +792,19 @@ static void ld_orm_tags(struct ld *ld, yaml_node_t *n, const char *ctx, char **d
 			*table = fx_strdup(val);
 			if (!*table) /* never read as 'not given' */
 				ld->oom = 1;
+		} else {
+			/* other FluxaORM tags (redisCache, localCache, ...) are not ours,
+			 * but a near miss of ours silently un-captures an entity */
+			static const char *const ours[] = { "debezium", "mysql" };
+			size_t o;
+
+			for (o = 0; o < 2; o++)
+				if (*p && strcmp(p, ours[o]) && fx_str_distance(p, ours[o], 2) <= 2) {
+					ld_diag_at(ld, ld_pos(n), "%s: orm tag '%s' is not one fluxacdc knows (did you mean '%s'?); FluxaORM would ignore it too",
+						   ctx, p, ours[o]);
+					break;
+				}
 		}
-		/* other FluxaORM tags (redisCache, localCache, ...) are not ours */
 	}
 	free(s);
 }
@@ -863,6 +939,7 @@ static void ld_group(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_co
 {
 	char ctx[300];
 	int kafka;
+	yaml_node_t *n;
 
 	snprintf(ctx, sizeof(ctx), "consumer group '%s'", scalar_raw(k));
 	g->name = fx_strdup(scalar_raw(k));
@@ -878,9 +955,33 @@ static void ld_group(struct ld *ld, yaml_node_t *k, yaml_node_t *v, struct fx_co
 	kafka = ld_string(ld, ld_get(ld, v, "kafka"), ctx, "kafka", &g->kafka);
 	if (kafka == 0 && !(g->kafka = fx_strdup(ld->m->default_kafka_pool)))
 		ld->oom = 1;
-	ld_string_list(ld, ld_get(ld, v, "debezium_entities"), ctx, "debezium_entities", 0,
-		       &g->entities, &g->n_entities);
+	n = ld_get(ld, v, "kafka");
+	g->kafka_pos = n ? ld_pos(n) : g->pos;
+	n = ld_get(ld, v, "debezium_entities");
+	ld_string_list(ld, n, ctx, "debezium_entities", 0, &g->entities, &g->n_entities);
+	if (g->n_entities) {
+		size_t i, j = 0;
+
+		g->entity_pos = fx_calloc(g->n_entities, sizeof(*g->entity_pos));
+		if (!g->entity_pos) {
+			ld->oom = 1;
+			return;
+		}
+		/* the items kept by ld_string_list, in order: the non-empty ones */
+		for (i = 0; n && n->type == YAML_SEQUENCE_NODE && j < g->n_entities &&
+			    i < (size_t)(n->data.sequence.items.top - n->data.sequence.items.start); i++) {
+			yaml_node_t *it = ld_node(ld, n->data.sequence.items.start[i]);
+
+			if (it && it->type == YAML_SCALAR_NODE && !scalar_is_null(it))
+				g->entity_pos[j++] = ld_pos(it);
+		}
+		for (; j < g->n_entities; j++)
+			g->entity_pos[j] = ld_pos(n);
+	}
 	ld_string_list(ld, ld_get(ld, v, "topics"), ctx, "topics", 0, &g->topics, &g->n_topics);
+	if (!g->n_entities && !g->n_topics && !ld->oom)
+		ld_diag_at(ld, g->pos, "%s: names no debezium_entities and no topics, so it would consume nothing; add one, or remove the group",
+			   ctx);
 }
 
 /* Walks a mapping section (mysql, kafka, entities, consumer_groups). */
@@ -1082,6 +1183,38 @@ static void ld_rule_server_ids(struct ld *ld)
 	free(c);
 }
 
+/* The closest kafka pool / entity name, for a did-you-mean; lends. */
+static const char *suggest_kafka(const struct fx_manifest *m, const char *name)
+{
+	const char *cands[64];
+	size_t n = 0, i;
+
+	for (i = 0; i < m->n_kafka && n < 64; i++)
+		cands[n++] = m->kafka[i].code;
+	return fx_str_suggest(name, cands, n);
+}
+
+static const char *suggest_entity(const struct fx_manifest *m, const char *name)
+{
+	const char *best = NULL;
+	size_t i, lo = 0;
+
+	/* in chunks: a manifest may have thousands of entities */
+	for (i = 0; i < m->n_entities; i += 64) {
+		const char *cands[64], *pick;
+		size_t n = 0, j;
+
+		for (j = i; j < m->n_entities && n < 64; j++)
+			cands[n++] = m->entities[j].name;
+		pick = fx_str_suggest(name, cands, n);
+		if (pick && (!best || fx_str_distance(name, pick, 8) < lo)) {
+			best = pick;
+			lo = fx_str_distance(name, pick, 8);
+		}
+	}
+	return best;
+}
+
 static void ld_rules(struct ld *ld)
 {
 	struct fx_manifest *m = ld->m;
@@ -1150,20 +1283,28 @@ static void ld_rules(struct ld *ld)
 	for (i = 0; i < m->n_groups; i++) {
 		struct fx_consumer_group *g = &m->groups[i];
 
-		if (g->kafka && !fx_manifest_kafka(m, g->kafka))
-			ld_diag_at(ld, g->pos, "consumer group '%s': kafka pool '%s' is not defined; define it under 'kafka' or fix the name",
-				   g->name, g->kafka);
+		if (g->kafka && !fx_manifest_kafka(m, g->kafka)) {
+			const char *hint = suggest_kafka(m, g->kafka);
+
+			ld_diag_at(ld, g->kafka_pos, "consumer group '%s': kafka pool '%s' is not defined%s%s%s",
+				   g->name, g->kafka, hint ? " (did you mean '" : "", hint ? hint : "",
+				   hint ? "'?)" : "; define it under 'kafka' or fix the name");
+		}
 		for (j = 0; j < g->n_entities; j++) {
 			const struct fx_entity *e = fx_manifest_entity(m, g->entities[j]);
+			struct fx_pos at = g->entity_pos ? g->entity_pos[j] : g->pos;
 
-			if (!e)
-				ld_diag_at(ld, g->pos, "consumer group '%s': entity '%s' is not defined; fix the name or remove it from debezium_entities",
-					   g->name, g->entities[j]);
-			else if (!e->kafka_pool)
-				ld_diag_at(ld, g->pos, "consumer group '%s': entity '%s' is not captured; capture it (debezium: true) or remove it from debezium_entities",
+			if (!e) {
+				const char *hint = suggest_entity(m, g->entities[j]);
+
+				ld_diag_at(ld, at, "consumer group '%s': entity '%s' is not defined%s%s%s",
+					   g->name, g->entities[j], hint ? " (did you mean '" : "",
+					   hint ? hint : "", hint ? "'?)" : "; fix the name or remove it from debezium_entities");
+			} else if (!e->kafka_pool)
+				ld_diag_at(ld, at, "consumer group '%s': entity '%s' is not captured; capture it (debezium: true) or remove it from debezium_entities",
 					   g->name, g->entities[j]);
 			else if (g->kafka && strcmp(e->kafka_pool, g->kafka))
-				ld_diag_at(ld, g->pos,
+				ld_diag_at(ld, at,
 					   "consumer group '%s': entity '%s' is captured on kafka pool '%s', not '%s'; set the group's 'kafka' to it or capture the entity on '%s'",
 					   g->name, g->entities[j], e->kafka_pool, g->kafka, g->kafka);
 		}
@@ -1423,6 +1564,7 @@ void fx_manifest_release(struct fx_manifest *m)
 		free(m->groups[i].kafka);
 		free_list(m->groups[i].entities, m->groups[i].n_entities);
 		free_list(m->groups[i].topics, m->groups[i].n_topics);
+		free(m->groups[i].entity_pos);
 	}
 	free(m->groups);
 	free(m->path);

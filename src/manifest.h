@@ -91,7 +91,9 @@ struct fx_consumer_group {
 	char *name;
 	struct fx_pos pos;
 	char *kafka;
+	struct fx_pos kafka_pos;
 	char **entities;
+	struct fx_pos *entity_pos; /* one per entity: its list item */
 	size_t n_entities;
 	char **topics;
 	size_t n_topics;

@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SCHEMA_CATCHES = {
     "unknown-key", "version-two", "bad-pool-name", "bad-connect-url", "orm-and-keys",
     "dsn-and-host", "wrong-type", "top-not-mapping", "unknown-top", "flavor",
-    "version-missing", "snapshot-new-tables", "defaults-connector",
+    "version-missing", "snapshot-new-tables", "defaults-connector", "group-refs", "url-credentials",
 }
 
 

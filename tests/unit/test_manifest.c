@@ -309,3 +309,21 @@ Test(manifest, lookups_by_name)
 	fx_manifest_release(&m);
 	fx_diags_release(&dg);
 }
+
+/* A credential written in a URL or broker address never reaches a message. */
+Test(manifest, url_credentials_never_in_messages)
+{
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_diags d = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	size_t i;
+
+	cr_assert_eq(load_file(fx_test_path("tests/fixtures/manifests/bad/url-credentials.yaml"), &m, &d,
+			       &err), -1);
+	cr_assert_geq(d.n, 3);
+	for (i = 0; i < d.n; i++)
+		cr_expect_null(strstr(d.items[i], "FIXTURE-CRED"), "%s", d.items[i]);
+	cr_expect_null(strstr(err.msg, "FIXTURE-CRED"));
+	fx_diags_release(&d);
+	fx_manifest_release(&m);
+}
