@@ -3,9 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "diff.h"
 #include "secret.h"
 #include "util/alloc.h"
+#include "util/str.h"
 
 static char *checks_scope(const struct fx_observed_cluster *cl)
 {
@@ -216,10 +219,88 @@ int fx_connect_checks_validation(const struct fx_connector *c, const char *manif
 	return bad ? -1 : 0;
 }
 
+/* A port as Connect reads database.port: absent is 3306; -1 when not a number. */
+static long checks_port(const char *v)
+{
+	uint64_t p;
+
+	if (!v)
+		return 3306;
+	return fx_str_to_u64(v, 1, 65535, &p) < 0 ? -1 : (long)p;
+}
+
+/* True when the desired connector named name lives on the cluster at url. */
+static int checks_is_desired(const struct fx_desired *d, const char *url, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->connectors[i].kafka->connect_url && !strcmp(d->connectors[i].kafka->connect_url, url) &&
+		    !strcmp(d->connectors[i].name, name))
+			return 1;
+	return 0;
+}
+
+/*
+ * mysql.server_id_conflict against neighbours: every connector, managed or
+ * not, on every observed cluster, that reads the same server (database.hostname
+ * and database.port as Connect sees them) with the same database.server.id.
+ * Desired connectors are left to the manifest's own rules (they take their
+ * desired id at apply).
+ */
+static int checks_server_ids(const struct fx_desired *d, const struct fx_observed_cluster *cl,
+			     size_t n, struct fx_checks *out)
+{
+	size_t i, j, k;
+	int bad = 0;
+
+	for (i = 0; i < d->n; i++) {
+		const struct fx_connector *c = &d->connectors[i];
+		const char *host = fx_config_get(&c->config, "database.hostname");
+		const char *sid = fx_config_get(&c->config, "database.server.id");
+		long port = checks_port(fx_config_get(&c->config, "database.port"));
+		uint64_t id;
+
+		if (!host || !*host || port < 0 || !sid || fx_str_to_u64(sid, 0, UINT32_MAX, &id) < 0)
+			continue; /* a config-provider reference: unknown here */
+		for (j = 0; j < n; j++) {
+			if (!cl[j].reachable)
+				continue;
+			for (k = 0; k < cl[j].n_connectors; k++) {
+				const struct fx_observed_connector *o = &cl[j].connectors[k];
+				const char *oh = fx_config_get(&o->config, "database.hostname");
+				const char *os = fx_config_get(&o->config, "database.server.id");
+				uint64_t oid;
+				char scope[300], obs[32], exp[400], hint[400];
+
+				if (checks_is_desired(d, cl[j].connect_url, o->name) || !oh || !os ||
+				    strcasecmp(oh, host) ||
+				    checks_port(fx_config_get(&o->config, "database.port")) != port ||
+				    fx_str_to_u64(os, 0, UINT32_MAX, &oid) < 0 || oid != id)
+					continue;
+				snprintf(scope, sizeof(scope), "mysql:%s", c->mysql->code);
+				snprintf(obs, sizeof(obs), "%s", sid);
+				snprintf(exp, sizeof(exp), "an id no other client of %s:%ld uses", host, port);
+				snprintf(hint, sizeof(hint),
+					 "set server_id: on mysql pool '%s' to an id no other connector or replica of %s:%ld uses (connector '%s' on %s%s has %s)",
+					 c->mysql->code, host, port, o->name, cl[j].connect_url,
+					 fx_diff_is_managed(o->name) ? "" : ", not managed by fluxacdc", os);
+				bad |= fx_checks_add(out, FX_CHECK_ERROR, "mysql.server_id_conflict", scope,
+						     obs, exp, hint,
+						     "connector %s (Kafka pool '%s') would use database.server.id %s, the id of connector '%s' on %s that reads the same server %s:%ld: the server drops one of two binlog clients with the same id",
+						     c->name, c->kafka->code, sid, o->name, cl[j].connect_url,
+						     host, port);
+			}
+		}
+	}
+	return bad ? -1 : 0;
+}
+
 int fx_connect_checks(const struct fx_desired *d, const struct fx_observed_cluster *clusters,
 		      size_t n, const struct fx_plan *plan, struct fx_checks *out)
 {
-	if (checks_cluster(d, clusters, n, out) < 0 || checks_state(d, clusters, n, plan, out) < 0)
+	if (checks_cluster(d, clusters, n, out) < 0 || checks_state(d, clusters, n, plan, out) < 0 ||
+	    checks_server_ids(d, clusters, n, out) < 0)
 		return -1;
 	return 0;
 }

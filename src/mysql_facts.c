@@ -1248,3 +1248,27 @@ int fx_mysql_evaluate_shared(const struct fx_mysql_facts *facts,
 	}
 	return 0;
 }
+
+void fx_mysql_replicas_note(const struct fx_mysql_facts *f, const char *user, char *buf,
+			    size_t size)
+{
+	enum fx_flavor fl = fx_mysql_facts_flavor(f);
+
+	if (f->have_replicas) {
+		snprintf(buf, size, "%zu replica%s listed, compared with the connectors' server ids",
+			 f->n_replicas, f->n_replicas == 1 ? "" : "s");
+		return;
+	}
+	if (fl == FX_FLAVOR_MARIADB)
+		snprintf(buf, size,
+			 "replicas NOT compared with the connectors' server ids: SHOW SLAVE HOSTS was refused (%s); "
+			 "on MariaDB 10.5.2 and later it needs GRANT REPLICATION MASTER ADMIN ON *.* TO '%s' "
+			 "(see fluxacdc.yaml(5), Server ids and neighbours)",
+			 f->replicas_error ? f->replicas_error : "no answer", user ? user : "USER");
+	else
+		snprintf(buf, size,
+			 "replicas NOT compared with the connectors' server ids: SHOW REPLICAS was refused (%s); "
+			 "it needs GRANT REPLICATION SLAVE ON *.* TO '%s', which Debezium needs too "
+			 "(see fluxacdc.yaml(5), Server ids and neighbours)",
+			 f->replicas_error ? f->replicas_error : "no answer", user ? user : "USER");
+}

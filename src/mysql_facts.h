@@ -150,6 +150,15 @@ int fx_mysql_evaluate_shared(const struct fx_mysql_facts *facts,
 			     const struct fx_mysql_target *targets, size_t n,
 			     struct fx_checks *out, struct fx_err *err);
 
+/*
+ * For -v: whether the server's replicas were compared with the connectors'
+ * server ids, and when not, why and which grant lets them be (MariaDB 10.5.2+:
+ * REPLICATION MASTER ADMIN for SHOW REPLICA HOSTS; MySQL: REPLICATION SLAVE for
+ * SHOW REPLICAS).  Writes one line into buf.
+ */
+void fx_mysql_replicas_note(const struct fx_mysql_facts *f, const char *user, char *buf,
+			    size_t size);
+
 /* ---- pieces, public for the unit tests ---- */
 
 /* Required privileges, as bits. */

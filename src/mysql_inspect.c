@@ -530,12 +530,17 @@ static void inspect_log(const struct fx_mysql_inspect_opts *o, const struct job 
 		snprintf(line, sizeof(line), "mysql '%s': unreachable after %ld ms: %s",
 			 j->pool->code, f->elapsed_ms, f->error ? f->error : "?");
 	else
-		snprintf(line, sizeof(line), "mysql '%s': %s as %s, %d queries in %ld ms%s%s",
+		snprintf(line, sizeof(line), "mysql '%s': %s as %s, %d queries in %ld ms",
 			 j->pool->code, f->version ? f->version : "?",
-			 f->current_user ? f->current_user : "?", j->queries, f->elapsed_ms,
-			 f->have_replicas ? "" : "; replicas not listed: ",
-			 f->have_replicas ? "" : f->replicas_error ? f->replicas_error : "?");
+			 f->current_user ? f->current_user : "?", j->queries, f->elapsed_ms);
 	fx_net_log(o->net, line);
+	if (f->reachable && !f->query_failed) {
+		char note[900];
+
+		fx_mysql_replicas_note(f, j->pool->user, note, sizeof(note));
+		snprintf(line, sizeof(line), "mysql '%s': %s", j->pool->code, note);
+		fx_net_log(o->net, line);
+	}
 }
 
 void fx_mysql_results_release(struct fx_mysql_result *res, size_t n)

@@ -517,3 +517,71 @@ Test(connect_checks, one_plugin_check_per_class_and_cluster)
 	fx_manifest_release(&m);
 	fx_diags_release(&dg);
 }
+
+/*
+ * mysql.server_id_conflict against neighbours: the recorded unmanaged
+ * connector other_conn given each address and id in turn.
+ */
+Test(connect_checks, server_id_of_a_neighbour_reading_the_same_server)
+{
+	static const struct {
+		const char *what, *host, *port, *id; /* port NULL: absent (3306) */
+		int conflict;
+	} cases[] = {
+		{ "same server, same id", "h", "1", "41894", 1 },
+		{ "hostname in another case", "H", "1", "41894", 1 },
+		{ "port written with a leading zero", "h", "01", "41894", 1 },
+		{ "another id", "h", "1", "41895", 0 },
+		{ "another port", "h", "2", "41894", 0 },
+		{ "port absent means 3306", "h", NULL, "41894", 0 },
+		{ "another host", "h2", "1", "41894", 0 },
+		{ "id from a config provider", "h", "1", "${file:/s:id}", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world w;
+		struct fx_observed_connector *o;
+		const struct fx_check *k;
+
+		world_build(&w, "tests/fixtures/connect/connectors-expand.json");
+		o = (struct fx_observed_connector *)fx_observed_find(&w.cl, "other_conn");
+		cr_assert_not_null(o);
+		fx_config_set(&o->config, "database.hostname", cases[i].host);
+		if (cases[i].port)
+			fx_config_set(&o->config, "database.port", cases[i].port);
+		else
+			fx_config_remove(&o->config, "database.port");
+		fx_config_set(&o->config, "database.server.id", cases[i].id);
+		cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, NULL, &w.checks), 0);
+		k = find(&w.checks, "mysql.server_id_conflict", "other_conn");
+		if (cases[i].conflict) {
+			cr_assert_not_null(k, "%s: no conflict", cases[i].what);
+			cr_expect_eq(k->level, FX_CHECK_ERROR);
+			cr_expect_str_eq(k->scope, "mysql:default");
+			cr_expect_str_eq(k->observed, "41894");
+			cr_expect(strstr(k->message, "fluxa_default") && strstr(k->hint, "not managed by fluxacdc"),
+				  "%s | %s", k->message, k->hint);
+		} else {
+			cr_expect_null(k, "%s: %s", cases[i].what, k ? k->message : "");
+		}
+		world_release(&w);
+	}
+}
+
+/* The connector a desired one will become is not its own neighbour. */
+Test(connect_checks, a_desired_connector_is_not_a_neighbour)
+{
+	struct world w;
+	struct fx_observed_connector *o;
+
+	world_build(&w, "tests/fixtures/connect/connectors-expand.json");
+	o = (struct fx_observed_connector *)fx_observed_find(&w.cl, "fluxa_default");
+	cr_assert_not_null(o);
+	fx_config_set(&o->config, "database.hostname", "h");
+	fx_config_set(&o->config, "database.port", "1");
+	fx_config_set(&o->config, "database.server.id", "41894");
+	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, NULL, &w.checks), 0);
+	cr_expect_null(find(&w.checks, "mysql.server_id_conflict", NULL));
+	world_release(&w);
+}

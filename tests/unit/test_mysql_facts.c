@@ -1177,3 +1177,54 @@ Test(mysql_facts, snapshot_mode)
 		fx_mysql_facts_release(&f);
 	}
 }
+
+/* MySQL 8: SHOW REPLICAS as the manual prints it; a connector on a replica's id conflicts. */
+Test(mysql_facts, mysql8_show_replicas_from_the_manual)
+{
+	static const char *const tables[] = { "UserEntity" };
+	struct fx_mysql_sid ids[] = { { "kafka", 21 }, { "events", 5401 } };
+	struct fx_mysql_pool p = pool_of("app", "fluxa");
+	struct fx_mysql_target t = { &p, (const char **)tables, 1, ids, 2 };
+	struct fx_mysql_facts f = FX_MYSQL_FACTS_INIT;
+	struct fx_checks c = FX_CHECKS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	const struct fx_check *k;
+	char note[900];
+
+	load_facts("mysql-doc-8.0", &f);
+	cr_assert_eq(fx_mysql_facts_flavor(&f), FX_FLAVOR_MYSQL);
+	cr_assert_eq(f.n_replicas, 2);
+	cr_expect_eq(f.replicas[0], 10);
+	cr_expect_eq(f.replicas[1], 21);
+	cr_assert_eq(fx_mysql_evaluate(&f, &t, &c, &err), 0);
+	k = find_check(&c, "mysql.server_id_conflict", "21");
+	cr_assert_not_null(k);
+	cr_expect(strstr(k->message, "replicas"), "%s", k->message);
+	cr_expect_null(find_check(&c, "mysql.server_id_conflict", "5401"));
+	fx_mysql_replicas_note(&f, "cdc", note, sizeof(note));
+	cr_expect(strstr(note, "2 replicas listed"), "%s", note);
+	fx_checks_release(&c);
+	fx_mysql_facts_release(&f);
+}
+
+/* -v says plainly when replicas were not compared, and which grant lets them be. */
+Test(mysql_facts, replicas_not_listed_is_said_with_the_grant)
+{
+	struct fx_mysql_facts f = FX_MYSQL_FACTS_INIT;
+	char note[900];
+
+	load_facts("mariadb-10.11-stack", &f); /* fluxa_cdc: error 1227 recorded */
+	cr_assert_eq(f.have_replicas, 0);
+	fx_mysql_replicas_note(&f, "fluxa_cdc", note, sizeof(note));
+	cr_expect(strstr(note, "NOT compared"), "%s", note);
+	cr_expect(strstr(note, "GRANT REPLICATION MASTER ADMIN ON *.* TO 'fluxa_cdc'"), "%s", note);
+	cr_expect(strstr(note, "1227"), "%s", note);
+	fx_mysql_facts_release(&f);
+
+	load_facts("mysql-doc-8.0", &f);
+	f.have_replicas = 0;
+	fx_mysql_facts_set(&f.replicas_error, "ERROR 1227 (42000): Access denied");
+	fx_mysql_replicas_note(&f, "cdc", note, sizeof(note));
+	cr_expect(strstr(note, "SHOW REPLICAS") && strstr(note, "REPLICATION SLAVE"), "%s", note);
+	fx_mysql_facts_release(&f);
+}
