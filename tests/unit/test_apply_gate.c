@@ -190,7 +190,7 @@ Test(apply_gate, resnapshot_and_breaking_are_refused)
 		int allow;
 		enum fx_apply_gate_step step;
 		const char *says;
-	} cases[] = {
+	} rs[] = {
 		{ FX_RISK_RESTART, 0, GO, NULL },
 		{ FX_RISK_RESNAPSHOT, 0, STOP, "apply: update fluxa_a (risk resnapshot): the connector would start over (resnapshot) or fail at start (breaking); rerun with --allow-resnapshot" },
 		{ FX_RISK_BREAKING, 0, STOP, "apply: update fluxa_a (risk breaking): the connector would start over" },
@@ -198,7 +198,7 @@ Test(apply_gate, resnapshot_and_breaking_are_refused)
 		{ FX_RISK_RESNAPSHOT, 1, STOP, "apply: update fluxa_a (risk resnapshot): --allow-resnapshot needs" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < sizeof(rs) / sizeof(rs[0]); i++) {
 		struct fx_change changes[4];
 		struct fx_unchanged un;
 		struct fx_plan p;
@@ -207,16 +207,16 @@ Test(apply_gate, resnapshot_and_breaking_are_refused)
 		enum fx_apply_gate_step step;
 
 		gate_plan(&p, 0, "u", 0, changes, &un);
-		changes[0].risk = cases[i].risk;
-		in.allow_resnapshot = cases[i].allow;
+		changes[0].risk = rs[i].risk;
+		in.allow_resnapshot = rs[i].allow;
 		step = fx_apply_gate(&in, &stop);
-		cr_expect_eq(step, cases[i].step, "case %zu: step %d", i, step);
-		if (cases[i].says) {
+		cr_expect_eq(step, rs[i].step, "case %zu: step %d", i, step);
+		if (rs[i].says) {
 			const char *s = fx_apply_said(&stop.says, NULL);
 
 			cr_expect_eq(stop.code, 3, "case %zu", i);
 			cr_expect_str_eq(stop.status, "refused");
-			cr_expect(s && !strncmp(s, cases[i].says, strlen(cases[i].says)), "case %zu: %s", i, s);
+			cr_expect(s && !strncmp(s, rs[i].says, strlen(rs[i].says)), "case %zu: %s", i, s);
 			cr_expect(s && strstr(s, "nothing applied"), "case %zu: %s", i, s);
 		}
 		fx_apply_stop_release(&stop);
