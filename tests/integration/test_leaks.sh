@@ -25,7 +25,9 @@ S_AUTH="LEAKauth$(rnd)"    # connect_auth password (Connect ignores it)
 S_KAFKA="LEAKkafka$(rnd)"  # a wrong SASL password
 S_DB="LEAKdb$(rnd)"        # a wrong database password
 S_DSN="LEAKdsn$(rnd)"      # the password of a DSN that does not parse
-SENTINELS=("$S_MAN" "$S_ENV" "$S_CONNECT" "$S_AUTH" "$S_KAFKA" "$S_DB" "$S_DSN"
+S_URL="LEAKurl$(rnd)"      # a password written in connect_url / a broker address
+S_URLENV="LEAKurlenv$(rnd)" # the same through ${VAR}
+SENTINELS=("$S_MAN" "$S_ENV" "$S_CONNECT" "$S_AUTH" "$S_KAFKA" "$S_DB" "$S_DSN" "$S_URL" "$S_URLENV"
 	"$FLUXACDC_MYSQL_PASSWORD" "${FLUXACDC_KAFKA_SASL_PASSWORD:-fluxa-tail-pw}")
 
 IN="$FX_TMP/in"   # manifests: they hold sentinels by design, never searched
@@ -189,6 +191,39 @@ for f in dsn bad syntax; do
 	done
 done
 assert_eq "a DSN that does not parse: manifest error 65" 65 "$(fx x validate -f "$IN/dsn.yaml"; echo "$RC")"
+# credentials in connect_url or a broker address (SPEC §1): a manifest error that
+# points to connect_auth / config:, for every command that reads the manifest
+host=${FLUXACDC_CONNECT_URL#http://}
+cat >"$IN/urlcred.yaml" <<YAML
+version: 1
+mysql:
+  $POOL: {dsn: "${FLUXACDC_MYSQL_USER}:\${RELTEST_DB_PW}@tcp(${FLUXACDC_MYSQL_HOST}:${FLUXACDC_MYSQL_PORT})/${FLUXACDC_MYSQL_DATABASE}", server_id: 7733}
+kafka:
+  default:
+    brokers: ["reltest:$S_URL@$FLUXACDC_BROKERS"]
+    connect_url: "http://deployer:$S_URL@$host"
+  env:
+    brokers: ["$FLUXACDC_BROKERS"]
+    connect_url: "http://deployer:\${RELTEST_URL_PW}@$host"
+entities:
+  UserEntity: {debezium: true, mysql: $POOL}
+YAML
+chmod 600 "$IN/urlcred.yaml"
+export RELTEST_URL_PW="$S_URLENV"
+for c in validate topics render plan status apply tail; do
+	for f in text json; do
+		case $c in tail) fx "urlcred-$c-$f" tail -f "$IN/urlcred.yaml" -e --timeout 5 -vvv ;;
+		apply) fx "urlcred-$c-$f" apply -f "$IN/urlcred.yaml" --auto-approve --format "$f" -vvv ;;
+		*) fx "urlcred-$c-$f" "$c" -f "$IN/urlcred.yaml" --format "$f" -vvv ;;
+		esac
+		assert_eq "credentials in a URL: $c ($f) is a manifest error" 65 "$RC"
+	done
+done
+assert_contains "connect_url credentials: points to connect_auth" "$RUN/urlcred-validate-text.err" "give them as connect_auth:"
+assert_contains "broker credentials: points to config:" "$RUN/urlcred-validate-text.err" "under config:"
+assert_contains "control: the \${VAR} form is found too (kafka pool 'env')" "$RUN/urlcred-validate-text.err" "kafka pool 'env': 'connect_url' holds credentials"
+unset RELTEST_URL_PW
+
 # a world-readable manifest with a literal secret: warned about, never echoed
 cp "$IN/empty.yaml" "$IN/readable.yaml"
 chmod 644 "$IN/readable.yaml"
