@@ -923,11 +923,18 @@ def main():
               % (len(todo), sum(1 for m in mutants if m.equivalent), args.jobs,
                  "y" if args.jobs == 1 else "ies", base), flush=True)
         copies = [Copy(base, i, args) for i in range(max(1, args.jobs))]
-        times = baseline(copies[0], args)
-        for cp in copies[1:]:
+        # the other copies build while the first one checks the baseline
+        def prebuild(cp):
             cp.make(["build/run_unit"] + ([] if args.no_cli else ["fluxacdc"]), subprocess.DEVNULL)
             if args.asan:
                 cp.make_san(subprocess.DEVNULL)
+        builders = [threading.Thread(target=prebuild, args=(cp,), daemon=True) for cp in copies[1:]]
+        for th in builders:
+            th.start()
+        times = baseline(copies[0], args)
+        for th in builders:
+            while th.is_alive():
+                th.join(0.5)
         print("mutate: baseline passes (unit %.1f s, cli %.1f s)" % (times["unit"], times["cli"]), flush=True)
 
         lock = threading.Lock()
