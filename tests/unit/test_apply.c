@@ -31,6 +31,9 @@ static const struct {
 	{ "two applied then a failure", { A, A, F }, 3, 0, 5 },
 	{ "interrupted during a write", { A, I, S }, 3, 1, 130 },
 	{ "interrupted while waiting", { A, A }, 2, 1, 130 },
+	/* an alter cut short counts as failed even when the run's flag is not set */
+	{ "an alter cut short after one applied", { A, I }, 2, 0, 5 },
+	{ "an alter cut short, nothing applied", { I, S }, 2, 0, 1 },
 };
 
 Test(apply, exit_code_table)
@@ -45,6 +48,8 @@ Test(apply, exit_code_table)
 		memset(items, 0, sizeof(items));
 		for (j = 0; j < cases[i].n; j++)
 			items[j].outcome = cases[i].o[j];
+		/* past the last result: never counted */
+		items[cases[i].n].outcome = cases[i].code ? A : F;
 		cr_expect_eq(fx_apply_exit_code(&r), cases[i].code, "%s: got %d", cases[i].what,
 			     fx_apply_exit_code(&r));
 	}
