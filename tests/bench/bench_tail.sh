@@ -103,7 +103,7 @@ PY
 cat >"$tmp/fluxacdc.yaml" <<YAML
 version: 1
 mysql:
-  bench: {dsn: "$FLUXACDC_MYSQL_DSN"}
+  bench: {dsn: "$FLUXACDC_MYSQL_DSN", connector: {decimal.handling.mode: precise}}
 kafka:
   default: {brokers: ["$B"], connect_url: "http://127.0.0.1:1"}
 entities:
