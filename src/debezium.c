@@ -41,10 +41,12 @@ static int scan_fail(struct scan *s, const char *why)
 	return -1;
 }
 
-static void scan_ws(struct scan *s)
+static inline void scan_ws(struct scan *s)
 {
 	const unsigned char *p = s->p;
 
+	if (p < s->end && *p > ' ') /* the common case: a token, not a space */
+		return;
 	while (p < s->end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
 		p++;
 	if (p != s->p)
@@ -106,14 +108,42 @@ static int scan_u4(const unsigned char *p, const unsigned char *end)
 }
 
 /* A string at s->p (on its opening quote); out spans it with the quotes. */
+/*
+ * The length of the run of plain string bytes at p (printable ASCII, no quote
+ * nor backslash), eight at a time: a word has none of the others when no
+ * byte is < 0x20, >= 0x80, '"' or '\\'.
+ */
+static size_t plain_run(const unsigned char *p, const unsigned char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	const unsigned char *q = p;
+
+	while (end - q >= 8) {
+		uint64_t w, quote, bslash, bad;
+
+		memcpy(&w, q, 8);
+		quote = w ^ (ones * '"');
+		bslash = w ^ (ones * '\\');
+		bad = ((w - ones * 0x20) & ~w) |        /* a byte < 0x20 */
+		      ((quote - ones) & ~quote) |       /* a '"' */
+		      ((bslash - ones) & ~bslash) |     /* a backslash */
+		      w;                                /* a byte >= 0x80 */
+		if (bad & high)
+			break; /* one of them (or a borrow's false alarm): byte by byte */
+		q += 8;
+	}
+	while (q < end && *q >= 0x20 && *q != '"' && *q != '\\' && *q < 0x80)
+		q++;
+	return (size_t)(q - p);
+}
+
 static int scan_string(struct scan *s, struct fx_span *out)
 {
 	const unsigned char *p = s->p + 1, *end = s->end;
 
 	for (;;) {
 		/* the common case: plain ASCII */
-		while (p < end && *p >= 0x20 && *p != '"' && *p != '\\' && *p < 0x80)
-			p++;
+		p += plain_run(p, end);
 		if (p >= end) {
 			s->p = p;
 			return scan_fail(s, "unterminated string");
@@ -334,6 +364,51 @@ static int name_is(struct fx_span name, const char *lit)
 }
 
 /*
+ * Skipping over JSON that scan_document validated already: no grammar, no
+ * UTF-8 to check, only where each value ends.  Walking the members of the
+ * record and of its rows this way costs a fraction of validating them again.
+ */
+static const unsigned char *skip_string(const unsigned char *p, const unsigned char *end)
+{
+	p++; /* the opening quote; most strings are short: a loop beats memchr's call */
+	while (p < end && *p != '"')
+		p += *p == '\\' ? 2 : 1;
+	return p < end ? p + 1 : end;
+}
+
+static const unsigned char *skip_value(const unsigned char *p, const unsigned char *end)
+{
+	int depth = 0;
+
+	if (p >= end)
+		return end;
+	if (*p == '"')
+		return skip_string(p, end);
+	if (*p != '{' && *p != '[') {
+		while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' &&
+		       *p != '\r' && *p != '\t')
+			p++;
+		return p;
+	}
+	while (p < end) {
+		switch (*p) {
+		case '"':
+			p = skip_string(p, end);
+			continue;
+		case '{': case '[':
+			depth++;
+			break;
+		case '}': case ']':
+			if (--depth == 0)
+				return p + 1;
+			break;
+		}
+		p++;
+	}
+	return end;
+}
+
+/*
  * Iterates the fields of an object that scan_document validated: each call
  * gives the next field (name without quotes), 1; 0 at the end.
  */
@@ -358,16 +433,18 @@ static int obj_iter_next(struct obj_iter *it, struct fx_field *f)
 		s->p++;
 		scan_ws(s);
 	}
-	if (s->p >= s->end || *s->p != '"' || scan_string(s, &f->name) < 0)
+	if (s->p >= s->end || *s->p != '"')
 		return 0;
 	f->kind = 0;
-	f->name.p++;
-	f->name.n -= 2;
+	f->name.p = (const char *)s->p + 1;
+	s->p = skip_string(s->p, s->end);
+	f->name.n = (size_t)((const char *)s->p - 1 - f->name.p);
 	scan_ws(s);
 	s->p++; /* ':' */
 	scan_ws(s);
-	if (scan_value(s, &f->value) < 0)
-		return 0;
+	f->value.p = (const char *)s->p;
+	s->p = skip_value(s->p, s->end);
+	f->value.n = (size_t)((const char *)s->p - f->value.p);
 	scan_ws(s);
 	return 1;
 }
@@ -405,17 +482,21 @@ int fx_json_iter_next(struct fx_json_iter *it, struct fx_field *f)
 	f->name.p = NULL;
 	f->name.n = 0;
 	if (!it->array) {
-		if (*s.p != '"' || scan_string(&s, &f->name) < 0)
+		if (*s.p != '"')
 			return 0;
-		f->name.p++;
-		f->name.n -= 2;
+		f->name.p = (const char *)s.p + 1;
+		s.p = skip_string(s.p, s.end);
+		f->name.n = (size_t)((const char *)s.p - 1 - f->name.p);
 		scan_ws(&s);
 		if (s.p >= s.end || *s.p != ':')
 			return 0;
 		s.p++;
 		scan_ws(&s);
 	}
-	if (scan_value(&s, &f->value) < 0)
+	f->value.p = (const char *)s.p;
+	s.p = skip_value(s.p, s.end);
+	f->value.n = (size_t)((const char *)s.p - f->value.p);
+	if (!f->value.n)
 		return 0;
 	scan_ws(&s);
 	it->p = (const char *)s.p;
@@ -491,6 +572,36 @@ static int row_fill(struct fx_row *row, struct fx_span obj, struct fx_err *err)
 		row->fields[row->n++] = f;
 	}
 	return 0;
+}
+
+/*
+ * row_fill for the object at p (validated) found while walking the record:
+ * its fields are taken on the way, so the row is gone over once.  Returns
+ * where the object ends, NULL on OOM.
+ */
+static const unsigned char *row_walk(struct fx_row *row, const unsigned char *p,
+				     const unsigned char *end, struct fx_err *err)
+{
+	struct obj_iter it;
+	struct fx_field f;
+
+	row->n = 0;
+	row->present = 1;
+	scan_init(&it.s, (const char *)p, (size_t)(end - p));
+	it.s.p++; /* '{' */
+	scan_ws(&it.s);
+	while (obj_iter_next(&it, &f)) {
+		if (row->n == row->alloc &&
+		    fx_grow(&row->fields, &row->alloc, row->n + 1, sizeof(*row->fields)) < 0) {
+			fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+			return NULL;
+		}
+		row->fields[row->n++] = f;
+	}
+	/* obj_iter_next stops on the closing brace */
+	row->raw.p = (const char *)p;
+	row->raw.n = (size_t)(it.s.p + 1 - p);
+	return it.s.p + 1;
 }
 
 /* The payload of a JsonConverter envelope {"schema":..,"payload":..}, else the value. */
@@ -655,16 +766,17 @@ int fx_debezium_decode_key_typed(struct fx_event *ev, const void *key, size_t le
 	return 0;
 }
 
-static int source_fill(struct fx_source *src, struct fx_span obj)
+/* The source object at p (validated): its fields; returns where it ends. */
+static const unsigned char *source_walk(struct fx_source *src, const unsigned char *p,
+					const unsigned char *end)
 {
 	struct obj_iter it;
 	struct fx_field f;
 
 	memset(src, 0, sizeof(*src));
-	src->raw = obj;
-	if (obj.p[0] != '{')
-		return span_is_null(obj) ? 0 : -1;
-	obj_iter_init(&it, obj);
+	scan_init(&it.s, (const char *)p, (size_t)(end - p));
+	it.s.p++; /* '{' */
+	scan_ws(&it.s);
 	while (obj_iter_next(&it, &f)) {
 		const char *n = f.name.p;
 
@@ -701,6 +813,18 @@ static int source_fill(struct fx_source *src, struct fx_span obj)
 			break;
 		}
 	}
+	src->raw.p = (const char *)p;
+	src->raw.n = (size_t)(it.s.p + 1 - p);
+	return it.s.p + 1;
+}
+
+static int source_fill(struct fx_source *src, struct fx_span obj)
+{
+	memset(src, 0, sizeof(*src));
+	src->raw = obj;
+	if (obj.p[0] != '{')
+		return span_is_null(obj) ? 0 : -1;
+	source_walk(src, (const unsigned char *)obj.p, (const unsigned char *)obj.p + obj.n);
 	return 0;
 }
 
@@ -817,7 +941,7 @@ int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_
 	struct fx_span source = { NULL, 0 }, ts = { NULL, 0 };
 	struct obj_iter it;
 	struct fx_field f;
-	int env;
+	int env, walked_before = 0, walked_after = 0, walked_source = 0;
 
 	if (!value) {
 		ev->tombstone = 1;
@@ -838,15 +962,51 @@ int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_
 		return not_debezium(err, env ? "the payload is not an object" :
 				    "the value is not a JSON object");
 	obj_iter_init(&it, root);
-	while (obj_iter_next(&it, &f)) {
+	for (;;) {
+		struct scan *sc = &it.s;
+		const unsigned char *v, *vend;
+		struct fx_row *row = NULL;
+
+		/* obj_iter_next, but a row is walked into instead of skipped over */
+		if (sc->p >= sc->end || *sc->p == '}')
+			break;
+		if (*sc->p == ',') {
+			sc->p++;
+			scan_ws(sc);
+		}
+		if (sc->p >= sc->end || *sc->p != '"')
+			break;
+		f.name.p = (const char *)sc->p + 1;
+		sc->p = skip_string(sc->p, sc->end);
+		f.name.n = (size_t)((const char *)sc->p - 1 - f.name.p);
+		scan_ws(sc);
+		sc->p++; /* ':' */
+		scan_ws(sc);
+		v = sc->p;
+		if (*v == '{' && name_is(f.name, "before"))
+			row = &ev->before;
+		else if (*v == '{' && name_is(f.name, "after"))
+			row = &ev->after;
+		if (row)
+			vend = row_walk(row, v, sc->end, err);
+		else if (*v == '{' && name_is(f.name, "source"))
+			vend = source_walk(&ev->source, v, sc->end);
+		else
+			vend = skip_value(v, sc->end);
+		if (!vend)
+			return -1;
+		f.value.p = (const char *)v;
+		f.value.n = (size_t)(vend - v);
+		sc->p = vend;
+		scan_ws(sc);
 		if (name_is(f.name, "op"))
 			op = f.value;
 		else if (name_is(f.name, "before"))
-			before = f.value;
+			before = f.value, walked_before = !!row;
 		else if (name_is(f.name, "after"))
-			after = f.value;
+			after = f.value, walked_after = !!row;
 		else if (name_is(f.name, "source"))
-			source = f.value;
+			source = f.value, walked_source = *v == '{';
 		else if (name_is(f.name, "ts_ms"))
 			ts = f.value;
 		else if (name_is(f.name, "message"))
@@ -861,7 +1021,7 @@ int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_
 		return not_debezium(err, "\"before\" is neither an object nor null");
 	if (after.p && after.p[0] != '{' && !span_is_null(after))
 		return not_debezium(err, "\"after\" is neither an object nor null");
-	if (source.p && source_fill(&ev->source, source) < 0)
+	if (source.p && !walked_source && source_fill(&ev->source, source) < 0)
 		return not_debezium(err, "\"source\" is not an object");
 	if ((ev->op == FX_OP_CREATE || ev->op == FX_OP_READ) && !(after.p && after.p[0] == '{'))
 		return not_debezium(err, "a create without \"after\"");
@@ -869,9 +1029,9 @@ int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_
 		return not_debezium(err, "a delete without \"before\"");
 	if (ev->op == FX_OP_UPDATE && !(after.p && after.p[0] == '{'))
 		return not_debezium(err, "an update without \"after\"");
-	if (before.p && row_fill(&ev->before, before, err) < 0)
+	if (before.p && !walked_before && row_fill(&ev->before, before, err) < 0)
 		return -1;
-	if (after.p && row_fill(&ev->after, after, err) < 0)
+	if (after.p && !walked_after && row_fill(&ev->after, after, err) < 0)
 		return -1;
 	if (ty) {
 		if (type_fields(ev, &ev->before, ty, schema, 1, err) < 0 ||

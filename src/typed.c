@@ -256,34 +256,41 @@ int fx_typed_decimal(const char *b64, size_t n, int scale, struct fx_buf *out)
 			v /= 10;
 		}
 	}
-	fx_buf_addc(out, '"');
-	if (neg && nd)
-		fx_buf_addc(out, '-');
-	if (scale <= 0) {
-		if (!nd)
-			fx_buf_addc(out, '0');
-		for (k = nd; k-- > 0;)
-			fx_buf_addc(out, digits[k]);
-		for (i = 0; nd && i < (size_t)-scale; i++)
-			fx_buf_addc(out, '0');
-	} else {
-		size_t sc = (size_t)scale;
+	{
+		char t[sizeof(digits) + TYPED_MAX_SCALE + 8]; /* digits, zeros, "-0.", quotes */
+		size_t o = 0;
 
-		if (nd <= sc) {
-			fx_buf_adds(out, "0.");
-			for (i = nd; i < sc; i++)
-				fx_buf_addc(out, '0');
+		t[o++] = '"';
+		if (neg && nd)
+			t[o++] = '-';
+		if (scale <= 0) {
+			if (!nd)
+				t[o++] = '0';
 			for (k = nd; k-- > 0;)
-				fx_buf_addc(out, digits[k]);
+				t[o++] = digits[k];
+			for (i = 0; nd && i < (size_t)-scale; i++)
+				t[o++] = '0';
 		} else {
-			for (k = nd; k-- > sc;)
-				fx_buf_addc(out, digits[k]);
-			fx_buf_addc(out, '.');
-			for (k = sc; k-- > 0;)
-				fx_buf_addc(out, digits[k]);
+			size_t sc = (size_t)scale;
+
+			if (nd <= sc) {
+				t[o++] = '0';
+				t[o++] = '.';
+				for (i = nd; i < sc; i++)
+					t[o++] = '0';
+				for (k = nd; k-- > 0;)
+					t[o++] = digits[k];
+			} else {
+				for (k = nd; k-- > sc;)
+					t[o++] = digits[k];
+				t[o++] = '.';
+				for (k = sc; k-- > 0;)
+					t[o++] = digits[k];
+			}
 		}
+		t[o++] = '"';
+		fx_buf_add(out, t, o);
 	}
-	fx_buf_addc(out, '"');
 	return 0;
 }
 
@@ -355,29 +362,64 @@ static int64_t floordiv(int64_t a, int64_t b)
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-static void put_date(struct fx_buf *out, int64_t days)
+/*
+ * Formatting without printf: these run for every decoded value in the hot
+ * loop, where vsnprintf cost more than the whole JSON scan.
+ */
+static char *put_2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/* v in decimal, at least width digits. */
+static char *put_u(char *p, uint64_t v, int width)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n < width)
+		tmp[n++] = '0';
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static char *put_date_at(char *p, int64_t days)
 {
 	int64_t y;
 	unsigned m, d;
 
 	civil(days, &y, &m, &d);
-	fx_buf_addf(out, "%s%04lld-%02u-%02u", y < 0 ? "-" : "", (long long)(y < 0 ? -y : y), m, d);
+	if (y < 0)
+		*p++ = '-';
+	p = put_u(p, (uint64_t)(y < 0 ? -y : y), 4);
+	*p++ = '-';
+	p = put_2(p, m);
+	*p++ = '-';
+	return put_2(p, d);
 }
 
 /* ".ffffff" cut to fsp digits; unknown fsp: unit digits (3 or 6) when not zero. */
-static void put_fraction(struct fx_buf *out, int64_t us, int fsp, int unit_digits)
+static char *put_fraction(char *p, int64_t us, int fsp, int unit_digits)
 {
-	char f[8];
+	char f[6];
 
 	if (fsp < 0)
 		fsp = us ? unit_digits : 0;
 	if (fsp > 6)
 		fsp = 6;
 	if (!fsp)
-		return;
-	snprintf(f, sizeof(f), "%06lld", (long long)us);
-	fx_buf_addc(out, '.');
-	fx_buf_add(out, f, (size_t)fsp);
+		return p;
+	put_u(f, (uint64_t)us, 6);
+	*p++ = '.';
+	memcpy(p, f, (size_t)fsp);
+	return p + fsp;
 }
 
 #define MAX_DAYS 100000000LL /* ± 270,000 years */
@@ -386,14 +428,21 @@ static int put_datetime(struct fx_buf *out, int64_t v, int64_t per_s, int fsp, i
 {
 	int64_t secs = floordiv(v, per_s), frac = v - secs * per_s;
 	int64_t days = floordiv(secs, 86400), sod = secs - days * 86400;
+	char buf[64], *p = buf;
 
 	if (days > MAX_DAYS || days < -MAX_DAYS)
 		return -1;
-	fx_buf_addc(out, '"');
-	put_date(out, days);
-	fx_buf_addf(out, "T%02d:%02d:%02d", (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
-	put_fraction(out, frac * (1000000 / per_s), fsp, unit_digits);
-	fx_buf_addc(out, '"');
+	*p++ = '"';
+	p = put_date_at(p, days);
+	*p++ = 'T';
+	p = put_2(p, (unsigned)(sod / 3600));
+	*p++ = ':';
+	p = put_2(p, (unsigned)(sod / 60 % 60));
+	*p++ = ':';
+	p = put_2(p, (unsigned)(sod % 60));
+	p = put_fraction(p, frac * (1000000 / per_s), fsp, unit_digits);
+	*p++ = '"';
+	fx_buf_add(out, buf, (size_t)(p - buf));
 	return 0;
 }
 
@@ -401,14 +450,29 @@ static int put_time(struct fx_buf *out, int64_t v, int64_t per_s, int fsp, int u
 {
 	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	uint64_t secs = a / (uint64_t)per_s, frac = a % (uint64_t)per_s;
+	char buf[64], *p = buf;
 
 	if (secs / 3600 > 100000000ULL)
 		return -1;
-	fx_buf_addf(out, "\"%s%02llu:%02u:%02u", v < 0 ? "-" : "", (unsigned long long)(secs / 3600),
-		    (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
-	put_fraction(out, (int64_t)frac * (1000000 / per_s), fsp, unit_digits);
-	fx_buf_addc(out, '"');
+	*p++ = '"';
+	if (v < 0)
+		*p++ = '-';
+	p = put_u(p, secs / 3600, 2);
+	*p++ = ':';
+	p = put_2(p, (unsigned)(secs / 60 % 60));
+	*p++ = ':';
+	p = put_2(p, (unsigned)(secs % 60));
+	p = put_fraction(p, (int64_t)frac * (1000000 / per_s), fsp, unit_digits);
+	*p++ = '"';
+	fx_buf_add(out, buf, (size_t)(p - buf));
 	return 0;
+}
+
+static void put_uint(struct fx_buf *out, uint64_t v)
+{
+	char buf[24];
+
+	fx_buf_add(out, buf, (size_t)(put_u(buf, v, 1) - buf));
 }
 
 /* "YYYY-MM-DDTHH:MM:SS[.f]Z" with the fraction as fsp digits (unknown: as sent). */
@@ -459,7 +523,7 @@ static int put_bits(struct fx_buf *out, struct fx_span v)
 		return -1;
 	for (k = len; k-- > 0;) /* little-endian */
 		x = x << 8 | b[k];
-	fx_buf_addf(out, "%llu", (unsigned long long)x);
+	put_uint(out, x);
 	return 0;
 }
 
@@ -527,9 +591,14 @@ int fx_typed_decode(const struct fx_typed_col *c, struct fx_span v, struct fx_bu
 	case FX_TYPED_DATE:
 		if (fx_debezium_span_int(v, &x) < 0 || x > MAX_DAYS || x < -MAX_DAYS)
 			return -1;
-		fx_buf_addc(out, '"');
-		put_date(out, x);
-		fx_buf_addc(out, '"');
+		{
+			char buf[32], *q = buf;
+
+			*q++ = '"';
+			q = put_date_at(q, x);
+			*q++ = '"';
+			fx_buf_add(out, buf, (size_t)(q - buf));
+		}
 		break;
 	case FX_TYPED_TIME_MICROS:
 	case FX_TYPED_TIME_MILLIS:
@@ -558,7 +627,7 @@ int fx_typed_decode(const struct fx_typed_col *c, struct fx_span v, struct fx_bu
 			return -1;
 		if (x >= 0)
 			return 0;
-		fx_buf_addf(out, "%llu", (unsigned long long)(uint64_t)x);
+		put_uint(out, (uint64_t)x);
 		break;
 	}
 	return ret < 0 ? -1 : 1;
