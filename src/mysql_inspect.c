@@ -221,6 +221,16 @@ static int row_master(struct job *j, MYSQL_ROW r, unsigned n)
 	return fx_mysql_facts_set(&b->current_file, r[0]);
 }
 
+static void inspect_quote(MYSQL *c, struct fx_buf *b, const char *s);
+
+/* SHOW BINLOG EVENTS: Log_name, Pos, Event_type, Server_id, End_log_pos, Info */
+static int row_gtid_list(struct job *j, MYSQL_ROW r, unsigned n)
+{
+	if (n < 6 || !r[2] || strcmp(r[2], "Gtid_list") || j->facts.binlog.gtid_list_oldest)
+		return 0;
+	return fx_mysql_facts_set(&j->facts.binlog.gtid_list_oldest, r[5] ? r[5] : "");
+}
+
 /*
  * The binlog files and the current position (mysql.binlog_position, status
  * lag): REPLICATION CLIENT / BINLOG MONITOR.  MySQL 8.4 renamed SHOW MASTER
@@ -248,6 +258,19 @@ static void inspect_binlogs(struct job *j, MYSQL *c)
 	if (inspect_query(j, c, "SHOW MASTER STATUS", row_master) < 0 && !inspect_conn_lost(c) &&
 	    inspect_query(j, c, "SHOW BINARY LOG STATUS", row_master) < 0)
 		fx_mysql_facts_set(&f->binlog_error, mysql_error(c));
+	/* MariaDB: the GTIDs before the oldest binlog, from its Gtid_list event */
+	if (!f->binlog.gtid_mode && f->binlog.n_files && !inspect_conn_lost(c)) {
+		struct fx_buf sql = FX_BUF_INIT;
+
+		fx_buf_adds(&sql, "SHOW BINLOG EVENTS IN ");
+		inspect_quote(c, &sql, f->binlog.files[0].name);
+		fx_buf_adds(&sql, " LIMIT 4");
+		if (!fx_buf_ok(&sql))
+			j->oom = 1;
+		else if (inspect_query(j, c, fx_buf_str(&sql), row_gtid_list) < 0)
+			fx_mysql_facts_set(&f->binlog_error, mysql_error(c));
+		fx_buf_release(&sql);
+	}
 }
 
 /* 'escaped' into b (mysql_real_escape_string: the connection's charset). */

@@ -191,6 +191,7 @@ void fx_binlog_state_release(struct fx_binlog_state *s)
 	free(s->gtid_mode);
 	free(s->gtid_purged);
 	free(s->gtid_binlog_state);
+	free(s->gtid_list_oldest);
 	*s = (struct fx_binlog_state)FX_BINLOG_STATE_INIT;
 }
 
@@ -261,6 +262,14 @@ enum fx_binlog_verdict fx_binlog_position_verdict(const struct fx_binlog_state *
 		if (in == 1)
 			return FX_BINLOG_OK; /* resumes by GTID: the file does not matter */
 	}
+	if (o->gtids && *o->gtids && !s->gtid_mode && s->gtid_list_oldest) {
+		int ok = fx_mariadb_gtid_resumable(o->gtids, s->gtid_list_oldest);
+
+		if (ok == 0)
+			return FX_BINLOG_GTID_PURGED;
+		if (ok == 1 && (!o->file || binlog_index(s, o->file) < 0))
+			return FX_BINLOG_OK; /* resumes by GTID from the oldest file on */
+	}
 	if (!s->have_files || !s->n_files || !o->file)
 		return FX_BINLOG_UNKNOWN;
 	idx = binlog_index(s, o->file);
@@ -295,8 +304,15 @@ int fx_binlog_lag(const struct fx_binlog_state *s, const struct fx_binlog_offset
 	}
 	from = binlog_index(s, o->file);
 	to = binlog_index(s, s->current_file);
-	if (from < 0 || to < 0 || to < from)
+	if (to < 0 || (from >= 0 && to < from))
 		return -1;
+	if (from < 0) { /* purged: at most everything still there */
+		for (i = 0; i < to; i++)
+			b += s->files[i].size;
+		*bytes = b + s->current_pos;
+		*files = (unsigned)to + 1;
+		return 0;
+	}
 	b = s->files[from].size > o->pos ? s->files[from].size - o->pos : 0;
 	for (i = from + 1; i < to; i++)
 		b += s->files[i].size;
@@ -425,4 +441,117 @@ cleanup:
 	free(a.r);
 	free(b.r);
 	return ret;
+}
+
+/* ------------------------------------------------------------ MariaDB GTIDs */
+
+struct mdb_gtid {
+	uint64_t domain, server, seq;
+};
+
+/* "0-1-37,1-2-5" (brackets and blanks allowed) -> up to max entries; n, or -1. */
+static int mdb_parse(const char *s, struct mdb_gtid *out, int max)
+{
+	int n = 0;
+
+	while (*s) {
+		char *end;
+
+		s += strspn(s, " \t\r\n,[]");
+		if (!*s)
+			break;
+		if (n == max || !isdigit((unsigned char)*s))
+			return -1;
+		out[n].domain = strtoull(s, &end, 10);
+		if (*end != '-' || !isdigit((unsigned char)end[1]))
+			return -1;
+		out[n].server = strtoull(end + 1, &end, 10);
+		if (*end != '-' || !isdigit((unsigned char)end[1]))
+			return -1;
+		out[n].seq = strtoull(end + 1, &end, 10);
+		s = end;
+		if (*s && !strchr(" \t\r\n,[]", *s))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+int fx_mariadb_gtid_resumable(const char *stored, const char *oldest)
+{
+	struct mdb_gtid a[64], b[64];
+	int na = mdb_parse(stored ? stored : "", a, 64), nb = mdb_parse(oldest ? oldest : "", b, 64);
+	int i, j;
+
+	if (na < 0 || nb < 0)
+		return -1;
+	for (j = 0; j < nb; j++) {
+		uint64_t best = 0;
+		int seen = 0;
+
+		for (i = 0; i < na; i++)
+			if (a[i].domain == b[j].domain) {
+				seen = 1;
+				if (a[i].seq > best)
+					best = a[i].seq;
+			}
+		if (seen && best < b[j].seq)
+			return 0;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------ offsets topic */
+
+char *fx_offsets_topic_key(const char *connector, const char *server)
+{
+	json_t *k = json_pack("[s, {s:s}]", connector, "server", server);
+	char *s = k ? json_dumps(k, JSON_COMPACT) : NULL, *out;
+
+	json_decref(k);
+	out = s ? fx_strdup(s) : NULL;
+	free(s);
+	return out;
+}
+
+/* Kafka's Utils.murmur2, as the Java producer's default partitioner uses it. */
+static uint32_t offsets_murmur2(const unsigned char *d, size_t len)
+{
+	const uint32_t m = 0x5bd1e995u;
+	uint32_t h = 0x9747b28cu ^ (uint32_t)len;
+	size_t i, n4 = len / 4;
+
+	for (i = 0; i < n4; i++) {
+		uint32_t k = (uint32_t)d[4 * i] | (uint32_t)d[4 * i + 1] << 8 |
+			     (uint32_t)d[4 * i + 2] << 16 | (uint32_t)d[4 * i + 3] << 24;
+
+		k *= m;
+		k ^= k >> 24;
+		k *= m;
+		h *= m;
+		h ^= k;
+	}
+	switch (len % 4) {
+	case 3:
+		h ^= (uint32_t)d[(len & ~(size_t)3) + 2] << 16;
+		/* fall through */
+	case 2:
+		h ^= (uint32_t)d[(len & ~(size_t)3) + 1] << 8;
+		/* fall through */
+	case 1:
+		h ^= (uint32_t)d[len & ~(size_t)3];
+		h *= m;
+	}
+	h ^= h >> 13;
+	h *= m;
+	h ^= h >> 15;
+	return h;
+}
+
+int fx_kafka_partition(const char *key, size_t len, int partitions)
+{
+	if (partitions <= 0)
+		return -1;
+	return (int)((offsets_murmur2((const unsigned char *)key, len) & 0x7fffffffu) %
+		     (uint32_t)partitions);
 }

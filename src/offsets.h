@@ -83,6 +83,9 @@ struct fx_binlog_state {
 	char *gtid_mode;              /* MySQL @@gtid_mode, NULL elsewhere */
 	char *gtid_purged;            /* MySQL @@gtid_purged */
 	char *gtid_binlog_state;      /* MariaDB @@gtid_binlog_state */
+	char *gtid_list_oldest;       /* MariaDB: the Gtid_list event of the oldest binlog
+				       * ("0-1-37", "" when empty; SHOW BINLOG EVENTS): the
+				       * GTIDs logged before what the server still has */
 };
 
 #define FX_BINLOG_STATE_INIT { .have_files = 0 }
@@ -98,16 +101,21 @@ enum fx_binlog_verdict {
 	FX_BINLOG_OK,            /* the stored position is on the server */
 	FX_BINLOG_PURGE_SOON,    /* on the server, but retention removes it within a day */
 	FX_BINLOG_FILE_PURGED,   /* the stored file is not among SHOW BINARY LOGS */
-	FX_BINLOG_GTID_PURGED,   /* MySQL GTID mode: gtid_purged holds GTIDs the offset lacks */
+	FX_BINLOG_GTID_PURGED,   /* MySQL GTID mode: gtid_purged holds GTIDs the offset lacks;
+				  * MariaDB: the oldest binlog starts after the stored GTID */
 };
 
 const char *fx_binlog_verdict_name(enum fx_binlog_verdict v);
 
 /*
- * Can a connector resume from o on a server in state s?  As Debezium decides
- * at start: with GTIDs in the offset and MySQL gtid_mode ON, by GTIDs (every
- * purged GTID must be in the offset's set); otherwise by the stored file being
- * listed.  retention_s (0: never expires; < 0 unknown) and now (UNIX seconds)
+ * Can a connector resume from o on a server in state s?  As the server
+ * decides when Debezium asks for its position: with GTIDs in the offset and
+ * MySQL gtid_mode ON, by GTIDs (every purged GTID must be in the offset's
+ * set); with GTIDs on MariaDB, by the oldest binlog's Gtid_list (for each
+ * domain in both, the stored sequence number must not be below the list's:
+ * MariaDB error 1236 "Could not find GTID state requested by slave in any
+ * binlog files" otherwise), the stored file then does not matter; otherwise
+ * by the stored file being listed.  retention_s (0: never expires; < 0 unknown) and now (UNIX seconds)
  * give PURGE_SOON: a file that is not the current one was last written at
  * o->ts_sec or later, so it may be purged from ts_sec + retention on; within
  * 24 h of now is soon.  *purge_at (may be NULL) gets that time, or 0.
@@ -119,8 +127,10 @@ enum fx_binlog_verdict fx_binlog_position_verdict(const struct fx_binlog_state *
 /*
  * How far o is behind the server's current position: bytes (rest of the
  * stored file, the whole files after it, the current file up to its
- * position) and files (how many rotations).  0 when computed, -1 when the
- * stored or current file is not in the list.
+ * position) and files (how many rotations).  A stored file older than every
+ * listed one (purged, though resumable by GTID) counts from the oldest
+ * listed file: an upper bound.  0 when computed, -1 when the current file is
+ * not listed or the stored one is newer than it.
  */
 int fx_binlog_lag(const struct fx_binlog_state *s, const struct fx_binlog_offset *o,
 		  uint64_t *bytes, unsigned *files);
@@ -132,6 +142,25 @@ int fx_binlog_lag(const struct fx_binlog_state *s, const struct fx_binlog_offset
  * parse.  Empty sets are fine.
  */
 int fx_gtid_set_contains(const char *super, const char *sub);
+
+/*
+ * MariaDB GTID lists ("0-1-37,1-2-5", as offsets and Gtid_list events print
+ * them; "[0-1-37]" accepted): 1 when a connector at stored can resume on a
+ * server whose oldest binlog begins after oldest (each domain of both: the
+ * stored sequence number >= oldest's), 0 when not, -1 when either does not
+ * parse.
+ */
+int fx_mariadb_gtid_resumable(const char *stored, const char *oldest);
+
+/*
+ * Where Kafka Connect keeps a connector's source offsets in its offsets
+ * topic: the record key (JsonConverter without schemas, as the worker writes
+ * it) `["<connector>",{"server":"<server>"}]` (new string, caller frees; NULL
+ * on OOM), and the partition Kafka's default partitioner gives it
+ * (murmur2 of the key, positive, modulo the partition count).
+ */
+char *fx_offsets_topic_key(const char *connector, const char *server);
+int fx_kafka_partition(const char *key, size_t len, int partitions);
 
 /* 1 for a MySQL gtid_mode under which Debezium stops (OFF_PERMISSIVE, ON_PERMISSIVE). */
 int fx_gtid_mode_permissive(const char *mode);

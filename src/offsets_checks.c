@@ -52,7 +52,7 @@ static int oc_position(const struct fx_connector *c, const struct fx_binlog_offs
 		       const struct fx_mysql_result *r, int64_t now, struct fx_checks *out)
 {
 	const struct fx_binlog_state *s = &r->binlog;
-	char scope[300], where[600], hint[1400], oldest[300];
+	char scope[300], where[600], hint[1800], oldest[300];
 	int64_t at;
 	enum fx_binlog_verdict v = fx_binlog_position_verdict(s, b, r->retention_s, now, &at);
 
@@ -68,20 +68,25 @@ static int oc_position(const struct fx_connector *c, const struct fx_binlog_offs
 		 "stored offsets, resumes it): as configured it starts over with a fresh snapshot; "
 		 "with snapshot.mode: no_data among the pool's connector: keys it skips ahead to the "
 		 "server's current position instead, and the changes in between are lost; keep "
-		 "binlogs longer than a connector may stay down (binlog_expire_logs_seconds)", c->name);
+		 "binlogs longer than a connector may stay down (binlog_expire_logs_seconds), and "
+		 "set heartbeat.interval.ms so that a connector whose tables are idle still moves "
+		 "its stored position along with the binlog", c->name);
 	switch (v) {
 	case FX_BINLOG_FILE_PURGED:
-		return fx_checks_add(out, FX_CHECK_ERROR, "mysql.binlog_position", scope, b->file,
-				     oldest, hint,
-				     "%s: its stored binlog position %s is no longer on the server "
-				     "(binlogs now: %s): the connector cannot resume from it, a restart fails",
-				     c->name, where, oldest);
-	case FX_BINLOG_GTID_PURGED:
-		return fx_checks_add(out, FX_CHECK_ERROR, "mysql.binlog_position", scope, b->gtids,
-				     s->gtid_purged, hint,
-				     "%s: the server purged GTIDs its stored set %s lacks (gtid_purged %s): "
-				     "the connector cannot resume from it, a restart fails",
-				     c->name, b->gtids, s->gtid_purged ? s->gtid_purged : "?");
+	case FX_BINLOG_GTID_PURGED: {
+		char gtid[600] = "";
+
+		if (b->gtids && s->gtid_mode)
+			snprintf(gtid, sizeof(gtid), "; gtid_purged %s", s->gtid_purged ? s->gtid_purged : "?");
+		else if (b->gtids && s->gtid_list_oldest)
+			snprintf(gtid, sizeof(gtid), "; the oldest begins after GTID %s", s->gtid_list_oldest);
+		return fx_checks_add(out, FX_CHECK_ERROR, "mysql.binlog_position", scope,
+				     b->file ? b->file : b->gtids, oldest, hint,
+				     "%s: its stored binlog position %s%s%s%s is no longer on the server "
+				     "(binlogs now: %s%s): the connector cannot resume from it, a restart fails",
+				     c->name, where, b->gtids ? " (GTID " : "", b->gtids ? b->gtids : "",
+				     b->gtids ? ")" : "", oldest, gtid);
+	}
 	case FX_BINLOG_PURGE_SOON: {
 		char in[64];
 

@@ -143,32 +143,40 @@ Test(offsets, position_verdict)
 		const char *gtids;
 		const char *gtid_mode;
 		const char *gtid_purged;
+		const char *gtid_list;  /* MariaDB: the oldest binlog's Gtid_list */
 		int64_t ts_sec;
 		int64_t retention;
 		int files_listed;
 		enum fx_binlog_verdict want;
 	} t[] = {
-		{ "bin.000004", NULL, NULL, NULL, now - 60, 7 * day, 1, FX_BINLOG_OK },
-		{ "bin.000002", NULL, NULL, NULL, now - 60, 7 * day, 1, FX_BINLOG_FILE_PURGED },
-		{ "bin.000009", NULL, NULL, NULL, now - 60, 7 * day, 1, FX_BINLOG_FILE_PURGED },
-		{ "bin.000002", NULL, NULL, NULL, now - 60, 7 * day, 0, FX_BINLOG_UNKNOWN },
+		{ "bin.000004", NULL, NULL, NULL, NULL, now - 60, 7 * day, 1, FX_BINLOG_OK },
+		{ "bin.000002", NULL, NULL, NULL, NULL, now - 60, 7 * day, 1, FX_BINLOG_FILE_PURGED },
+		{ "bin.000009", NULL, NULL, NULL, NULL, now - 60, 7 * day, 1, FX_BINLOG_FILE_PURGED },
+		{ "bin.000002", NULL, NULL, NULL, NULL, now - 60, 7 * day, 0, FX_BINLOG_UNKNOWN },
 		/* 6.5 days old in a 7-day retention: purged within a day */
-		{ "bin.000004", NULL, NULL, NULL, now - 6 * day - day / 2, 7 * day, 1, FX_BINLOG_PURGE_SOON },
-		{ "bin.000004", NULL, NULL, NULL, now - 5 * day, 7 * day, 1, FX_BINLOG_OK },
-		{ "bin.000004", NULL, NULL, NULL, now - 6 * day - day / 2, 0, 1, FX_BINLOG_OK },   /* never expires */
-		{ "bin.000004", NULL, NULL, NULL, now - 6 * day - day / 2, -1, 1, FX_BINLOG_OK },  /* unknown */
+		{ "bin.000004", NULL, NULL, NULL, NULL, now - 6 * day - day / 2, 7 * day, 1, FX_BINLOG_PURGE_SOON },
+		{ "bin.000004", NULL, NULL, NULL, NULL, now - 5 * day, 7 * day, 1, FX_BINLOG_OK },
+		{ "bin.000004", NULL, NULL, NULL, NULL, now - 6 * day - day / 2, 0, 1, FX_BINLOG_OK },   /* never expires */
+		{ "bin.000004", NULL, NULL, NULL, NULL, now - 6 * day - day / 2, -1, 1, FX_BINLOG_OK },  /* unknown */
 		/* the current file is never purged, however old its last event */
-		{ "bin.000005", NULL, NULL, NULL, now - 30 * day, 7 * day, 1, FX_BINLOG_OK },
+		{ "bin.000005", NULL, NULL, NULL, NULL, now - 30 * day, 7 * day, 1, FX_BINLOG_OK },
 		/* MariaDB offsets carry GTIDs but resume by file here */
-		{ "bin.000002", "0-1-18", NULL, NULL, now - 60, 7 * day, 1, FX_BINLOG_FILE_PURGED },
+		{ "bin.000002", "0-1-18", NULL, NULL, NULL, now - 60, 7 * day, 1, FX_BINLOG_FILE_PURGED },
 		/* MySQL, gtid_mode ON: by GTIDs, the file does not matter */
-		{ "bin.000002", have_all, "ON", purged, now - 60, 7 * day, 1, FX_BINLOG_OK },
-		{ "bin.000004", have_part, "ON", purged, now - 60, 7 * day, 1, FX_BINLOG_GTID_PURGED },
-		{ "bin.000004", have_all, "ON", "", now - 60, 7 * day, 1, FX_BINLOG_OK },
+		{ "bin.000002", have_all, "ON", purged, NULL, now - 60, 7 * day, 1, FX_BINLOG_OK },
+		{ "bin.000004", have_part, "ON", purged, NULL, now - 60, 7 * day, 1, FX_BINLOG_GTID_PURGED },
+		{ "bin.000004", have_all, "ON", "", NULL, now - 60, 7 * day, 1, FX_BINLOG_OK },
 		/* gtid_mode OFF: the file decides */
-		{ "bin.000002", have_all, "OFF", purged, now - 60, 7 * day, 1, FX_BINLOG_FILE_PURGED },
+		{ "bin.000002", have_all, "OFF", purged, NULL, now - 60, 7 * day, 1, FX_BINLOG_FILE_PURGED },
+		/* MariaDB: by the oldest binlog's Gtid_list, the file does not matter */
+		{ "bin.000002", "0-1-37", NULL, NULL, "0-1-37", now - 60, 7 * day, 1, FX_BINLOG_OK },
+		{ "bin.000002", "0-1-40", NULL, NULL, "[0-1-37]", now - 60, 7 * day, 1, FX_BINLOG_OK },
+		{ "bin.000002", "0-1-21", NULL, NULL, "0-1-37", now - 60, 7 * day, 1, FX_BINLOG_GTID_PURGED },
+		{ "bin.000004", "0-1-21", NULL, NULL, "0-1-37", now - 60, 7 * day, 1, FX_BINLOG_GTID_PURGED },
+		{ "bin.000004", "0-1-40", NULL, NULL, "", now - 60, 7 * day, 1, FX_BINLOG_OK },
+		{ "bin.000002", "0-1-40", NULL, NULL, "garbage", now - 60, 7 * day, 1, FX_BINLOG_FILE_PURGED },
 		/* no offset at all */
-		{ NULL, NULL, NULL, NULL, 0, 7 * day, 1, FX_BINLOG_UNKNOWN },
+		{ NULL, NULL, NULL, NULL, NULL, 0, 7 * day, 1, FX_BINLOG_UNKNOWN },
 	};
 	size_t i;
 
@@ -185,6 +193,7 @@ Test(offsets, position_verdict)
 			state_files(&s, "bin.000005", 120);
 		s.gtid_mode = t[i].gtid_mode ? strdup(t[i].gtid_mode) : NULL;
 		s.gtid_purged = t[i].gtid_purged ? strdup(t[i].gtid_purged) : NULL;
+		s.gtid_list_oldest = t[i].gtid_list ? strdup(t[i].gtid_list) : NULL;
 		o.file = t[i].file ? strdup(t[i].file) : NULL;
 		o.gtids = t[i].gtids ? strdup(t[i].gtids) : NULL;
 		o.pos = 4;
@@ -216,7 +225,8 @@ Test(offsets, lag)
 		{ "bin.000005", 130, "bin.000005", 120, 0, 0, 0 }, /* never negative */
 		{ "bin.000004", 1500, "bin.000005", 120, 0, 500 + 120, 1 },
 		{ "bin.000003", 400, "bin.000005", 120, 0, 600 + 2000 + 120, 2 },
-		{ "bin.000002", 400, "bin.000005", 120, -1, 0, 0 }, /* purged: unknown */
+		{ "bin.000002", 400, "bin.000005", 120, 0, 1000 + 2000 + 120, 3 }, /* purged: at most all */
+		{ "bin.000005", 400, "bin.000004", 120, -1, 0, 0 },  /* stored after current: unknown */
 		{ "bin.000004", 10, NULL, 0, -1, 0, 0 },             /* no master status */
 	};
 	size_t i;
@@ -286,4 +296,52 @@ Test(offsets, gtid_mode)
 	cr_expect(!fx_gtid_mode_permissive("ON"));
 	cr_expect(!fx_gtid_mode_permissive("OFF"));
 	cr_expect(!fx_gtid_mode_permissive(NULL));
+}
+
+Test(offsets, mariadb_gtid_lists)
+{
+	const struct {
+		const char *stored, *oldest;
+		int want;
+	} t[] = {
+		{ "0-1-37", "0-1-37", 1 },      { "0-1-38", "[0-1-37]", 1 },   { "0-1-21", "0-1-37", 0 },
+		{ "0-1-21", "[]", 1 },          { "0-1-21", "", 1 },           { "1-1-5", "0-1-37", 1 },
+		{ "0-1-40,1-1-5", "0-1-37,1-2-9", 0 }, { "0-1-40,1-1-9", "0-1-37,1-2-9", 1 },
+		{ "0-2-30,0-1-40", "0-1-37", 1 }, /* several servers in a domain: the highest counts */
+		{ "x", "0-1-37", -1 },          { "0-1-37", "0-1", -1 },       { "0-1-37", "0-1-2-3", -1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		cr_expect_eq(fx_mariadb_gtid_resumable(t[i].stored, t[i].oldest), t[i].want, "case %zu", i);
+}
+
+/* Keys and partitions as the stack's Connect 3.9.1 wrote them into its
+ * 5-partition offsets topic (kcat -C -t fluxa-connect-offsets -f '%p %k'). */
+Test(offsets, offsets_topic_key_and_partition)
+{
+	static const struct {
+		const char *connector;
+		int partition;
+	} t[] = {
+		{ "fluxa_default", 4 },
+		{ "fluxa_applytest_r5623", 4 },
+		{ "fluxa_applytest_r9361", 3 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *k = fx_offsets_topic_key(t[i].connector, t[i].connector);
+		char want[128];
+
+		cr_assert_not_null(k);
+		snprintf(want, sizeof(want), "[\"%s\",{\"server\":\"%s\"}]", t[i].connector, t[i].connector);
+		cr_expect_str_eq(k, want);
+		cr_expect_eq(fx_kafka_partition(k, strlen(k), 5), t[i].partition, "%s", t[i].connector);
+		free(k);
+	}
+	cr_expect_eq(fx_kafka_partition("x", 1, 0), -1);
+	/* Kafka's own test vectors for murmur2 -> toPositive % 1 is 0; % 25 stays in range */
+	cr_expect_eq(fx_kafka_partition("", 0, 1), 0);
+	cr_expect_lt(fx_kafka_partition("abc", 3, 25), 25);
 }

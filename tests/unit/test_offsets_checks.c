@@ -43,7 +43,7 @@ Test(offsets_checks, situations)
 		  { "mariadb-bin.000001", "mariadb-bin.000002", NULL }, 0, 0, NULL, 0, NULL },
 		{ "streaming, file purged", "mariadb-3.2-streaming.json", "4.1.1",
 		  { "mariadb-bin.000002", NULL, NULL }, 0, 0, "mysql.binlog_position", FX_CHECK_ERROR,
-		  "mariadb-bin.000001:3953 is no longer on the server" },
+		  "mariadb-bin.000001:3953 (GTID 0-1-18) is no longer on the server" },
 		{ "snapshot, file purged: starts over anyway", "mariadb-3.2-snapshot.json", "3.9.1",
 		  { "mariadb-bin.000002", NULL, NULL }, 0, 0, NULL, 0, NULL },
 		{ "snapshot and an update", "mariadb-3.2-snapshot.json", "3.9.1",
