@@ -585,3 +585,85 @@ Test(connect_checks, a_desired_connector_is_not_a_neighbour)
 	cr_expect_null(find(&w.checks, "mysql.server_id_conflict", NULL));
 	world_release(&w);
 }
+
+/* connect.validate for keys the manifest does not set: the schema history's
+ * and signal's Kafka keys point at the kafka pool, the others at the mysql
+ * pool; a value that only looks like the mask is shown as it is. */
+Test(connect_checks, validation_of_derived_keys)
+{
+	static const char y[] =
+		"version: 1\n"                                                   /* 1 */
+		"mysql:\n"                                                       /* 2 */
+		"  default:\n"                                                   /* 3 */
+		"    dsn: \"u:${PW}@tcp(h:1)/fluxa\"\n"                          /* 4 */
+		"    connector: {database.user: \"********\"}\n"                 /* 5 */
+		"kafka:\n"                                                       /* 6 */
+		"  events: {brokers: [b], connect_url: \"http://c:8083\"}\n"     /* 7 */
+		"entities:\n"
+		"  UserEntity: {debezium: events}\n";
+	static const struct {
+		const char *key, *where, *hint, *observed;
+	} cases[] = {
+		{ "schema.history.internal.kafka.topic", "t.yaml:7:3:", "fix kafka pool 'events'", NULL },
+		{ "schema.history.internal.kafka.bootstrap.servers", "t.yaml:7:3:", "fix kafka pool 'events'", "b" },
+		{ "topic.prefix", "t.yaml:3:3:", "fix mysql pool 'default'", "fluxa_default" },
+		{ "database.user", "t.yaml:5:", "at this line", "********" },
+	};
+	struct fx_manifest m = FX_MANIFEST_INIT;
+	struct fx_desired d = FX_DESIRED_INIT;
+	struct fx_diags dg = FX_DIAGS_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	struct fx_connect_key_error items[sizeof(cases) / sizeof(cases[0])];
+	struct fx_connect_validation v = FX_CONNECT_VALIDATION_INIT;
+	struct fx_checks checks = FX_CHECKS_INIT;
+	size_t i;
+
+	setenv("PW", "pw-for-the-test", 1);
+	cr_assert_eq(fx_manifest_load_bytes("t.yaml", y, strlen(y), NULL, NULL, &m, &dg, &err), 0,
+		     "%s", dg.n ? dg.items[0] : err.msg);
+	cr_assert_eq(fx_desired_build(&m, NULL, &d, &err), 0, "%s", err.msg);
+	memset(items, 0, sizeof(items));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		items[i].key = (char *)cases[i].key;
+		items[i].message = (char *)"bad";
+	}
+	v.items = items;
+	v.n = sizeof(cases) / sizeof(cases[0]);
+	cr_assert_eq(fx_connect_checks_validation(&d.connectors[0], "t.yaml", "connect:events", &v,
+						  &checks), 0);
+	cr_assert_eq(checks.n, v.n);
+	for (i = 0; i < checks.n; i++) {
+		const struct fx_check *k = &checks.items[i];
+
+		cr_expect(strstr(k->message, cases[i].where) == k->message, "%s: %s", cases[i].key,
+			  k->message);
+		cr_expect(k->hint && strstr(k->hint, cases[i].hint), "%s: hint %s", cases[i].key, k->hint);
+		if (cases[i].observed)
+			cr_expect_str_eq(k->observed ? k->observed : "(null)", cases[i].observed, "%s",
+					 cases[i].key);
+	}
+	v.items = NULL;
+	v.n = 0;
+	fx_checks_release(&checks);
+	fx_desired_release(&d);
+	fx_manifest_release(&m);
+	fx_diags_release(&dg);
+}
+
+/* A 401/403 from a cluster nobody captures on: a warning, not an error. */
+Test(connect_checks, refused_credentials_on_an_unused_cluster_warn)
+{
+	struct world w;
+
+	world_build(&w, "tests/fixtures/connect/connectors-expand.json");
+	w.cl.reachable = 0;
+	w.cl.auth_failed = 1;
+	w.cl.error = strdup("GET http://127.0.0.1:18099/: HTTP 403: Forbidden");
+	free(w.cl.connect_url);
+	w.cl.connect_url = strdup("http://127.0.0.1:18099");
+	cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, NULL, &w.checks), 0);
+	cr_assert_eq(w.checks.n, 1);
+	cr_expect_str_eq(w.checks.items[0].id, "connect.auth");
+	cr_expect_eq(w.checks.items[0].level, FX_CHECK_WARNING);
+	world_release(&w);
+}

@@ -472,6 +472,9 @@ Test(connect_json, version_at_least)
 		{ "4.1.1", 3, 7, 1 },  { "3.6.2", 3, 7, 0 },      { "3.7.0-SNAPSHOT", 3, 7, 1 },
 		{ "7.6.0-ccs", 3, 6, 1 }, { "7.5.3-ce", 3, 6, 0 }, { "8.0.0-ccs", 3, 7, 1 },
 		{ "6.2.0-ccs", 3, 5, 0 }, { "x", 3, 5, -1 },      { NULL, 3, 5, -1 },
+		{ "3.9.1", 4, 0, 0 },  { "2.8.2", 3, 5, 0 },      { "4.0.0", 3, 9, 1 },
+		{ "3.7.0", 3, 7, 1 },  { "3.6.9", 3, 7, 0 },      { "-1.5", 3, 5, -1 },
+		{ "3", 3, 5, -1 },     { "7.0.0-ccs", 3, 0, 1 },  { "6.9.0-ce", 2, 9, 0 },
 	};
 	size_t i;
 
@@ -618,4 +621,28 @@ Test(connect_json, parsers_accept_edges)
 
 		cr_expect_eq(cj_parse(cases[i].p, cases[i].in, &err), 0, "%s: %s", cases[i].in, err.msg);
 	}
+}
+
+/* Connect's validation answer: the errors of each key joined, whatever else
+ * the list holds (a non-string is skipped, not printed). */
+Test(connect_json, validation_errors_joined)
+{
+	static const char j[] =
+		"{\"error_count\": 2, \"configs\": ["
+		"{\"value\": {\"name\": \"a\", \"errors\": [\"bad\", 3, null, \"worse\"]}},"
+		"{\"value\": {\"name\": \"ok\", \"errors\": []}},"
+		"{\"value\": {\"name\": \"b\", \"errors\": [\"only\"]}}]}";
+	struct fx_connect_validation v = FX_CONNECT_VALIDATION_INIT;
+	struct fx_err err = FX_ERR_INIT;
+
+	cr_assert_eq(fx_connect_parse_validate(j, strlen(j), &v, &err), 0, "%s", err.msg);
+	cr_expect_eq(v.error_count, 2);
+	cr_assert_eq(v.n, 2);
+	cr_expect_str_eq(v.items[0].key, "a");
+	cr_expect_str_eq(v.items[0].message, "bad; worse");
+	cr_expect_str_eq(v.items[1].key, "b");
+	cr_expect_str_eq(v.items[1].message, "only");
+	fx_connect_validation_release(&v);
+	cr_expect_eq(v.n, 0);
+	cr_expect_eq(v.error_count, 0);
 }
