@@ -296,3 +296,22 @@ Test(connect_write, rules)
 	cr_assert_str_eq(fx_connect_write_rules[UPDATE].method, "PUT");
 	cr_assert_str_eq(fx_connect_write_rules[DELETE].method, "DELETE");
 }
+
+/* Each step by its name (what -v and the tests print), an unknown one as "?". */
+Test(connect_write, step_names)
+{
+	static const struct {
+		enum fx_connect_write_step s;
+		const char *name;
+	} names[] = {
+		{ FX_CONNECT_STEP_SEND, "send" }, { FX_CONNECT_STEP_READ, "read" },
+		{ FX_CONNECT_STEP_WAIT, "wait" }, { FX_CONNECT_STEP_DONE, "done" },
+		{ FX_CONNECT_STEP_FAIL, "fail" }, { FX_CONNECT_STEP_CONFLICT, "conflict" },
+		{ FX_CONNECT_STEP_SPENT, "spent" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		cr_expect_str_eq(fx_connect_write_step_name(names[i].s), names[i].name);
+	cr_expect_str_eq(fx_connect_write_step_name((enum fx_connect_write_step)99), "?");
+}
