@@ -96,6 +96,39 @@ mysql:
 EOF
 )
 msg "server_id twice" 65 "server_id 7 is already used by mysql pool 'a'" "give each pool its own" "$FX" validate -f "$m"
+m=$(manifest twokafka <<'EOF'
+version: 1
+mysql:
+  a: {dsn: "u:${MYSQL_PASSWORD}@tcp(h:3306)/d"}
+kafka:
+  k1: {brokers: [k:9092], connect_url: "http://c1:8083"}
+  k2: {brokers: [k:9092], connect_url: "http://c2:8083"}
+entities:
+  A: {debezium: k1, mysql: a}
+  B: {debezium: k2, mysql: a}
+EOF
+)
+msg "one pool on two kafka pools, one derived id" 65 "mysql pool 'a': is captured on kafka pools 'k1' and 'k2'" "server_id: {k1: ID1, k2: ID2}" "$FX" validate -f "$m"
+m=$(manifest urlcred <<'EOF'
+version: 1
+mysql:
+  a: {dsn: "u:${MYSQL_PASSWORD}@tcp(h:3306)/d"}
+kafka:
+  default: {brokers: [k:9092], connect_url: "http://deploy:pw-not-shown@connect:8083"}
+entities:
+  A: {debezium: true, mysql: a}
+EOF
+)
+msg "credentials in connect_url" 65 "'connect_url' holds credentials" "give them as connect_auth:" "$FX" plan -f "$m"
+m=$(manifest ormtypo <<'EOF'
+version: 1
+mysql:
+  default: {dsn: "u:${MYSQL_PASSWORD}@tcp(h:3306)/d"}
+entities:
+  A: {orm: "redisCache;debezum=default"}
+EOF
+)
+msg "orm tag near miss" 65 "orm tag 'debezum' is not one fluxacdc knows" "(did you mean 'debezium'?)" "$FX" validate -f "$m"
 
 # references
 m=$(manifest refs <<'EOF'
