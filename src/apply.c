@@ -5,6 +5,8 @@
 #include <time.h>
 
 #include "connect_json.h"
+#include "diff.h"
+#include "race.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -73,6 +75,8 @@ const char *fx_apply_outcome_name(enum fx_apply_outcome o)
 		return "failed";
 	case FX_APPLY_INTERRUPTED:
 		return "interrupted";
+	case FX_APPLY_STALE:
+		return "stale";
 	default:
 		return "skipped";
 	}
@@ -90,7 +94,7 @@ size_t fx_apply_count(const struct fx_apply_results *r, enum fx_apply_outcome o)
 int fx_apply_exit_code(const struct fx_apply_results *r)
 {
 	size_t i, done = 0;
-	int failed = 0;
+	int failed = 0, stale = 0;
 
 	if (r->interrupted)
 		return FX_EXIT_INTERRUPTED;
@@ -100,10 +104,14 @@ int fx_apply_exit_code(const struct fx_apply_results *r)
 		if (r->items[i].outcome == FX_APPLY_FAILED ||
 		    r->items[i].outcome == FX_APPLY_INTERRUPTED)
 			failed = 1;
+		stale |= r->items[i].outcome == FX_APPLY_STALE;
 	}
-	if (!failed)
+	if (!failed && !stale)
 		return FX_EXIT_OK;
-	return done ? FX_EXIT_PARTIAL : FX_EXIT_FAILURE;
+	if (done)
+		return FX_EXIT_PARTIAL;
+	/* nothing of this apply landed: a connector that moved since the plan is a stale plan */
+	return failed ? FX_EXIT_FAILURE : FX_EXIT_STALE;
 }
 
 /* "RUNNING; task 0 RUNNING, task 1 UNASSIGNED" (or "not yet assigned"). */
@@ -242,16 +250,130 @@ cleanup:
 	return ret;
 }
 
+/*
+ * Reads the connector as it is now: *found, and its salted fingerprint in fp
+ * (the plan's salt), the config itself in live (the caller's, released).
+ * -1 with err when it cannot be read.
+ */
+static int apply_read_live(struct fx_connect_client *client, const char *salt,
+			   const struct fx_change *ch, int *found, char fp[72],
+			   struct fx_config *live, struct fx_err *err)
+{
+	fp[0] = '\0';
+	if (fx_connect_get_config(client, ch->connector, live, found, err) < 0)
+		return -1;
+	if (*found)
+		fx_diff_config_fp(salt, live, fp);
+	return 0;
+}
+
+/* "connector 'x' on URL changed since the plan (keys ...): WHAT", into r->error. */
+static int apply_race_error(const char *salt, const struct fx_change *ch, int found,
+			    const struct fx_config *live, const char *what,
+			    struct fx_apply_result *r)
+{
+	const struct fx_config *keys = ch->action == FX_ACTION_CREATE ? &ch->desired_keys :
+				       &ch->observed_keys;
+	struct fx_buf b = FX_BUF_INIT;
+
+	fx_buf_addf(&b, "connector '%s' on %s changed since the plan (", ch->connector,
+		    ch->connect_url);
+	if (!found)
+		fx_buf_adds(&b, "it is gone");
+	else if (ch->action == FX_ACTION_CREATE)
+		fx_buf_adds(&b, "another writer created it");
+	else if (fx_diff_describe_live(salt, keys, live, &b) < 0)
+		fx_buf_adds(&b, "its config differs");
+	fx_buf_addf(&b, "): %s", what);
+	if (!fx_buf_ok(&b)) {
+		fx_buf_release(&b);
+		return -1;
+	}
+	return apply_set(&r->error, fx_buf_detach(&b));
+}
+
+/* "lost update: ..." into r->error: another writer replaced what this alter wrote. */
+static int apply_lost_error(const char *salt, const struct fx_change *ch, int found,
+			    const struct fx_config *live, const char *when,
+			    struct fx_apply_result *r)
+{
+	struct fx_buf b = FX_BUF_INIT;
+
+	fx_buf_addf(&b, "lost update: connector '%s' on %s is not what this apply wrote %s (",
+		    ch->connector, ch->connect_url, when);
+	if (ch->action == FX_ACTION_DELETE)
+		fx_buf_adds(&b, "it exists again");
+	else if (!found)
+		fx_buf_adds(&b, "it is gone");
+	else if (fx_diff_describe_live(salt, &ch->desired_keys, live, &b) < 0)
+		fx_buf_adds(&b, "its config differs");
+	fx_buf_adds(&b, "): another writer came in between; plan again");
+	if (!fx_buf_ok(&b)) {
+		fx_buf_release(&b);
+		return -1;
+	}
+	return apply_set(&r->error, fx_buf_detach(&b));
+}
+
+/*
+ * Reads the connector back and checks that what this alter wrote is live.
+ * 0 held, 1 lost (r->error says so), 2 unreadable (r->error), -1 OOM.
+ */
+static int apply_read_back(struct fx_connect_client *client, const char *salt,
+			   const struct fx_change *ch, const char *when, struct fx_apply_result *r)
+{
+	struct fx_config live = FX_CONFIG_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	char fp[72];
+	int found = 0, ret;
+
+	if (apply_read_live(client, salt, ch, &found, fp, &live, &err) < 0) {
+		ret = apply_set(&r->error, fx_asprintf("%s: written, but could not be read back %s: %s",
+							ch->connector, when, err.msg)) < 0 ? -1 : 2;
+		goto cleanup;
+	}
+	if (fx_race_after(ch->action, found, found ? fp : NULL, ch->desired_fp) == FX_RACE_HELD) {
+		ret = 0;
+		goto cleanup;
+	}
+	ret = apply_lost_error(salt, ch, found, &live, when, r) < 0 ? -1 : 1;
+cleanup:
+	fx_config_release(&live);
+	return ret;
+}
+
 /* One alter: the write, then the wait.  -1 only on OOM. */
-static int apply_one(struct fx_connect_client *client, const struct fx_change *ch,
-		     const struct fx_apply_opts *o, struct fx_apply_result *r,
-		     struct fx_apply_results *out)
+static int apply_one(struct fx_connect_client *client, const char *salt,
+		     const struct fx_change *ch, const struct fx_apply_opts *o,
+		     struct fx_apply_result *r, struct fx_apply_results *out)
 {
 	struct fx_err werr = FX_ERR_INIT;
+	struct fx_config live = FX_CONFIG_INIT;
 	double t0 = fx_clock_now();
-	int noop = 0, rc, w;
+	char fp[72];
+	int noop = 0, found = 0, rc, w;
 
 	apply_emit(o, FX_APPLY_EV_START, r, NULL, t0);
+	/* Re-read just before the write: another apply may have written since the plan. */
+	if (apply_read_live(client, salt, ch, &found, fp, &live, &werr) < 0) {
+		rc = -1;
+		goto attempted;
+	}
+	switch (fx_race_before(ch->action, found, found ? fp : NULL, ch->observed_fp, ch->desired_fp)) {
+	case FX_RACE_WRITE:
+		break;
+	case FX_RACE_ALREADY:
+		noop = 1;
+		rc = 0;
+		goto attempted;
+	default:
+		rc = apply_race_error(salt, ch, found, &live, "not written; plan again", r);
+		fx_config_release(&live);
+		if (rc < 0)
+			return -1;
+		r->outcome = FX_APPLY_STALE;
+		goto done;
+	}
 	switch (ch->action) {
 	case FX_ACTION_CREATE:
 		rc = fx_connect_create(client, ch->connector, &ch->desired, &noop, &werr);
@@ -263,6 +385,8 @@ static int apply_one(struct fx_connect_client *client, const struct fx_change *c
 		rc = fx_connect_delete(client, ch->connector, &noop, &werr);
 		break;
 	}
+attempted:
+	fx_config_release(&live);
 	if (rc < 0) {
 		/* connect.c already redacted with the desired config; once more for patterns */
 		if (apply_set(&r->error, fx_connect_redact(werr.msg, &ch->desired)) < 0)
@@ -274,6 +398,16 @@ static int apply_one(struct fx_connect_client *client, const struct fx_change *c
 	}
 	r->written = !noop;
 	r->outcome = noop ? FX_APPLY_UNCHANGED : FX_APPLY_APPLIED;
+	/* Read back: another writer may have come in right after ours. */
+	if (!noop) {
+		w = apply_read_back(client, salt, ch, "right after the write", r);
+		if (w < 0)
+			return -1;
+		if (w) {
+			r->outcome = FX_APPLY_FAILED;
+			goto done;
+		}
+	}
 	if (ch->action == FX_ACTION_DELETE) {
 		if (apply_set(&r->state, fx_strdup("deleted")) < 0)
 			return -1;
@@ -289,6 +423,15 @@ static int apply_one(struct fx_connect_client *client, const struct fx_change *c
 		return -1;
 	if (w == 1)
 		r->outcome = FX_APPLY_FAILED;
+	if (w == 0 && !noop) {
+		/* RUNNING: is it still what this apply wrote? */
+		w = apply_read_back(client, salt, ch, "once it was RUNNING", r);
+		if (w < 0)
+			return -1;
+		if (w)
+			r->outcome = FX_APPLY_FAILED;
+		w = 0;
+	}
 	if (w == 2) {
 		/* the write landed; only the wait was cut short */
 		out->interrupted = 1;
@@ -356,13 +499,13 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 			res.interrupted = 1;
 			break;
 		}
-		if (apply_one(fx_connect_clients_find(cs, p->changes[i].connect_url), &p->changes[i], o,
-			      r, &res) < 0) {
+		if (apply_one(fx_connect_clients_find(cs, p->changes[i].connect_url), p->salt,
+			      &p->changes[i], o, r, &res) < 0) {
 			fx_err_set(err, 1, "out of memory");
 			goto cleanup;
 		}
 		stop = r->outcome == FX_APPLY_FAILED || r->outcome == FX_APPLY_INTERRUPTED ||
-		       res.interrupted;
+		       r->outcome == FX_APPLY_STALE || res.interrupted;
 	}
 	fx_apply_results_release(out);
 	*out = res;
@@ -422,12 +565,13 @@ json_t *fx_apply_results_json(const struct fx_apply_results *r, const struct fx_
 	json_object_set_new(root, "results", items);
 	json_object_set_new(root, "unchanged", unchanged);
 	json_object_set_new(root, "summary",
-			    json_pack("{s:I, s:I, s:I, s:I, s:I}",
+			    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
 				      "applied", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_APPLIED) : 0),
 				      "unchanged", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_UNCHANGED) :
 							     p ? p->n_unchanged : 0),
 				      "failed", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_FAILED) : 0),
 				      "skipped", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_SKIPPED) : 0),
-				      "interrupted", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_INTERRUPTED) : 0)));
+				      "interrupted", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_INTERRUPTED) : 0),
+				      "stale", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_STALE) : 0)));
 	return root;
 }

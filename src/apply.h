@@ -30,6 +30,7 @@ enum fx_apply_outcome {
 	FX_APPLY_UNCHANGED,   /* nothing to write: already so (same config there, already gone) */
 	FX_APPLY_FAILED,      /* the write failed, or the connector/a task FAILED, or the wait timed out */
 	FX_APPLY_INTERRUPTED, /* SIGINT while this alter was under way */
+	FX_APPLY_STALE,       /* not written: the connector changed since the plan (race.h) */
 };
 
 struct fx_apply_result {
@@ -96,8 +97,9 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 		 const struct fx_apply_opts *o, struct fx_apply_results *out, struct fx_err *err);
 void fx_apply_results_release(struct fx_apply_results *r);
 
-/* 0 all done, 1 nothing applied and an error, 5 some applied then an error,
- * 130 interrupted. */
+/* 0 all done, 1 nothing applied and an error, 4 nothing applied and a
+ * connector changed since the plan (stale), 5 some applied then an error or
+ * a stale connector, 130 interrupted. */
 int fx_apply_exit_code(const struct fx_apply_results *r);
 /* The alters with outcome o; FX_APPLY_UNCHANGED also counts the plan's
  * unchanged connectors, so the summary says what the plan said. */

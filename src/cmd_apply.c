@@ -384,7 +384,8 @@ static int apply_report_results(const struct apply_run *r, const struct fx_apply
 	}
 	if (r->json) {
 		apply_json_snaps(res, snaps, code == 0 ? "applied" : code == FX_EXIT_PARTIAL ? "partial" :
-				 code == FX_EXIT_INTERRUPTED ? "interrupted" : "failed", code,
+				 code == FX_EXIT_INTERRUPTED ? "interrupted" :
+				 code == FX_EXIT_STALE ? "stale" : "failed", code,
 				 !fx_apply_exit_code(res) && code ? "the snapshot of added tables did not complete" : NULL,
 				 r->plan);
 	} else {
@@ -392,10 +393,11 @@ static int apply_report_results(const struct apply_run *r, const struct fx_apply
 		apply_print_snaps(snaps);
 		printf("\nApply %s: %zu applied, %zu unchanged, %zu failed, %zu not attempted.\n",
 		       code == 0 ? "complete" : code == FX_EXIT_INTERRUPTED ? "interrupted" :
-		       code == FX_EXIT_PARTIAL ? "partly done" : "failed",
+		       code == FX_EXIT_PARTIAL ? "partly done" :
+		       code == FX_EXIT_STALE ? "stopped: the plan is stale" : "failed",
 		       fx_apply_count(res, FX_APPLY_APPLIED), fx_apply_count(res, FX_APPLY_UNCHANGED),
 		       fx_apply_count(res, FX_APPLY_FAILED) + fx_apply_count(res, FX_APPLY_INTERRUPTED),
-		       fx_apply_count(res, FX_APPLY_SKIPPED));
+		       fx_apply_count(res, FX_APPLY_SKIPPED) + fx_apply_count(res, FX_APPLY_STALE));
 	}
 	if (code && fx_apply_exit_code(res)) {
 		fflush(stdout); /* the results first, then the verdict */
@@ -407,10 +409,16 @@ static int apply_report_results(const struct apply_run *r, const struct fx_apply
 			fx_buf_adds(&b, "; interrupted: ");
 			apply_names(&b, res, FX_APPLY_INTERRUPTED);
 		}
+		if (fx_apply_count(res, FX_APPLY_STALE)) {
+			fx_buf_adds(&b, "; changed since the plan, not written: ");
+			apply_names(&b, res, FX_APPLY_STALE);
+		}
 		fx_buf_adds(&b, "; not attempted: ");
 		apply_names(&b, res, FX_APPLY_SKIPPED);
 		fx_errorf("apply %s (exit %d): %s", code == FX_EXIT_INTERRUPTED ? "interrupted" :
-			  code == FX_EXIT_PARTIAL ? "partly done" : "failed", code, fx_buf_str(&b));
+			  code == FX_EXIT_PARTIAL ? "partly done" :
+			  code == FX_EXIT_STALE ? "stopped, the plan is stale" : "failed", code,
+			  fx_buf_str(&b));
 	}
 	/* green only when everything wanted runs: an untouched FAILED connector too */
 	if (fx_apply_failed_unchanged(r->plan, &failed) && !code)

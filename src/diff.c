@@ -623,6 +623,23 @@ size_t fx_diff_drift(const struct fx_plan *saved, const struct fx_plan *now, str
 	return n;
 }
 
+int fx_diff_describe_live(const char *salt, const struct fx_config *keys,
+			  const struct fx_config *live, struct fx_buf *why)
+{
+	struct fx_config now = FX_CONFIG_INIT;
+	int rc;
+
+	if (fx_diff_key_fps(salt, live, &now) < 0)
+		return -1;
+	rc = drift_keys(keys, &now, why);
+	fx_config_release(&now);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		fx_buf_adds(why, "its config differs");
+	return 0;
+}
+
 int fx_diff_key_fps(const char *salt, const struct fx_config *c, struct fx_config *out)
 {
 	size_t i;

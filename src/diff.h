@@ -75,4 +75,14 @@ void fx_diff_describe_keys(const struct fx_diff_key_changes *c, struct fx_buf *o
  */
 size_t fx_diff_drift(const struct fx_plan *saved, const struct fx_plan *now, struct fx_buf *why);
 
+/*
+ * The keys of live that differ from a plan's per-key fingerprints (keys,
+ * made by fx_diff_key_fps with the same salt), described into why as
+ * fx_diff_drift does ("keys a (added), b (changed)"; secrets named, never
+ * shown); "its config differs" when nothing finer can be said.  For apply's
+ * re-read before a write and read-back after it.  0, or -1 when out of memory.
+ */
+int fx_diff_describe_live(const char *salt, const struct fx_config *keys,
+			  const struct fx_config *live, struct fx_buf *why);
+
 #endif
