@@ -177,7 +177,9 @@ timed "$FX_TMP/c1" apply -f "$M" --skip-db-checks --auto-approve --no-wait --tim
 assert_eq "create answers cut: exit 0" 0 "$RC"
 assert_eq "cut: each create sent once" 2 "$(grep -c '^POST /connectors -> 201 cut' "$FX_TMP/srv.log")"
 assert_contains "cut: the cut is logged" "$FX_TMP/c1.err" "transfer closed with"
-assert_eq "cut: re-read each connector before going on" 2 "$(grep -cE 'GET .*/connectors/fluxa_reltest_f[12]/config -> 200' "$FX_TMP/c1.err")"
+# per connector: the re-read after the cut answer, then apply's read-back of what it wrote
+# (the re-read before the write finds nothing yet: 404)
+assert_eq "cut: re-read each connector before going on, then read it back" 4 "$(grep -cE 'GET .*/connectors/fluxa_reltest_f[12]/config -> 200' "$FX_TMP/c1.err")"
 assert_eq "cut: both on Connect" "fluxa_reltest_f1 fluxa_reltest_f2" "$(ours)"
 echo "  .. create answers cut: exit $RC in ${MS} ms"
 # an update whose answer is cut, then a delete whose answer is cut
