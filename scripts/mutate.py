@@ -837,6 +837,9 @@ def main():
     ap.add_argument("--no-asan", dest="asan", action="store_false",
                     help="no last stage under ASan+UBSan (a mutant that only reads past an array "
                          "or overflows then survives)")
+    ap.add_argument("--rerun", metavar="FILE",
+                    help="test again only the survivors of an earlier --json report (the others "
+                         "keep their fate there): the score after new tests, without a full run")
     ap.add_argument("--tree", help="mutate this checkout instead of the one the script is in")
     ap.add_argument("--integration", action="store_true",
                     help="also run the integration script that covers the file (needs the stack env)")
@@ -885,8 +888,20 @@ def main():
             m.status = "equivalent"
     stale = [k for k in eq if k.split(":", 1)[0] in originals and k not in keys]
 
+    if args.rerun:
+        # the mutants of an earlier --json report: its survivors are tested
+        # again, the others keep their fate; mutants it did not test are not run
+        prev = {d["key"]: d for d in json.load(open(args.rerun))}
+        for m in mutants:
+            p = prev.get(m.key)
+            if m.status is not None:
+                continue
+            if p is None or p["status"] in ("not-run", "oom-path", "equivalent"):
+                m.status = "not-run"
+            elif p["status"] != "survived":
+                m.status, m.detail = p["status"], (p["detail"] or "") + " (earlier run)"
     todo = [m for m in mutants if m.status is None]
-    if args.sample:
+    if args.sample and not args.rerun:
         rng = random.Random(args.seed)
         picked = []
         for mod, _ in specs:
