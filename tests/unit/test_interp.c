@@ -52,6 +52,9 @@ static const struct {
 	{ "${}", "${}" },
 	{ "${HOST:x}", "${HOST:x}" },
 	{ "${HOST-x}", "${HOST-x}" },
+	/* only ${ opens a nested reference: a plain { in a default is text */
+	{ "${UNSET:-a{b}", "a{b" },
+	{ "${UNSET:-{}}", "{}" },
 };
 
 Test(interp, expands)

@@ -384,6 +384,7 @@ Test(mysql_facts, grant_lines_not_understood)
 		"", "GRANT", "GRANT SELECT", "GRANT SELECT ON", "GRANT SELECT ON `x",
 		"GRANT SELECT ON `a`.`b`", "GRANT SELECT (`a` ON `a`.* TO `u`", "Grants for x@y",
 		"REVOKE `r` FROM `u`", "GRANT , ON *.* TO `u`",
+		"GRANT SELECT ON .* TO `u`", "GRANT SELECT ON `a`. TO `u`",
 	};
 	struct fx_mysql_grant g;
 	size_t i;
@@ -468,6 +469,22 @@ Test(mysql_facts, tls_param)
 		{ "tls=false", FX_MYSQL_TLS_OFF },
 		{ "tls=custom", FX_MYSQL_TLS_VERIFY },
 		{ "xtls=true", FX_MYSQL_TLS_OFF },
+		{ "tls=1", FX_MYSQL_TLS_VERIFY },
+		{ "tls=TRUE", FX_MYSQL_TLS_VERIFY },
+		{ "tls=0", FX_MYSQL_TLS_OFF },
+		{ "tls=", FX_MYSQL_TLS_OFF },
+		{ "tls=FALSE&a=b", FX_MYSQL_TLS_OFF },
+		{ "tls=Skip-Verify", FX_MYSQL_TLS_SKIP_VERIFY },
+		{ "tls=PREFERRED", FX_MYSQL_TLS_PREFERRED },
+		/* any other name is a registered TLS config: verified */
+		{ "tls=mycfg", FX_MYSQL_TLS_VERIFY },
+		{ "tls=falsey", FX_MYSQL_TLS_VERIFY },
+		{ "tls=01", FX_MYSQL_TLS_VERIFY },
+		{ "tls=skip-verifyx", FX_MYSQL_TLS_VERIFY },
+		{ "tls=preferre", FX_MYSQL_TLS_VERIFY },
+		/* the first tls= counts; a bare "tls" is not one */
+		{ "a=b&tls=0&tls=true", FX_MYSQL_TLS_OFF },
+		{ "tls&x=1", FX_MYSQL_TLS_OFF },
 	};
 	size_t i;
 

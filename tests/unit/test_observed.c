@@ -92,3 +92,53 @@ Test(observed, run_verdict_table)
 		cr_expect_eq(fx_observed_run_verdict(&c, NULL), cases[i].want, "%s", cases[i].what);
 	}
 }
+
+/* Connectors are looked up by name in the cluster's sorted list: first, last,
+ * middle, and names before, between and after them are absent. */
+Test(observed, find_in_the_sorted_list)
+{
+	static const char *const names[] = { "fluxa_a", "fluxa_c", "fluxa_e", "fluxa_g", "fluxa_i" };
+	static const char *const absent[] = { "fluxa_", "fluxa_b", "fluxa_d", "fluxa_h", "fluxa_j", "" };
+	struct fx_observed_connector cs[5];
+	struct fx_observed_cluster cl;
+	size_t i, n;
+
+	memset(&cl, 0, sizeof(cl));
+	memset(cs, 0, sizeof(cs));
+	for (i = 0; i < 5; i++)
+		cs[i].name = (char *)names[i];
+	cl.connectors = cs;
+	for (n = 0; n <= 5; n++) {
+		cl.n_connectors = n;
+		for (i = 0; i < 5; i++) {
+			const struct fx_observed_connector *o = fx_observed_find(&cl, names[i]);
+
+			if (i < n)
+				cr_expect(o == &cs[i], "%zu of %zu: %s", i, n, names[i]);
+			else
+				cr_expect_null(o, "%s past the %zu listed", names[i], n);
+		}
+		for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+			cr_expect_null(fx_observed_find(&cl, absent[i]), "%s in %zu", absent[i], n);
+	}
+}
+
+/* Plugins by class: a plugin listed without a class is skipped, and only the
+ * n_plugins listed count. */
+Test(observed, plugin_by_class)
+{
+	struct fx_plugin ps[4];
+	struct fx_observed_cluster cl;
+
+	memset(&cl, 0, sizeof(cl));
+	memset(ps, 0, sizeof(ps));
+	ps[1].class_name = (char *)"io.debezium.connector.mysql.MySqlConnector";
+	ps[2].class_name = (char *)"io.debezium.connector.mariadb.MariaDbConnector";
+	ps[3].class_name = (char *)"org.example.Hidden"; /* past n_plugins */
+	cl.plugins = ps;
+	cl.n_plugins = 3;
+	cr_expect(fx_observed_plugin(&cl, "io.debezium.connector.mysql.MySqlConnector") == &ps[1]);
+	cr_expect(fx_observed_plugin(&cl, "io.debezium.connector.mariadb.MariaDbConnector") == &ps[2]);
+	cr_expect_null(fx_observed_plugin(&cl, "org.example.Hidden"));
+	cr_expect_null(fx_observed_plugin(&cl, "io.debezium.connector.mysql"));
+}
