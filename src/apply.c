@@ -342,6 +342,34 @@ cleanup:
 	return ret;
 }
 
+/* Until the connector shows STOPPED (after a create with initial_state). */
+static int apply_wait_stopped(struct fx_connect_client *client, const char *name,
+			      const struct fx_apply_opts *o, struct fx_err *err)
+{
+	double deadline = fx_clock_now() + (o->wait_s > 0 ? o->wait_s : 120);
+
+	for (;;) {
+		struct fx_observed_connector s;
+		int found = 0, stopped;
+
+		memset(&s, 0, sizeof(s));
+		if (fx_connect_get_status(client, name, &s, &found, err) < 0) {
+			fx_observed_connector_release(&s);
+			return -1;
+		}
+		stopped = found && s.state && !strcmp(s.state, "STOPPED");
+		fx_observed_connector_release(&s);
+		if (stopped)
+			return 0;
+		if (fx_clock_now() >= deadline)
+			return fx_err_set(err, FX_EXIT_FAILURE,
+					  "%s: created with initial_state STOPPED but not STOPPED (Kafka Connect 3.7 or later is needed)",
+					  name);
+		if (apply_sleep(o, 250) < 0)
+			return fx_err_set(err, FX_EXIT_INTERRUPTED, "interrupted");
+	}
+}
+
 /* One alter: the write, then the wait.  -1 only on OOM. */
 static int apply_one(struct fx_connect_client *client, const char *salt,
 		     const struct fx_change *ch, const struct fx_apply_opts *o,
@@ -376,7 +404,19 @@ static int apply_one(struct fx_connect_client *client, const char *salt,
 	}
 	switch (ch->action) {
 	case FX_ACTION_CREATE:
-		rc = fx_connect_create(client, ch->connector, &ch->desired, &noop, &werr);
+		if (ch->leftover_offsets && o->leftover == FX_APPLY_OFFSETS_RESET) {
+			/* created STOPPED, its old offsets deleted, then resumed: a fresh snapshot */
+			rc = fx_connect_create_stopped(client, ch->connector, &ch->desired, &noop, &werr);
+			if (rc == 0)
+				rc = apply_wait_stopped(client, ch->connector, o, &werr);
+			if (rc == 0)
+				rc = fx_connect_offsets_delete(client, ch->connector, &werr);
+			if (rc == 0)
+				rc = fx_connect_resume(client, ch->connector, &werr);
+			noop = 0;
+		} else {
+			rc = fx_connect_create(client, ch->connector, &ch->desired, &noop, &werr);
+		}
 		break;
 	case FX_ACTION_UPDATE:
 		rc = fx_connect_update(client, ch->connector, &ch->desired, &werr);
@@ -470,6 +510,11 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 					  fx_risk_name(ch->risk), o->allow_resnapshot ?
 					  "the stop, offset reset and resume procedure is not implemented yet" :
 					  "rerun with --allow-resnapshot");
+		if (ch->action == FX_ACTION_CREATE && ch->leftover_offsets &&
+		    o->leftover == FX_APPLY_OFFSETS_REFUSE)
+			return fx_err_set(err, FX_EXIT_REFUSED,
+					  "the plan creates connector '%s' on %s, but Kafka Connect still holds offsets for that name (connect.offsets): rerun with --reset-offsets (a fresh snapshot) or --keep-offsets (resume from them)",
+					  ch->connector, ch->connect_url);
 		if (!fx_connect_clients_find(cs, ch->connect_url))
 			return fx_err_set(err, FX_EXIT_FAILURE, "no Connect client for %s (connector '%s')",
 					  ch->connect_url, ch->connector);

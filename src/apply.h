@@ -75,6 +75,9 @@ struct fx_apply_opts {
 	int allow_destroy;  /* deletes are refused (code 3, nothing written) without it */
 	int allow_resnapshot; /* resnapshot/breaking alters: refused without it (3); with it
 			       * too, until the stop/reset/resume procedure exists */
+	/* a create over leftover offsets (fx_change.leftover_offsets): refused (3) unless
+	 * RESET (created STOPPED, offsets deleted, resumed: a fresh snapshot) or KEEP */
+	enum { FX_APPLY_OFFSETS_REFUSE = 0, FX_APPLY_OFFSETS_RESET, FX_APPLY_OFFSETS_KEEP } leftover;
 	int wait_s;         /* wait for RUNNING at most this long; 0: do not wait */
 	int poll_ms;        /* between status reads; <= 0 means 1000 */
 	volatile sig_atomic_t *interrupt; /* lent; stops between requests */
@@ -82,7 +85,8 @@ struct fx_apply_opts {
 	void *ctx;
 };
 
-#define FX_APPLY_OPTS_INIT { .allow_destroy = 0, .allow_resnapshot = 0, .wait_s = 120, \
+#define FX_APPLY_OPTS_INIT { .allow_destroy = 0, .allow_resnapshot = 0, \
+			    .leftover = FX_APPLY_OFFSETS_REFUSE, .wait_s = 120, \
 			    .poll_ms = 1000, .interrupt = NULL, .progress = NULL, .ctx = NULL }
 
 /*

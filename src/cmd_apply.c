@@ -32,7 +32,7 @@
 enum {
 	APPLY_AUTO_APPROVE = 1, APPLY_ALLOW_DESTROY, APPLY_WAIT, APPLY_NO_WAIT,
 	APPLY_RETRY_BUDGET, APPLY_SKIP_DB, APPLY_NO_VALIDATE, APPLY_NO_SNAPSHOT,
-	APPLY_ALLOW_RESNAPSHOT,
+	APPLY_ALLOW_RESNAPSHOT, APPLY_RESET_OFFSETS, APPLY_KEEP_OFFSETS,
 };
 
 static const struct fx_optdef apply_optdefs[] = {
@@ -42,6 +42,10 @@ static const struct fx_optdef apply_optdefs[] = {
 	  .help = "allow deleting managed connectors the manifest no longer wants" },
 	{ .id = APPLY_ALLOW_RESNAPSHOT, .lname = "allow-resnapshot",
 	  .help = "allow alters of risk resnapshot or breaking (connector starts over)" },
+	{ .id = APPLY_RESET_OFFSETS, .lname = "reset-offsets",
+	  .help = "a create over offsets Connect still holds: create it STOPPED, delete them, resume (a fresh snapshot; Connect 3.7+)" },
+	{ .id = APPLY_KEEP_OFFSETS, .lname = "keep-offsets",
+	  .help = "a create over offsets Connect still holds: resume from them (no snapshot)" },
 	{ .id = APPLY_WAIT, .lname = "wait", .has_arg = 1, .argname = "SECONDS",
 	  .help = "wait at most this long for each connector to be RUNNING (default 120)" },
 	{ .id = APPLY_NO_WAIT, .lname = "no-wait",
@@ -62,6 +66,7 @@ struct apply_args {
 	int auto_approve;
 	int allow_destroy;
 	int allow_resnapshot;
+	int leftover;       /* FX_APPLY_OFFSETS_* */
 	int wait_s;
 	int retry_budget_s;
 	int skip_db;
@@ -83,6 +88,14 @@ static int apply_opt(int id, const char *arg, void *ctx, struct fx_err *err)
 		break;
 	case APPLY_ALLOW_RESNAPSHOT:
 		a->allow_resnapshot = 1;
+		break;
+	case APPLY_RESET_OFFSETS:
+	case APPLY_KEEP_OFFSETS:
+		if (a->leftover && a->leftover != (id == APPLY_RESET_OFFSETS ? FX_APPLY_OFFSETS_RESET :
+						     FX_APPLY_OFFSETS_KEEP))
+			return fx_err_set(err, FX_EXIT_USAGE,
+					  "--reset-offsets and --keep-offsets exclude each other");
+		a->leftover = id == APPLY_RESET_OFFSETS ? FX_APPLY_OFFSETS_RESET : FX_APPLY_OFFSETS_KEEP;
 		break;
 	case APPLY_WAIT:
 	case APPLY_RETRY_BUDGET:
@@ -518,6 +531,7 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	fflush(stdout);
 	ao.allow_destroy = a.allow_destroy;
 	ao.allow_resnapshot = a.allow_resnapshot;
+	ao.leftover = a.leftover;
 	ao.wait_s = a.wait_s;
 	ao.interrupt = &fx_interrupted;
 	ao.progress = apply_progress_cb;

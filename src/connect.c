@@ -919,6 +919,8 @@ static char *cc_connector_path(struct fx_connect_client *c, const char *name, co
 }
 
 /* A config as a JSON object body (new string), with "name" added when given. */
+/* wrap: 0 the config object (with "name"), 1 {name, config}, 2 that with
+ * "initial_state": "STOPPED" (Connect 3.7+). */
 static char *cc_config_json(const struct fx_config *config, const char *name, int wrap)
 {
 	json_t *obj = json_object(), *root = NULL;
@@ -932,7 +934,9 @@ static char *cc_config_json(const struct fx_config *config, const char *name, in
 					json_string(config->items[i].value)) < 0)
 			goto cleanup;
 	if (wrap) {
-		root = json_pack("{s:s, s:O}", "name", name, "config", obj);
+		root = wrap == 2 ? json_pack("{s:s, s:O, s:s}", "name", name, "config", obj,
+					     "initial_state", "STOPPED") :
+				   json_pack("{s:s, s:O}", "name", name, "config", obj);
 	} else {
 		if (name && !fx_config_get(config, "name") &&
 		    json_object_set_new(obj, "name", json_string(name)) < 0)
@@ -1198,7 +1202,8 @@ static int cc_write_prepare(struct fx_connect_client *c, struct cc_write_op *w)
 	w->path = rule->on_collection ? fx_strdup("/connectors") :
 		  cc_connector_path(c, w->name, rule->suffix ? rule->suffix : "");
 	if (rule->body != FX_CONNECT_BODY_NONE)
-		w->body = cc_config_json(w->config, w->name, rule->body == FX_CONNECT_BODY_NAMED);
+		w->body = cc_config_json(w->config, w->name, rule->body == FX_CONNECT_BODY_NAMED ? 1 :
+					 rule->body == FX_CONNECT_BODY_NAMED_STOPPED ? 2 : 0);
 	return w->path && (rule->body == FX_CONNECT_BODY_NONE || w->body) ? 0 : -1;
 }
 
@@ -1292,6 +1297,12 @@ int fx_connect_delete(struct fx_connect_client *c, const char *name, int *noop,
 		      struct fx_err *err)
 {
 	return cc_write(c, FX_CONNECT_WRITE_DELETE, name, NULL, noop, err);
+}
+
+int fx_connect_create_stopped(struct fx_connect_client *c, const char *name,
+			      const struct fx_config *config, int *noop, struct fx_err *err)
+{
+	return cc_write(c, FX_CONNECT_WRITE_CREATE_STOPPED, name, config, noop, err);
 }
 
 int fx_connect_stop(struct fx_connect_client *c, const char *name, struct fx_err *err)

@@ -140,6 +140,10 @@ int fx_connect_get_offsets(struct fx_connect_client *c, const char *name, struct
  * resume) or the offsets (delete) are read before sending again; a restart
  * is simply sent again.
  */
+/* POST /connectors {name, config, initial_state: STOPPED} (Connect 3.7+): created
+ * without starting, so its stored offsets can be reset first.  As create. */
+int fx_connect_create_stopped(struct fx_connect_client *c, const char *name,
+			      const struct fx_config *config, int *noop, struct fx_err *err);
 /* PUT /connectors/{name}/stop (3.5+): tasks shut down, config and offsets kept. */
 int fx_connect_stop(struct fx_connect_client *c, const char *name, struct fx_err *err);
 /* PUT /connectors/{name}/resume: a PAUSED or STOPPED connector runs again. */

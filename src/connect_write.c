@@ -46,6 +46,14 @@ const struct fx_connect_write_rule fx_connect_write_rules[FX_CONNECT_WRITE_KINDS
 		.suffix = "/restart?includeTasks=true&onlyFailed=true",
 		.readback = FX_CONNECT_RB_NONE,
 	},
+	[FX_CONNECT_WRITE_CREATE_STOPPED] = {
+		.method = "POST",
+		.on_collection = 1,
+		.body = FX_CONNECT_BODY_NAMED_STOPPED,
+		.exists_rereads = 1,
+		.differs_conflicts = 1,
+		.conflict = "already exists with another config (changed since the plan? run plan again)",
+	},
 	[FX_CONNECT_WRITE_OFFSETS_DELETE] = {
 		.method = "DELETE",
 		.suffix = "/offsets",

@@ -36,6 +36,7 @@ enum fx_connect_write_kind {
 	FX_CONNECT_WRITE_RESTART,    /* POST .../restart?includeTasks=true&onlyFailed=false */
 	FX_CONNECT_WRITE_RESTART_FAILED, /* POST .../restart?includeTasks=true&onlyFailed=true */
 	FX_CONNECT_WRITE_OFFSETS_DELETE, /* DELETE /connectors/{name}/offsets (3.6+, STOPPED) */
+	FX_CONNECT_WRITE_CREATE_STOPPED, /* POST /connectors {..., initial_state: STOPPED} (3.7+) */
 	FX_CONNECT_WRITE_KINDS
 };
 
@@ -44,6 +45,7 @@ enum fx_connect_write_body {
 	FX_CONNECT_BODY_NONE = 0,
 	FX_CONNECT_BODY_CONFIG, /* the config object */
 	FX_CONNECT_BODY_NAMED,  /* {"name": name, "config": {...}} */
+	FX_CONNECT_BODY_NAMED_STOPPED, /* the same with "initial_state": "STOPPED" */
 };
 
 /* What connect.c reads to know whether a write is in effect. */

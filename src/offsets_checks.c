@@ -195,3 +195,135 @@ void fx_position_view(const struct fx_observed_connector *o, const struct fx_mys
 		out->verdict = fx_binlog_position_verdict(&r->binlog, out->b, r->retention_s, now, NULL);
 	out->have_lag = fx_binlog_lag(&r->binlog, out->b, &out->lag_bytes, &out->lag_files) == 0;
 }
+
+#define OC_HISTORY_KEY "schema.history.internal.kafka.topic"
+
+const char *fx_offsets_history_topic(const struct fx_observed_connector *o,
+				     const struct fx_connector *c)
+{
+	const char *t = o ? fx_config_get(&o->config, OC_HISTORY_KEY) : NULL;
+
+	return t ? t : c ? fx_config_get(&c->config, OC_HISTORY_KEY) : NULL;
+}
+
+static const struct fx_kafka_topic_facts *oc_topic(const struct fx_kafka_facts *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < f->n_topics; i++)
+		if (!strcmp(f->topics[i].name, name))
+			return &f->topics[i];
+	return NULL;
+}
+
+static const struct fx_kafka_leftover *oc_leftover(const struct fx_kafka_facts *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_leftover; i++)
+		if (!strcmp(f->leftover[i].connector, name))
+			return &f->leftover[i];
+	return NULL;
+}
+
+/* A retention that is not unlimited ("-1"), or NULL. */
+static int oc_limited(const char *v)
+{
+	return v && strcmp(v, "-1");
+}
+
+static int oc_history(const struct fx_connector *c, const struct fx_observed_connector *o,
+		      const struct fx_kafka_facts *f, const char *scope, struct fx_checks *out)
+{
+	const char *name = fx_offsets_history_topic(o, c);
+	const struct fx_kafka_topic_facts *t = oc_topic(f, name);
+	char obs[64];
+	int bad = 0;
+
+	if (!t)
+		return 0;
+	if (!t->exists)
+		return fx_checks_add(out, FX_CHECK_ERROR, "kafka.history_topic", scope, "missing", name,
+				     "start it over with a new snapshot, which writes the history anew: "
+				     "fluxacdc restart --reset-offsets (or restore the topic)",
+				     "%s has stored offsets but its schema history topic %s is missing: "
+				     "Debezium fails at start (\"The db history topic is missing\")",
+				     c->name, name);
+	if (t->partitions != 1) {
+		snprintf(obs, sizeof(obs), "%d partitions", t->partitions);
+		bad |= fx_checks_add(out, FX_CHECK_WARNING, "kafka.history_topic", scope, obs,
+				     "1 partition",
+				     "recreate it with one partition (Debezium creates it so when it is absent)",
+				     "%s: schema history topic %s has %d partitions: Debezium needs the "
+				     "history in order", c->name, name, t->partitions);
+	}
+	if (oc_limited(t->retention_ms) || oc_limited(t->retention_bytes)) {
+		snprintf(obs, sizeof(obs), "retention.ms %s, retention.bytes %s",
+			 t->retention_ms ? t->retention_ms : "?", t->retention_bytes ? t->retention_bytes : "?");
+		bad |= fx_checks_add(out, FX_CHECK_WARNING, "kafka.history_topic", scope, obs,
+				     "retention.ms -1, retention.bytes -1",
+				     "kafka-configs --alter --entity-type topics --entity-name <topic> "
+				     "--add-config retention.ms=-1,retention.bytes=-1",
+				     "%s: schema history topic %s expires records: once the oldest DDL is "
+				     "gone, a restart cannot rebuild the table schemas", c->name, name);
+	}
+	return bad;
+}
+
+int fx_kafka_offsets_checks(const struct fx_manifest *m, const struct fx_desired *d,
+			    const struct fx_observed_cluster *cl, size_t n_cl,
+			    const struct fx_plan *plan, const struct fx_kafka_facts *facts,
+			    const int *asked, struct fx_checks *out)
+{
+	size_t i, j, k;
+	int bad = 0;
+
+	for (k = 0; k < m->n_kafka; k++) {
+		const struct fx_kafka_facts *f = &facts[k];
+		char scope[300];
+
+		if (!asked[k])
+			continue;
+		snprintf(scope, sizeof(scope), "kafka:%s", m->kafka[k].code);
+		if (!f->reachable) {
+			bad |= fx_checks_add(out, FX_CHECK_WARNING, "kafka.history_topic", scope,
+					     "unreachable", NULL,
+					     "check the kafka pool's brokers and config:",
+					     "history topics and leftover offsets not checked: %s",
+					     f->error ? f->error : "the brokers did not answer");
+			continue;
+		}
+		for (i = 0; i < d->n; i++) {
+			const struct fx_connector *c = &d->connectors[i];
+			const struct fx_observed_connector *o = NULL;
+			const struct fx_kafka_leftover *l;
+
+			if (c->kafka != &m->kafka[k])
+				continue;
+			for (j = 0; j < n_cl && !o; j++)
+				if (c->kafka->connect_url && !strcmp(cl[j].connect_url, c->kafka->connect_url))
+					o = fx_observed_find(&cl[j], c->name);
+			if (o && fx_offsets_phase(fx_offsets_of(o)) != FX_PHASE_NONE)
+				bad |= oc_history(c, o, f, scope, out);
+			l = o ? NULL : oc_leftover(f, c->name);
+			if (l && l->found) {
+				const struct fx_binlog_offset *b = fx_offsets_find(&l->offsets, l->server);
+				char where[600];
+
+				snprintf(where, sizeof(where), "%s%s%" PRIu64 "%s%s", b && b->file ? b->file : "?",
+					 ":", b ? b->pos : 0, b && b->gtids ? ", GTID " : "",
+					 b && b->gtids ? b->gtids : "");
+				bad |= fx_checks_add(out, FX_CHECK_WARNING, "connect.offsets", scope, where, "none",
+						     "apply --reset-offsets creates it STOPPED, deletes them and "
+						     "resumes it: a fresh snapshot; apply --keep-offsets resumes "
+						     "from them; without either apply refuses (exit 3)",
+						     "%s is to be created, but Kafka Connect still holds offsets "
+						     "for that name (binlog %s, in topic %s, from a connector "
+						     "deleted earlier): created as is it resumes from there, "
+						     "without a snapshot", c->name, where, l->topic ? l->topic : "?");
+			}
+		}
+	}
+	(void)plan;
+	return bad ? -1 : 0;
+}

@@ -21,6 +21,7 @@
 
 #include "check.h"
 #include "desired.h"
+#include "kafka_admin.h"
 #include "mysql_inspect.h"
 #include "observed.h"
 #include "plan.h"
@@ -35,6 +36,26 @@ int fx_offsets_checks(const struct fx_manifest *m, const struct fx_desired *d,
 		      const struct fx_observed_cluster *cl, size_t n_cl,
 		      const struct fx_mysql_result *res, const struct fx_plan *plan, int64_t now,
 		      struct fx_checks *out);
+
+/*
+ * From what each Kafka pool's brokers said (facts: one per manifest Kafka
+ * pool, same index; asked: whether anything was asked of it):
+ *   kafka.history_topic  error: a connector with stored offsets whose schema
+ *                        history topic is missing (Debezium fails at start);
+ *                        warning: more than one partition, or a limited retention.
+ *   connect.offsets      warning: a create for a name Connect still holds
+ *                        offsets for (in its offsets topic): created as is it
+ *                        resumes from there, without a snapshot.
+ * 0, or -1 on OOM.
+ */
+int fx_kafka_offsets_checks(const struct fx_manifest *m, const struct fx_desired *d,
+			    const struct fx_observed_cluster *cl, size_t n_cl,
+			    const struct fx_plan *plan, const struct fx_kafka_facts *facts,
+			    const int *asked, struct fx_checks *out);
+
+/* The history topic a live connector uses (its config, else the desired one). */
+const char *fx_offsets_history_topic(const struct fx_observed_connector *o,
+				     const struct fx_connector *c);
 
 /* What status shows of a connector's stored position (pure). */
 struct fx_position_view {

@@ -45,6 +45,8 @@ struct fx_change {
 	size_t n_notes;
 	struct fx_config desired; /* create/update: the full desired config (secrets!) */
 	char *observed_fp;  /* "sha256:..." of the observed config (update/delete), salted */
+	int leftover_offsets; /* create: Kafka Connect still holds offsets for the name
+			       * (connect.offsets); set by plan_run, not serialized */
 	struct fx_config observed_keys; /* key -> salted fingerprint of its observed value */
 	char *desired_fp;   /* create/update: salted fingerprint of the desired config */
 	struct fx_config desired_keys;  /* create/update: key -> salted fingerprint (fx_diff_key_fps) */

@@ -185,6 +185,84 @@ static int run_signal_topics(const struct fx_manifest *m, struct fx_plan *plan, 
 	return 0;
 }
 
+/*
+ * kafka.history_topic and connect.offsets: per Kafka pool, the history
+ * topics of its connectors that have offsets and the offsets topic entries
+ * of the connectors to create, read from its brokers (kafka_admin.c).
+ */
+static int run_kafka(const struct fx_manifest *m, const struct fx_desired *d,
+		     const struct fx_observed_cluster *cl, size_t n_cl, struct fx_plan *plan,
+		     const struct fx_net *net, struct fx_err *err)
+{
+	struct fx_kafka_facts *facts = fx_calloc(m->n_kafka + 1, sizeof(*facts));
+	int *asked = fx_calloc(m->n_kafka + 1, sizeof(*asked));
+	const char **topics = fx_calloc(d->n + 1, sizeof(*topics));
+	const char **names = fx_calloc(d->n + 1, sizeof(*names));
+	const char **servers = fx_calloc(d->n + 1, sizeof(*servers));
+	size_t i, j, k;
+	int ret = -1;
+
+	if (!facts || !asked || !topics || !names || !servers) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	for (k = 0; k < m->n_kafka; k++) {
+		struct fx_kafka_ask ask = { .topics = topics, .connectors = names, .servers = servers };
+
+		for (i = 0; i < d->n; i++) {
+			const struct fx_connector *c = &d->connectors[i];
+			const struct fx_observed_connector *o = NULL;
+			int reachable = 0;
+
+			if (c->kafka != &m->kafka[k] || !c->kafka->connect_url)
+				continue;
+			for (j = 0; j < n_cl; j++)
+				if (!strcmp(cl[j].connect_url, c->kafka->connect_url)) {
+					reachable = cl[j].reachable;
+					o = fx_observed_find(&cl[j], c->name);
+				}
+			if (o && fx_offsets_phase(fx_offsets_of(o)) != FX_PHASE_NONE &&
+			    fx_offsets_history_topic(o, c))
+				topics[ask.n_topics++] = fx_offsets_history_topic(o, c);
+			if (!o && reachable) {
+				const char *prefix = fx_config_get(&c->config, "topic.prefix");
+
+				names[ask.n_connectors] = c->name;
+				servers[ask.n_connectors++] = prefix ? prefix : c->name;
+			}
+		}
+		if (!ask.n_topics && !ask.n_connectors)
+			continue;
+		asked[k] = 1;
+		if (fx_kafka_inspect(&m->kafka[k], net, &ask, &facts[k], err) < 0)
+			goto cleanup;
+	}
+	for (i = 0; i < plan->n_changes; i++) { /* apply refuses these without a flag */
+		struct fx_change *ch = &plan->changes[i];
+
+		for (k = 0; ch->action == FX_ACTION_CREATE && k < m->n_kafka; k++)
+			for (j = 0; j < facts[k].n_leftover; j++)
+				if (facts[k].leftover[j].found && ch->kafka_pool &&
+				    !strcmp(ch->kafka_pool, m->kafka[k].code) &&
+				    !strcmp(facts[k].leftover[j].connector, ch->connector))
+					ch->leftover_offsets = 1;
+	}
+	if (fx_kafka_offsets_checks(m, d, cl, n_cl, plan, facts, asked, &plan->checks) < 0) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	for (k = 0; facts && k < m->n_kafka; k++)
+		fx_kafka_facts_release(&facts[k]);
+	free(facts);
+	free(asked);
+	free(topics);
+	free(names);
+	free(servers);
+	return ret;
+}
+
 int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		struct fx_plan *plan, struct fx_desired *desired, struct fx_connect_clients *clients,
 		struct fx_err *err)
@@ -241,6 +319,8 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		goto cleanup;
 	}
 	if (o->server_validate && run_validate(plan, &d, clients, cl, clients->n, &plan->checks, err) < 0)
+		goto cleanup;
+	if (run_kafka(m, &d, cl, clients->n, plan, o->net, err) < 0)
 		goto cleanup;
 	if (!o->skip_db_checks && run_signal_topics(m, plan, fx_net_timeout_ms(o->net)) < 0) {
 		fx_err_set(err, 1, "out of memory");

@@ -4,6 +4,9 @@
 #      mysql.binlog_position naming the file; restart refuses (it would fail
 #      again) and names --reset-offsets; restart --reset-offsets brings it back
 #      RUNNING with a fresh snapshot (the rows are read again);
+#  (2) delete + re-create: apply exits 3 with nothing written, naming the
+#      leftover offsets; --reset-offsets -> RUNNING with a new snapshot;
+#      deleted again, --keep-offsets -> it resumes from them (no snapshot);
 #  (4) a task FAILED by a rotated password: after the password is put back,
 #      restart (no name: the failed ones) makes it RUNNING;
 #  (5) status: the lag grows while the connector is stopped and rows are
@@ -127,6 +130,43 @@ wait_until 60 has_offsets "$C1" || fail "(1) no offsets stored after the reset"
 run_fx "$FX_TMP/1p" plan -f "$M" --format json
 assert_eq "(1) plan afterwards: no mysql.binlog_position" "" \
 	"$(jq -r '.checks[] | select(.id == "mysql.binlog_position") | .message' "$FX_TMP/1p.out")"
+
+# ---------------------------------------------------------------- (2)
+# delete C1 by hand (its offsets stay with Connect) and let apply re-create it
+wait_until 60 has_offsets "$C1" || fail "(2) $C1 has no offsets to leave behind"
+connect_curl DELETE "/connectors/$C1" >/dev/null
+wait_until 60 sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$FLUXACDC_CONNECT_URL/connectors/$C1')\" = 404 ]" ||
+	fail "(2) $C1 not deleted"
+run_fx "$FX_TMP/2p" plan -f "$M" --format json
+assert_eq "(2) plan: connect.offsets warning for the create" "warning" \
+	"$(jq -r --arg c "$C1" '.checks[] | select(.id == "connect.offsets" and (.message | startswith($c))) | .level' "$FX_TMP/2p.out")"
+run_fx "$FX_TMP/2" apply -f "$M" --auto-approve
+assert_eq "(2) apply without a flag: exit 3" 3 "$RC"
+assert_contains "(2) ... names both flags" "$FX_TMP/2.err" "--reset-offsets"
+assert_contains "(2) ... names both flags" "$FX_TMP/2.err" "--keep-offsets"
+assert_eq "(2) ... and wrote nothing" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$FLUXACDC_CONNECT_URL/connectors/$C1")"
+before=$(snapshot_reads "$C1")
+run_fx "$FX_TMP/2r" apply -f "$M" --auto-approve --reset-offsets
+assert_eq "(2) apply --reset-offsets: exit 0" 0 "$RC"
+assert_eq "(2) RUNNING with its task" RUNNING,RUNNING "$(connector_state "$C1")"
+wait_until 120 more_reads_than "$C1" "$before" && ok "(2) a new snapshot read the rows" ||
+	fail "(2) no new snapshot: $(snapshot_reads "$C1") reads, $before before"
+wait_until 60 has_offsets "$C1" || fail "(2) no offsets stored after the reset"
+before=$(snapshot_reads "$C1")
+connect_curl DELETE "/connectors/$C1" >/dev/null
+wait_until 60 sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$FLUXACDC_CONNECT_URL/connectors/$C1')\" = 404 ]" ||
+	fail "(2) $C1 not deleted again"
+run_fx "$FX_TMP/2k" apply -f "$M" --auto-approve --keep-offsets
+assert_eq "(2) apply --keep-offsets: exit 0" 0 "$RC"
+assert_eq "(2) RUNNING with its task" RUNNING,RUNNING "$(connector_state "$C1")"
+sql_admin "INSERT INTO UserEntity (Name, Email) VALUES ('kept-$R', 'k$R@example.com')" >/dev/null
+creates_of() { # the 'c' events for a name on the connector's topic
+	kcat -b "$FLUXACDC_BROKERS" -C -t "$1.${FLUXACDC_MYSQL_DATABASE}.UserEntity" -e -q -f '%s\n' 2>/dev/null |
+		jq -r --arg n "$2" 'select(.op == "c" and .after.Name == $n) | .op' 2>/dev/null | grep -c c || true
+}
+seen_kept() { [ "$(creates_of "$C1" "kept-$R")" -ge 1 ]; }
+wait_until 120 seen_kept && ok "(2) it resumed from the kept offsets: a new row arrived" || fail "(2) the new row never arrived"
+assert_eq "(2) ... without a snapshot" "$before" "$(snapshot_reads "$C1")"
 
 # ---------------------------------------------------------------- (4)
 sql_admin "ALTER USER '$ROT_USER'@'%' IDENTIFIED BY 'rotated-$ROT_PW'" >/dev/null

@@ -174,3 +174,39 @@ Test(apply, unchanged_counts_the_plans_unchanged)
 	cr_expect_eq(fx_apply_count(&r2, FX_APPLY_UNCHANGED), 3);
 	fx_apply_results_release(&r);
 }
+
+/* A create over offsets Connect still holds: refused (3) before any write
+ * unless --reset-offsets or --keep-offsets says what to do with them. */
+Test(apply, leftover_offsets_guard)
+{
+	static const struct {
+		int leftover_offsets;
+		int mode;
+		int code;      /* of the -1 from fx_apply_run */
+		const char *msg;
+	} t[] = {
+		{ 1, FX_APPLY_OFFSETS_REFUSE, FX_EXIT_REFUSED, "--keep-offsets" },
+		/* past the guard: the next one (no client here) answers */
+		{ 1, FX_APPLY_OFFSETS_RESET, FX_EXIT_FAILURE, "no Connect client" },
+		{ 1, FX_APPLY_OFFSETS_KEEP, FX_EXIT_FAILURE, "no Connect client" },
+		{ 0, FX_APPLY_OFFSETS_REFUSE, FX_EXIT_FAILURE, "no Connect client" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct fx_change ch = { .action = FX_ACTION_CREATE, .connector = (char *)"fluxa_x",
+					.connect_url = (char *)"http://c:8083", .risk = FX_RISK_SAFE,
+					.leftover_offsets = t[i].leftover_offsets };
+		struct fx_plan p = { .changes = &ch, .n_changes = 1 };
+		struct fx_connect_clients cs = FX_CONNECT_CLIENTS_INIT;
+		struct fx_apply_opts o = FX_APPLY_OPTS_INIT;
+		struct fx_apply_results r = FX_APPLY_RESULTS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+
+		o.leftover = t[i].mode;
+		cr_expect_eq(fx_apply_run(&p, &cs, &o, &r, &err), -1, "case %zu", i);
+		cr_expect_eq(err.code, t[i].code, "case %zu: %d %s", i, err.code, err.msg);
+		cr_expect(strstr(err.msg, t[i].msg), "case %zu: %s", i, err.msg);
+		fx_apply_results_release(&r);
+	}
+}

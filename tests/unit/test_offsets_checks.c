@@ -137,3 +137,76 @@ Test(offsets_checks, no_databases_inspected)
 	cr_expect_eq(out.n, 0);
 	fx_offsets_release(&oc.offsets);
 }
+
+/* kafka.history_topic and connect.offsets from what the brokers said. */
+Test(offsets_checks, kafka_side)
+{
+	static const struct {
+		const char *what;
+		int live;            /* the connector exists live with offsets */
+		int exists, partitions;
+		const char *retention_ms;
+		int leftover;        /* (not live) Connect holds offsets for the name */
+		int reachable;
+		const char *want_id;
+		enum fx_check_level want_level;
+		const char *want_text;
+	} t[] = {
+		{ "history fine", 1, 1, 1, "-1", 0, 1, NULL, 0, NULL },
+		{ "history missing", 1, 0, 0, NULL, 0, 1, "kafka.history_topic", FX_CHECK_ERROR, "is missing" },
+		{ "history with 3 partitions", 1, 1, 3, "-1", 0, 1, "kafka.history_topic", FX_CHECK_WARNING, "3 partitions" },
+		{ "history expires", 1, 1, 1, "604800000", 0, 1, "kafka.history_topic", FX_CHECK_WARNING, "expires records" },
+		{ "a create over leftover offsets", 0, 0, 0, NULL, 1, 1, "connect.offsets", FX_CHECK_WARNING,
+		  "still holds offsets" },
+		{ "a create, nothing left", 0, 0, 0, NULL, 0, 1, NULL, 0, NULL },
+		{ "brokers unreachable", 1, 0, 0, NULL, 0, 0, "kafka.history_topic", FX_CHECK_WARNING, "not checked" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct fx_kafka_pool kp = { .code = (char *)"default", .connect_url = (char *)URL };
+		struct fx_mysql_pool mp = { .code = (char *)"default" };
+		struct fx_manifest m = { .mysql = &mp, .n_mysql = 1, .kafka = &kp, .n_kafka = 1 };
+		struct fx_connector dc = { .name = (char *)"fluxa_default", .kafka = &kp, .mysql = &mp };
+		struct fx_desired d = { .connectors = &dc, .n = 1 };
+		struct fx_observed_connector oc = { .name = dc.name, .offsets_read = 1 };
+		struct fx_observed_cluster cl = { .connect_url = (char *)URL, .reachable = 1,
+						  .version = (char *)"3.9.1", .offsets_supported = 1,
+						  .connectors = &oc, .n_connectors = t[i].live ? 1 : 0 };
+		struct fx_kafka_topic_facts topic = { .name = (char *)"fluxa_default_schema_history",
+						     .exists = t[i].exists, .partitions = t[i].partitions,
+						     .retention_ms = (char *)t[i].retention_ms };
+		struct fx_kafka_leftover lo = { .connector = (char *)"fluxa_default",
+						.server = (char *)"fluxa_default", .found = t[i].leftover,
+						.topic = (char *)"connect-offsets" };
+		struct fx_kafka_facts f = { .reachable = t[i].reachable, .error = (char *)"timed out",
+					    .topics = &topic, .n_topics = 1, .leftover = &lo, .n_leftover = 1 };
+		struct fx_checks out = FX_CHECKS_INIT;
+		int asked = 1;
+		size_t k, found = 0;
+
+		cr_assert_eq(fx_config_set(&dc.config, "schema.history.internal.kafka.topic",
+					   "fluxa_default_schema_history"), 0);
+		load_offsets("mariadb-3.2-streaming.json", &oc.offsets);
+		if (t[i].leftover)
+			load_offsets("mariadb-3.2-streaming.json", &lo.offsets);
+		cr_assert_eq(fx_kafka_offsets_checks(&m, &d, &cl, 1, NULL, &f, &asked, &out), 0);
+		for (k = 0; k < out.n; k++) {
+			if (!t[i].want_id || strcmp(out.items[k].id, t[i].want_id)) {
+				cr_expect_fail("%s: unexpected %s: %s", t[i].what, out.items[k].id, out.items[k].message);
+				continue;
+			}
+			found++;
+			cr_expect_eq(out.items[k].level, t[i].want_level, "%s", t[i].what);
+			cr_expect(strstr(out.items[k].message, t[i].want_text), "%s: %s", t[i].what,
+				  out.items[k].message);
+		}
+		cr_expect_eq(found, t[i].want_id ? 1 : 0, "%s: %zu checks", t[i].what, found);
+		if (t[i].leftover)
+			cr_expect(strstr(out.items[0].message, "mariadb-bin.000001:3953"), "%s", out.items[0].message);
+		fx_checks_release(&out);
+		fx_config_release(&dc.config);
+		fx_offsets_release(&oc.offsets);
+		fx_offsets_release(&lo.offsets);
+	}
+}
