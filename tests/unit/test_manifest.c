@@ -327,3 +327,39 @@ Test(manifest, url_credentials_never_in_messages)
 	fx_diags_release(&d);
 	fx_manifest_release(&m);
 }
+
+/* An unknown key gets a did-you-mean only when a known key is close. */
+Test(manifest, unknown_key_hint_only_when_close)
+{
+	static const struct {
+		const char *key;
+		const char *hint; /* NULL: none */
+	} cases[] = {
+		{ "connect_hots", "did you mean 'connect_host'?" },
+		{ "databse", "did you mean 'database'?" },
+		{ "zzzzzzzzzz", NULL },
+		{ "q", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char y[512];
+		struct fx_manifest m = FX_MANIFEST_INIT;
+		struct fx_diags dg = FX_DIAGS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+
+		snprintf(y, sizeof(y),
+			 "version: 1\nmysql:\n  default: {dsn: \"a@tcp(h:1)/db\", %s: x}\n"
+			 "kafka:\n  default: {brokers: [b], connect_url: \"http://c\"}\nentities: {}\n",
+			 cases[i].key);
+		cr_expect_eq(fx_manifest_load_bytes("t.yaml", y, strlen(y), NULL, NULL, &m, &dg, &err), -1);
+		cr_assert_eq(dg.n, 1, "%s: %zu problems", cases[i].key, dg.n);
+		cr_expect(strstr(dg.items[0], "unknown key"), "%s", dg.items[0]);
+		if (cases[i].hint)
+			cr_expect(strstr(dg.items[0], cases[i].hint), "%s: %s", cases[i].key, dg.items[0]);
+		else
+			cr_expect_null(strstr(dg.items[0], "did you mean"), "%s: %s", cases[i].key, dg.items[0]);
+		fx_manifest_release(&m);
+		fx_diags_release(&dg);
+	}
+}
