@@ -378,7 +378,7 @@ static int apply_one(struct fx_connect_client *client, const char *salt,
 	struct fx_err werr = FX_ERR_INIT;
 	struct fx_config live = FX_CONFIG_INIT;
 	double t0 = fx_clock_now();
-	char fp[72];
+	char fp[72], kept[16] = "";
 	int noop = 0, found = 0, rc, w;
 
 	apply_emit(o, FX_APPLY_EV_START, r, NULL, t0);
@@ -419,6 +419,18 @@ static int apply_one(struct fx_connect_client *client, const char *salt,
 		}
 		break;
 	case FX_ACTION_UPDATE:
+		/* a PAUSED or STOPPED connector keeps that state: no wait for RUNNING */
+		if (o->wait_s > 0) {
+			struct fx_observed_connector s;
+			struct fx_err serr = FX_ERR_INIT;
+			int sfound = 0;
+
+			memset(&s, 0, sizeof(s));
+			if (fx_connect_get_status(client, ch->connector, &s, &sfound, &serr) == 0 && sfound &&
+			    s.state && (!strcmp(s.state, "PAUSED") || !strcmp(s.state, "STOPPED")))
+				snprintf(kept, sizeof(kept), "%s", s.state);
+			fx_observed_connector_release(&s);
+		}
 		rc = fx_connect_update(client, ch->connector, &ch->desired, &werr);
 		break;
 	default:
@@ -456,6 +468,11 @@ attempted:
 	if (o->wait_s <= 0 || apply_interrupted(o)) {
 		if (apply_interrupted(o))
 			out->interrupted = 1;
+		goto done;
+	}
+	if (kept[0]) { /* updated, still PAUSED (or STOPPED): nothing to wait for */
+		if (apply_set(&r->state, fx_asprintf("updated, still %s", kept)) < 0)
+			return -1;
 		goto done;
 	}
 	w = apply_wait(client, ch, o, r, t0);

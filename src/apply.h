@@ -41,7 +41,8 @@ struct fx_apply_result {
 	enum fx_apply_outcome outcome;
 	int written;       /* our write landed (so a failure after it is not "nothing applied") */
 	int waited;        /* a wait for RUNNING took place */
-	char *state;       /* final connector state (RUNNING, FAILED, ..., "deleted"), or NULL */
+	char *state;       /* final connector state (RUNNING, FAILED, ..., "deleted", "updated,
+			    * still PAUSED" / "... STOPPED": kept, not waited for), or NULL */
 	char *error;       /* why it failed, redacted; NULL on success */
 	char *trace;       /* first lines of the failing task's trace, redacted; or NULL */
 	struct fx_observed_connector status; /* the last status read (traces dropped) */

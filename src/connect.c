@@ -531,7 +531,7 @@ static int cc_cluster_fail(struct fx_observed_cluster *out, const struct fx_err 
 
 /* ---------------------------------------------------------- offsets */
 
-#define CC_OFFSETS_PARALLEL 64 /* offsets requests in flight, all clusters together */
+#define CC_OFFSETS_PARALLEL 256 /* offsets requests in flight, all clusters together: one round trip up to 256 connectors */
 
 /* One GET /connectors/{n}/offsets on its own easy handle (a copy of the
  * cluster's: same auth and TLS; the multi handle shares connections). */

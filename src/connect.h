@@ -80,7 +80,7 @@ void fx_connect_clients_release(struct fx_connect_clients *cs);
 /*
  * Observes every cluster of cs at once (curl multi, at most 8 in flight):
  * GET /, GET /connector-plugins, GET /connectors?expand=info&expand=status,
- * then, all at once (at most 64 in flight), GET /connectors/{n}/offsets of
+ * then, all at once (at most 256 in flight), GET /connectors/{n}/offsets of
  * every managed connector on clusters whose version has it (3.5+:
  * offsets_supported); a failed offsets read is that connector's
  * offsets_error.  A 401/403 from GET / sets auth_failed.

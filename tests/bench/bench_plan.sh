@@ -62,7 +62,12 @@ for P in $SIZES; do
 	ratio=$(python3 -c "print(f'{$(med "$plan")/$(med "$floor"):.2f}')")
 	summary=$(jq -r '.summary|"\(.create)c/\(.update)u/\(.delete)d/\(.unchanged)="' "$tmp/plan$P.json")
 	row "plan P=$P ($n connectors; $summary)" "$(fmt "$plan")" "floor (one curl, 3 GETs): $(med "$floor") ms -> ${ratio}x"
-	row "  HTTP requests per cluster (Connect log)" "$reqs" "O(1): GET /, /connector-plugins, /connectors?expand"
+	# since issue 16 plan also reads every managed connector's stored offsets, all at once
+	managed=$(jq '[.changes[] | select(.action != "create")] | length + (.unchanged | length)' "$tmp/plan$P.json")
+	row "  HTTP requests per cluster (Connect log)" "$reqs" "3 listing GETs + $managed GET .../offsets (one per managed connector, in one round trip)"
+	curl -s "$URL/connectors" | jq -r --arg u "$URL" '.[] | select(startswith("fluxa_bench")) | "url = \"\($u)/connectors/\(.)/offsets\"\noutput = /dev/null"' > "$tmp/offsets$P.curl"
+	offl=$($M -n "$RUNS" -- curl -s --parallel --parallel-max 256 -K "$tmp/offsets$P.curl")
+	row "  the offsets round trip alone (curl --parallel)" "$(fmt "$offl")" "what plan adds to the listing floor above"
 done
 
 # database checks: 50 pools on one MariaDB vs one pool (checks run concurrently, at most 8 at once)

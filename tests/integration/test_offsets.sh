@@ -7,6 +7,7 @@
 #  (2) delete + re-create: apply exits 3 with nothing written, naming the
 #      leftover offsets; --reset-offsets -> RUNNING with a new snapshot;
 #      deleted again, --keep-offsets -> it resumes from them (no snapshot);
+#  (3) an update of a PAUSED connector: exit 0, still PAUSED, not waited for;
 #  (4) a task FAILED by a rotated password: after the password is put back,
 #      restart (no name: the failed ones) makes it RUNNING;
 #  (5) status: the lag grows while the connector is stopped and rows are
@@ -202,5 +203,22 @@ assert_contains "(5) status counts it STOPPED" "$FX_TMP/5.out" "1 stopped"
 connect_curl PUT "/connectors/$C5/resume" >/dev/null
 wait_until 120 lag_below "$C5" 4096 && ok "(5) back to about nothing after resume: $(lag_of "$C5") bytes" ||
 	fail "(5) lag stayed: $(lag_of "$C5") bytes"
+
+# ---------------------------------------------------------------- (3)
+M3="$FX_TMP/m3.yaml"
+write_manifest "$M3" "$FLUXACDC_CONNECT_URL" "$P1:7631" \
+	"$P4:7634:{database.user: $ROT_USER, database.password: \"\${APPLYTEST_ROT_PW}\"}" \
+	"$P5:7635:{poll.interval.ms: \"700\"}" -- UserEntity:$P1 UserEntity:$P4 UserEntity:$P5
+connect_curl PUT "/connectors/$C5/pause" >/dev/null
+wait_state "$C5" PAUSED,PAUSED 60 || fail "(3) $C5 did not pause: $(connector_state "$C5")"
+t0=$(date +%s.%N)
+run_fx "$FX_TMP/3" apply -f "$M3" --auto-approve --wait 120
+took=$(secs_since "$t0")
+assert_eq "(3) update of a PAUSED connector: exit 0" 0 "$RC"
+assert_contains "(3) ... reported as updated, still PAUSED" "$FX_TMP/3.out" "updated, still PAUSED"
+assert_eq "(3) ... the config is the new one" 700 \
+	"$(connect_curl GET "/connectors/$C5/config" | jq -r '."poll.interval.ms"')"
+assert_eq "(3) ... and it is still PAUSED" PAUSED "$(connector_state "$C5" | cut -d, -f1)"
+echo "  .. apply (plan + update of a PAUSED connector) took ${took} s"
 
 finish
