@@ -281,6 +281,8 @@ Test(mysql_facts, privileges_held_from_grant_lines)
 		  FX_PRIV_REPLICATION_CLIENT },
 		{ "lower case", { "grant select, reload on *.* to `cdc`@`%`" }, "app", t1, 1,
 		  FX_PRIV_SELECT | FX_PRIV_RELOAD },
+		{ "tabs between words", { "GRANT\tSELECT,\tRELOAD\tON\t*.*\tTO `cdc`@`%`" }, "app", t1, 1,
+		  FX_PRIV_SELECT | FX_PRIV_RELOAD },
 		{ "RELOAD on the database does not count", { "GRANT RELOAD, SELECT ON `app`.* " U }, "app",
 		  t1, 1, FX_PRIV_SELECT },
 		{ "USAGE: nothing", { "GRANT USAGE ON *.* " U }, "app", t1, 1, 0 },
