@@ -58,6 +58,8 @@ static const struct {
 	  NULL },
 	{ "a RUNNING connector's trace is not shown", "RUNNING", "stale", { { "RUNNING", NULL } }, 1,
 	  FX_RUN_RUNNING, NULL },
+	{ "a RUNNING connector's stale trace is not the failed task's", "RUNNING", "stale",
+	  { { "FAILED", "t0" } }, 1, FX_RUN_FAILED, "t0" },
 };
 
 Test(observed, run_verdict_table)
