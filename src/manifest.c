@@ -1113,7 +1113,11 @@ static void ld_rule_server_ids(struct ld *ld)
 					    o->server_ids[r].id == id)
 						dup = o->code;
 				}
-			if (dup)
+			if (dup && dup == p->code)
+				ld_diag_at(ld, pos,
+					   "mysql pool '%s': server_id %u is given to two of its kafka pools; each connector needs its own id",
+					   p->code, id);
+			else if (dup)
 				ld_diag_at(ld, pos,
 					   "mysql pool '%s': server_id %u is already used by mysql pool '%s'; give each pool its own, or remove it to have one derived",
 					   p->code, id, dup);
