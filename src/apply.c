@@ -7,6 +7,7 @@
 #include "connect_json.h"
 #include "diff.h"
 #include "race.h"
+#include "apply_sched.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -34,6 +35,9 @@ static void apply_emit(const struct fx_apply_opts *o, enum fx_apply_event_kind k
 	if (!o->progress)
 		return;
 	ev.kind = kind;
+	ev.n_total = o->n_total;
+	ev.n_over = o->n_over;
+	ev.n_under_way = o->n_under_way;
 	ev.result = r;
 	ev.state = state;
 	ev.elapsed = fx_clock_now() - t0;
@@ -159,95 +163,88 @@ static int apply_set(char **dst, char *val)
 	return val ? 0 : -1;
 }
 
-/*
- * Waits until the connector and every task are RUNNING in two consecutive
- * reads.  Fills r (state, and on failure error/trace).  Returns 0 RUNNING, 1
- * failed or timed out, 2 interrupted, -1 OOM.
- */
-static int apply_wait(struct fx_connect_client *client, const struct fx_change *ch,
-		      const struct fx_apply_opts *o, struct fx_apply_result *r, double t0)
+/* An alter written and waited for: its wait's progress between status reads. */
+struct apply_waiter {
+	size_t idx;       /* the change's index in the plan */
+	double t0;        /* when the alter began */
+	double deadline;  /* t0's wait start + --wait */
+	int streak;       /* consecutive all-RUNNING reads */
+	char *last;       /* the last state line shown */
+};
+
+static void apply_waiter_release(struct apply_waiter *w)
 {
-	double start = fx_clock_now(), deadline = start + o->wait_s;
-	long poll = o->poll_ms > 0 ? o->poll_ms : 1000;
-	char *last = NULL;
-	int streak = 0, ret = -1;
+	free(w->last);
+	w->last = NULL;
+}
+
+/*
+ * One status read of a connector being waited for (never right after the
+ * write: the caller sleeps a poll first, Connect may still show the old
+ * state).  Done when the connector and every task are RUNNING in two
+ * consecutive reads.  Fills r (state, and on failure error/trace).  Returns
+ * 0 RUNNING, 1 failed or timed out, 2 interrupted, 3 not yet, -1 OOM.
+ */
+static int apply_wait_step(struct fx_connect_client *client, const struct fx_change *ch,
+			   const struct fx_apply_opts *o, struct fx_apply_result *r,
+			   struct apply_waiter *w)
+{
+	struct fx_observed_connector s;
+	struct fx_err err = FX_ERR_INIT;
+	char *line;
+	int found = 0;
 
 	r->waited = 1;
-	for (;;) {
-		struct fx_observed_connector s;
-		struct fx_err err = FX_ERR_INIT;
-		char *line;
-		int found = 0;
+	memset(&s, 0, sizeof(s));
+	if (fx_connect_get_status(client, ch->connector, &s, &found, &err) < 0) {
+		fx_observed_connector_release(&s);
+		if (err.code == FX_EXIT_INTERRUPTED)
+			return 2;
+		line = fx_connect_redact(err.msg, &ch->desired);
+		w->streak = 0;
+	} else {
+		const char *trace = NULL;
+		enum fx_run_verdict v = found ? fx_observed_run_verdict(&s, &trace) : FX_RUN_PENDING;
 
-		/* Never read right after the write: Connect may still show the old state. */
-		if (apply_sleep(o, poll) < 0) {
-			ret = 2;
-			goto cleanup;
-		}
-		memset(&s, 0, sizeof(s));
-		if (fx_connect_get_status(client, ch->connector, &s, &found, &err) < 0) {
-			fx_observed_connector_release(&s);
-			if (err.code == FX_EXIT_INTERRUPTED) {
-				ret = 2;
-				goto cleanup;
-			}
-			line = fx_connect_redact(err.msg, &ch->desired);
-			streak = 0;
-		} else {
-			const char *trace = NULL;
-			enum fx_run_verdict v = found ? fx_observed_run_verdict(&s, &trace) : FX_RUN_PENDING;
-			int failed = v == FX_RUN_FAILED;
-
-			streak = v == FX_RUN_RUNNING ? streak + 1 : 0;
-			line = apply_state_line(&s, found);
-			if (failed) {
-				if (apply_set(&r->state, fx_strdup("FAILED")) < 0 ||
-				    apply_set(&r->error, fx_asprintf("%s: %s", ch->connector, line ? line : "FAILED")) < 0 ||
-				    (trace && apply_set(&r->trace, fx_connect_trace_head(trace, APPLY_TRACE_LINES,
-											 &ch->desired)) < 0)) {
-					fx_observed_connector_release(&s);
-					free(line);
-					goto oom;
-				}
-				apply_keep_status(r, &s);
+		w->streak = v == FX_RUN_RUNNING ? w->streak + 1 : 0;
+		line = apply_state_line(&s, found);
+		if (v == FX_RUN_FAILED) {
+			if (apply_set(&r->state, fx_strdup("FAILED")) < 0 ||
+			    apply_set(&r->error, fx_asprintf("%s: %s", ch->connector, line ? line : "FAILED")) < 0 ||
+			    (trace && apply_set(&r->trace, fx_connect_trace_head(trace, APPLY_TRACE_LINES,
+										 &ch->desired)) < 0)) {
+				fx_observed_connector_release(&s);
 				free(line);
-				ret = 1;
-				goto cleanup;
+				return -1;
 			}
-			if (found)
-				apply_keep_status(r, &s);
-			fx_observed_connector_release(&s);
-		}
-		if (!line)
-			goto oom;
-		if (!last || strcmp(last, line)) {
-			free(last);
-			last = line;
-			apply_emit(o, FX_APPLY_EV_STATE, r, last, t0);
-		} else {
+			apply_keep_status(r, &s);
 			free(line);
-			apply_emit(o, FX_APPLY_EV_TICK, r, last, t0);
+			return 1;
 		}
-		if (streak >= APPLY_RUNNING_READS) {
-			if (apply_set(&r->state, fx_strdup("RUNNING")) < 0)
-				goto oom;
-			ret = 0;
-			goto cleanup;
-		}
-		if (fx_clock_now() >= deadline) {
-			if (apply_set(&r->state, fx_strdup(r->status.state ? r->status.state : "UNKNOWN")) < 0 ||
-			    apply_set(&r->error, fx_asprintf("%s: not RUNNING after %d s (--wait): %s",
-							      ch->connector, o->wait_s, last)) < 0)
-				goto oom;
-			ret = 1;
-			goto cleanup;
-		}
+		if (found)
+			apply_keep_status(r, &s);
+		fx_observed_connector_release(&s);
 	}
-oom:
-	ret = -1;
-cleanup:
-	free(last);
-	return ret;
+	if (!line)
+		return -1;
+	if (!w->last || strcmp(w->last, line)) {
+		free(w->last);
+		w->last = line;
+		apply_emit(o, FX_APPLY_EV_STATE, r, w->last, w->t0);
+	} else {
+		free(line);
+		apply_emit(o, FX_APPLY_EV_TICK, r, w->last, w->t0);
+	}
+	if (w->streak >= APPLY_RUNNING_READS)
+		return apply_set(&r->state, fx_strdup("RUNNING")) < 0 ? -1 : 0;
+	if (fx_clock_now() >= w->deadline) {
+		if (apply_set(&r->state, fx_strdup(r->status.state ? r->status.state : "UNKNOWN")) < 0 ||
+		    apply_set(&r->error, fx_asprintf("%s: not RUNNING after %d s (--wait): %s",
+						      ch->connector, o->wait_s, w->last)) < 0)
+			return -1;
+		return 1;
+	}
+	return 3;
 }
 
 /*
@@ -370,16 +367,30 @@ static int apply_wait_stopped(struct fx_connect_client *client, const char *name
 	}
 }
 
-/* One alter: the write, then the wait.  -1 only on OOM. */
-static int apply_one(struct fx_connect_client *client, const char *salt,
-		     const struct fx_change *ch, const struct fx_apply_opts *o,
-		     struct fx_apply_result *r, struct fx_apply_results *out)
+/* The alter is over: its time, and the DONE event. */
+static void apply_over(const struct fx_apply_opts *o, struct fx_apply_result *r, double t0)
+{
+	r->seconds = fx_clock_now() - t0;
+	apply_emit(o, FX_APPLY_EV_DONE, r, r->state, t0);
+}
+
+/*
+ * An alter's start: the re-read, the write, the read-back.  Returns 0 when
+ * the alter is over (DONE emitted), 1 when it is to be waited for (w is set
+ * up: poll it with apply_wait_step, then apply_finish), -1 only on OOM.
+ */
+static int apply_start(struct fx_connect_client *client, const char *salt,
+		       const struct fx_change *ch, const struct fx_apply_opts *o,
+		       struct fx_apply_result *r, struct fx_apply_results *out,
+		       struct apply_waiter *wt)
 {
 	struct fx_err werr = FX_ERR_INIT;
 	struct fx_config live = FX_CONFIG_INIT;
 	double t0 = fx_clock_now();
 	char fp[72], kept[16] = "";
 	int noop = 0, found = 0, rc, w;
+
+	wt->t0 = t0;
 
 	apply_emit(o, FX_APPLY_EV_START, r, NULL, t0);
 	/* Re-read just before the write: another apply may have written since the plan. */
@@ -475,30 +486,140 @@ attempted:
 			return -1;
 		goto done;
 	}
-	w = apply_wait(client, ch, o, r, t0);
-	if (w < 0)
-		return -1;
-	if (w == 1)
+	wt->t0 = t0;
+	wt->deadline = fx_clock_now() + o->wait_s;
+	wt->streak = 0;
+	return 1;
+done:
+	apply_over(o, r, t0);
+	return 0;
+}
+
+/*
+ * The end of an alter's wait: step is apply_wait_step's 0 (RUNNING), 1
+ * (failed or timed out) or 2 (interrupted).  A RUNNING connector is read
+ * back once more: is it still what this apply wrote?  -1 only on OOM.
+ */
+static int apply_finish(struct fx_connect_client *client, const char *salt,
+			const struct fx_change *ch, const struct fx_apply_opts *o,
+			struct fx_apply_result *r, struct fx_apply_results *out,
+			const struct apply_waiter *wt, int step)
+{
+	int w;
+
+	if (step == 1)
 		r->outcome = FX_APPLY_FAILED;
-	if (w == 0 && !noop) {
-		/* RUNNING: is it still what this apply wrote? */
+	if (step == 0 && r->written) {
 		w = apply_read_back(client, salt, ch, "once it was RUNNING", r);
 		if (w < 0)
 			return -1;
 		if (w)
 			r->outcome = FX_APPLY_FAILED;
-		w = 0;
 	}
-	if (w == 2) {
+	if (step == 2) {
 		/* the write landed; only the wait was cut short */
 		out->interrupted = 1;
 		if (!r->error && apply_set(&r->error, fx_strdup("interrupted while waiting for RUNNING")) < 0)
 			return -1;
 	}
-done:
-	r->seconds = fx_clock_now() - t0;
-	apply_emit(o, FX_APPLY_EV_DONE, r, r->state, t0);
+	apply_over(o, r, wt->t0);
 	return 0;
+}
+
+/* After this alter, does nothing new start (SPEC §4: the first failure stops the run)? */
+static int apply_stops(const struct fx_apply_result *r, const struct fx_apply_results *res)
+{
+	return r->outcome == FX_APPLY_FAILED || r->outcome == FX_APPLY_INTERRUPTED ||
+	       r->outcome == FX_APPLY_STALE || res->interrupted;
+}
+
+/* Counts for the progress line of a TTY. */
+static void apply_count_progress(const struct fx_sched_item *items, size_t n,
+				 struct fx_apply_opts *counted, const struct fx_apply_opts *o)
+{
+	size_t i;
+
+	*counted = *o;
+	counted->n_total = n;
+	counted->n_over = counted->n_under_way = 0;
+	for (i = 0; i < n; i++) {
+		counted->n_over += items[i].state == FX_SCHED_OVER;
+		counted->n_under_way += items[i].state == FX_SCHED_RUNNING;
+	}
+}
+
+/*
+ * Carries out the plan's alters with at most o->parallelism under way per
+ * cluster (apply_sched.h): each is written, then the waits for RUNNING of
+ * all those under way are polled together, one status read each per poll,
+ * so that N alters take about one wait plus N writes.  The first failure
+ * stops new starts; those under way are followed to their end.  -1 on OOM.
+ */
+static int apply_schedule(const struct fx_plan *p, const struct fx_connect_clients *cs,
+			  const struct fx_apply_opts *o, struct fx_apply_results *res)
+{
+	struct fx_sched_item *items = fx_calloc(p->n_changes + 1, sizeof(*items));
+	struct apply_waiter *wts = fx_calloc(p->n_changes + 1, sizeof(*wts));
+	long poll = o->poll_ms > 0 ? o->poll_ms : 1000;
+	struct fx_apply_opts oc;
+	int stop = 0, ret = -1, step;
+	size_t i, n = p->n_changes;
+
+	if (!items || !wts)
+		goto cleanup;
+	for (i = 0; i < n; i++)
+		items[i] = (struct fx_sched_item){ .action = p->changes[i].action,
+						   .cluster = p->changes[i].connect_url,
+						   .state = FX_SCHED_PENDING };
+	for (;;) {
+		while ((i = fx_sched_next(items, n, o->parallelism, stop)) != FX_SCHED_NONE) {
+			if (apply_interrupted(o)) {
+				res->interrupted = 1;
+				stop = 1;
+				break;
+			}
+			items[i].state = FX_SCHED_RUNNING;
+			apply_count_progress(items, n, &oc, o);
+			step = apply_start(fx_connect_clients_find(cs, p->changes[i].connect_url), p->salt,
+					   &p->changes[i], &oc, &res->items[i], res, &wts[i]);
+			if (step < 0)
+				goto cleanup;
+			if (step == 0) {
+				items[i].state = FX_SCHED_OVER;
+				stop |= apply_stops(&res->items[i], res);
+			}
+		}
+		if (fx_sched_done(items, n, o->parallelism, stop))
+			break;
+		/* Never read right after a write: Connect may still show the old state. */
+		if (apply_sleep(o, poll) < 0)
+			stop = 1;
+		for (i = 0; i < n; i++) {
+			struct fx_connect_client *client = fx_connect_clients_find(cs, p->changes[i].connect_url);
+
+			if (items[i].state != FX_SCHED_RUNNING)
+				continue;
+			apply_count_progress(items, n, &oc, o);
+			step = apply_interrupted(o) ? 2 : apply_wait_step(client, &p->changes[i], &oc,
+									  &res->items[i], &wts[i]);
+			if (step < 0)
+				goto cleanup;
+			if (step == 3)
+				continue;
+			if (apply_finish(client, p->salt, &p->changes[i], &oc, &res->items[i], res,
+					 &wts[i], step) < 0)
+				goto cleanup;
+			items[i].state = FX_SCHED_OVER;
+			stop |= apply_stops(&res->items[i], res);
+		}
+	}
+	ret = 0;
+cleanup:
+	for (i = 0; wts && i < n; i++)
+		apply_waiter_release(&wts[i]);
+	free(items);
+	free(wts);
+	return ret;
 }
 
 int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
@@ -506,7 +627,7 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 {
 	struct fx_apply_results res = FX_APPLY_RESULTS_INIT;
 	size_t i;
-	int ret = -1, stop = 0;
+	int ret = -1;
 
 	/* Every guard before the first write: all or nothing. */
 	for (i = 0; i < p->n_changes; i++) {
@@ -554,20 +675,9 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 			goto cleanup;
 		}
 	}
-	for (i = 0; i < p->n_changes && !stop; i++) {
-		struct fx_apply_result *r = &res.items[i];
-
-		if (apply_interrupted(o)) {
-			res.interrupted = 1;
-			break;
-		}
-		if (apply_one(fx_connect_clients_find(cs, p->changes[i].connect_url), p->salt,
-			      &p->changes[i], o, r, &res) < 0) {
-			fx_err_set(err, 1, "out of memory");
-			goto cleanup;
-		}
-		stop = r->outcome == FX_APPLY_FAILED || r->outcome == FX_APPLY_INTERRUPTED ||
-		       r->outcome == FX_APPLY_STALE || res.interrupted;
+	if (apply_schedule(p, cs, o, &res) < 0) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
 	}
 	fx_apply_results_release(out);
 	*out = res;

@@ -32,8 +32,11 @@
 enum {
 	APPLY_AUTO_APPROVE = 1, APPLY_ALLOW_DESTROY, APPLY_WAIT, APPLY_NO_WAIT,
 	APPLY_RETRY_BUDGET, APPLY_SKIP_DB, APPLY_NO_VALIDATE, APPLY_NO_SNAPSHOT,
-	APPLY_ALLOW_RESNAPSHOT, APPLY_RESET_OFFSETS, APPLY_KEEP_OFFSETS,
+	APPLY_ALLOW_RESNAPSHOT, APPLY_RESET_OFFSETS, APPLY_KEEP_OFFSETS, APPLY_PARALLELISM,
 };
+
+/* Alters under way at once per Connect cluster unless --parallelism says otherwise. */
+#define APPLY_DEFAULT_PARALLELISM 8
 
 static const struct fx_optdef apply_optdefs[] = {
 	{ .id = APPLY_AUTO_APPROVE, .lname = "auto-approve",
@@ -48,6 +51,9 @@ static const struct fx_optdef apply_optdefs[] = {
 	  .help = "a create over offsets Connect still holds: resume from them (no snapshot)" },
 	{ .id = APPLY_WAIT, .lname = "wait", .has_arg = 1, .argname = "SECONDS",
 	  .help = "wait at most this long for each connector to be RUNNING (default 120)" },
+	{ .id = APPLY_PARALLELISM, .lname = "parallelism", .has_arg = 1, .argname = "N",
+	  .help = "alters under way at once per Connect cluster, their waits overlapping "
+		  "(default 8; 1: one by one)" },
 	{ .id = APPLY_NO_WAIT, .lname = "no-wait",
 	  .help = "do not wait for RUNNING after a create or update" },
 	{ .id = APPLY_RETRY_BUDGET, .lname = "retry-budget", .has_arg = 1, .argname = "SECONDS",
@@ -68,6 +74,7 @@ struct apply_args {
 	int allow_resnapshot;
 	int leftover;       /* FX_APPLY_OFFSETS_* */
 	int wait_s;
+	int parallelism;
 	int retry_budget_s;
 	int skip_db;
 	int no_validate;
@@ -107,6 +114,12 @@ static int apply_opt(int id, const char *arg, void *ctx, struct fx_err *err)
 		else
 			a->retry_budget_s = (int)v;
 		break;
+	case APPLY_PARALLELISM:
+		if (fx_str_to_u64(arg, 1, 64, &v) < 0)
+			return fx_err_set(err, FX_EXIT_USAGE, "--parallelism: '%s' is not a number from 1 to 64",
+					  arg);
+		a->parallelism = (int)v;
+		break;
 	case APPLY_NO_WAIT:
 		a->wait_s = 0;
 		break;
@@ -143,7 +156,12 @@ static void apply_progress_cb(void *ctx, const struct fx_apply_event *ev)
 			pr->dirty = 0;
 			return;
 		}
-		fprintf(stderr, "\r\033[K%s %s: %s (%.0f s)", fx_action_name(r->action), r->connector,
+		if (ev->n_total > 1)
+			fprintf(stderr, "\r\033[K[%zu/%zu done, %zu under way] ", ev->n_over, ev->n_total,
+				ev->n_under_way);
+		else
+			fputs("\r\033[K", stderr);
+		fprintf(stderr, "%s %s: %s (%.0f s)", fx_action_name(r->action), r->connector,
 			ev->state ? ev->state : "writing", ev->elapsed);
 		pr->dirty = 1;
 		fflush(stderr);
@@ -154,6 +172,11 @@ static void apply_progress_cb(void *ctx, const struct fx_apply_event *ev)
 			r->connect_url);
 	else if (ev->kind == FX_APPLY_EV_STATE)
 		fprintf(stderr, "fluxacdc: %s: %s (%.1f s)\n", r->connector, ev->state, ev->elapsed);
+	else if (ev->kind == FX_APPLY_EV_DONE && ev->n_total > 1)
+		/* alters overlap: say when each is over, with what */
+		fprintf(stderr, "fluxacdc: %s: %s%s%s (%.1f s)\n", r->connector,
+			fx_apply_outcome_name(r->outcome), r->state ? ", " : "", r->state ? r->state : "",
+			ev->elapsed);
 }
 
 /* -v request log that does not tear a TTY progress line. */
@@ -455,7 +478,8 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	struct fx_apply_results res = FX_APPLY_RESULTS_INIT;
 	struct fx_apply_snaps snaps = FX_APPLY_SNAPS_INIT;
 	struct apply_args a = {
-		.wait_s = 120, .retry_budget_s = FX_NET_RETRY_BUDGET_S,
+		.wait_s = 120, .parallelism = APPLY_DEFAULT_PARALLELISM,
+		.retry_budget_s = FX_NET_RETRY_BUDGET_S,
 	};
 	struct apply_progress pr = { .opts = opts };
 	struct apply_run run = { .opts = opts, .plan = &p, .rend = &rend };
@@ -533,6 +557,7 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	ao.allow_resnapshot = a.allow_resnapshot;
 	ao.leftover = a.leftover;
 	ao.wait_s = a.wait_s;
+	ao.parallelism = a.parallelism;
 	ao.interrupt = &fx_interrupted;
 	ao.progress = apply_progress_cb;
 	ao.ctx = &pr;
