@@ -314,7 +314,8 @@ static int apply_lost_error(const char *salt, const struct fx_change *ch, int fo
 
 /*
  * Reads the connector back and checks that what this alter wrote is live.
- * 0 held, 1 lost (r->error says so), 2 unreadable (r->error), -1 OOM.
+ * 0 held, 1 lost (r->error says so), 2 unreadable (r->error), 3 interrupted
+ * (SIGINT: the write landed, the check was cut short), -1 OOM.
  */
 static int apply_read_back(struct fx_connect_client *client, const char *salt,
 			   const struct fx_change *ch, const char *when, struct fx_apply_result *r)
@@ -325,6 +326,10 @@ static int apply_read_back(struct fx_connect_client *client, const char *salt,
 	int found = 0, ret;
 
 	if (apply_read_live(client, salt, ch, &found, fp, &live, &err) < 0) {
+		if (err.code == FX_EXIT_INTERRUPTED) {
+			ret = 3;
+			goto cleanup;
+		}
 		ret = apply_set(&r->error, fx_asprintf("%s: written, but could not be read back %s: %s",
 							ch->connector, when, err.msg)) < 0 ? -1 : 2;
 		goto cleanup;
@@ -466,6 +471,10 @@ attempted:
 		w = apply_read_back(client, salt, ch, "right after the write", r);
 		if (w < 0)
 			return -1;
+		if (w == 3) {
+			out->interrupted = 1;
+			goto done;
+		}
 		if (w) {
 			r->outcome = FX_APPLY_FAILED;
 			goto done;
@@ -513,7 +522,9 @@ static int apply_finish(struct fx_connect_client *client, const char *salt,
 		w = apply_read_back(client, salt, ch, "once it was RUNNING", r);
 		if (w < 0)
 			return -1;
-		if (w)
+		if (w == 3)
+			out->interrupted = 1;
+		else if (w)
 			r->outcome = FX_APPLY_FAILED;
 	}
 	if (step == 2) {
