@@ -50,9 +50,16 @@ YAML
 }
 
 ours() { curl -sS -m 10 "$FLUXACDC_CONNECT_URL/connectors" | jq -r '.[] | select(startswith("fluxa_reltest_f"))' | sort | xargs; }
+# Each case gets connector names of its own: Connect keeps a deleted
+# connector's offsets, and a create under an old name would resume from them
+# (Debezium 3.5 then fails: "Source offset 'file' parameter is missing").
+GEN=0
+newgen() { GEN=$((GEN + 1)); F1=reltest_f1g$GEN; F2=reltest_f2g$GEN; F3=reltest_f3g$GEN; }
+newgen
 reset_ours() {
 	local c
 	for c in $(ours); do curl -sS -o /dev/null -m 30 -X DELETE "$FLUXACDC_CONNECT_URL/connectors/$c"; done
+	newgen
 }
 stop_srv() {
 	if [ -n "$SRV_PID" ]; then kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null; fi
@@ -84,7 +91,7 @@ LIMIT=$((TO * 1000 + 1500)) # one --timeout, plus process start and the rest
 # ---- (1) every read path broken: plan, status, apply fail in time, nothing written
 read_fault() { # read_fault LABEL URL EXPECTED_MESSAGE
 	local label=$1 url=$2 msg=$3
-	manifest "$url" reltest_f1
+	manifest "$url" ${F1}
 	timed "$FX_TMP/p" plan -f "$M" --skip-db-checks --timeout $TO --format json
 	assert_eq "$label: plan exit 1" 1 "$RC"
 	assert_eq "$label: plan says connect.reachable error" error \
@@ -123,7 +130,7 @@ read_fault "cut" "$SRV_URL" "transfer closed with"
 # the request goes to the real Connect URL, the proxy drops the body
 start_srv cut
 PROXY=$SRV_URL
-manifest "$FLUXACDC_CONNECT_URL" reltest_f1
+manifest "$FLUXACDC_CONNECT_URL" ${F1}
 http_proxy="$PROXY" no_proxy= NO_PROXY= timed "$FX_TMP/x" plan -f "$M" --skip-db-checks --timeout $TO --format json
 assert_eq "forward proxy cuts: plan exit 1" 1 "$RC"
 assert_contains "forward proxy cuts: says so" "$FX_TMP/x.out" "transfer closed with"
@@ -132,14 +139,14 @@ within "forward proxy cuts: plan gave up" "$LIMIT"
 
 # slow but within --timeout: works, only slower
 start_srv "slow:0.5"
-manifest "$SRV_URL" reltest_f1
+manifest "$SRV_URL" ${F1}
 timed "$FX_TMP/s1" plan -f "$M" --skip-db-checks --timeout $TO --format json
 assert_eq "slow within --timeout: plan exit 0" 0 "$RC"
 assert_eq "slow within --timeout: one create planned" 1 "$(jq '.summary.create' "$FX_TMP/s1.out")"
 echo "  .. slow (0.5 s an answer): plan took ${MS} ms"
 
 # ---- (2) faults on apply's writes only (reads pass through to Connect)
-manifest_two() { manifest "$SRV_URL" reltest_f1 reltest_f2; }
+manifest_two() { manifest "$SRV_URL" ${F1} ${F2}; }
 
 # a 500 with an HTML body on the first write: exit 1, nothing applied, the rest not attempted
 start_srv 500write
@@ -148,7 +155,7 @@ timed "$FX_TMP/w1" apply -f "$M" --skip-db-checks --auto-approve --no-wait --tim
 assert_eq "500 on the first write: exit 1" 1 "$RC"
 assert_contains "500: the failed alter and why" "$FX_TMP/w1.out" "HTTP 500: 500 Internal Server Error"
 assert_contains "500: stderr says none applied, the other not attempted" "$FX_TMP/w1.err" \
-	"applied: none; failed: fluxa_reltest_f1; not attempted: fluxa_reltest_f2"
+	"applied: none; failed: fluxa_${F1}; not attempted: fluxa_${F2}"
 assert_eq "500: not retried (not a rebalance answer)" 1 "$(writes_seen)"
 assert_eq "500: nothing on Connect" "" "$(ours)"
 echo "  .. 500 on write: exit $RC in ${MS} ms: $(grep -m1 'error:' "$FX_TMP/w1.out" | sed 's/^ *//')"
@@ -162,12 +169,12 @@ assert_eq "partial: JSON lists applied (written) then failed (not written)" "app
 	"$(jq -r '[.results[] | "\(.outcome) \(.written)"] | join(" ")' "$FX_TMP/w2.out" 2>/dev/null)"
 python3 "$FLUXACDC_ROOT/tests/schema/validate.py" apply-result.schema.json "$FX_TMP/w2.out" &&
 	ok "partial: JSON matches apply-result.schema.json" || fail "partial: schema"
-assert_eq "partial: exactly the applied one is on Connect" fluxa_reltest_f1 "$(ours)"
+assert_eq "partial: exactly the applied one is on Connect" fluxa_${F1} "$(ours)"
 stop_srv
-manifest "$FLUXACDC_CONNECT_URL" reltest_f1 reltest_f2
+manifest "$FLUXACDC_CONNECT_URL" ${F1} ${F2}
 run_fx "$FX_TMP/w2b" apply -f "$M" --skip-db-checks --auto-approve --no-wait
 assert_eq "partial: a repeated apply completes it: exit 0" 0 "$RC"
-assert_eq "partial: both there" "fluxa_reltest_f1 fluxa_reltest_f2" "$(ours)"
+assert_eq "partial: both there" "fluxa_${F1} fluxa_${F2}" "$(ours)"
 reset_ours
 
 # the answer to each create cut mid-body after Connect took it: re-read, no duplicate, exit 0
@@ -179,28 +186,28 @@ assert_eq "cut: each create sent once" 2 "$(grep -c '^POST /connectors -> 201 cu
 assert_contains "cut: the cut is logged" "$FX_TMP/c1.err" "transfer closed with"
 # per connector: the re-read after the cut answer, then apply's read-back of what it wrote
 # (the re-read before the write finds nothing yet: 404)
-assert_eq "cut: re-read each connector before going on, then read it back" 4 "$(grep -cE 'GET .*/connectors/fluxa_reltest_f[12]/config -> 200' "$FX_TMP/c1.err")"
-assert_eq "cut: both on Connect" "fluxa_reltest_f1 fluxa_reltest_f2" "$(ours)"
+assert_eq "cut: re-read each connector before going on, then read it back" 4 "$(grep -cE "GET .*/connectors/fluxa_reltest_f[12]g$GEN/config -> 200" "$FX_TMP/c1.err")"
+assert_eq "cut: both on Connect" "fluxa_${F1} fluxa_${F2}" "$(ours)"
 echo "  .. create answers cut: exit $RC in ${MS} ms"
 # an update whose answer is cut, then a delete whose answer is cut
 sed -i 's/table: UserEntity}/table: OrderEntity}/' "$M"
 run_fx "$FX_TMP/c2" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO -v
 assert_eq "update answer cut: exit 0" 0 "$RC"
-assert_eq "update: sent once" 1 "$(grep -c '^PUT /connectors/fluxa_reltest_f1/config -> 200 cut' "$FX_TMP/srv.log")"
+assert_eq "update: sent once" 1 "$(grep -c "^PUT /connectors/fluxa_$F1/config -> 200 cut" "$FX_TMP/srv.log")"
 assert_eq "update: landed" 'fluxa\.OrderEntity' \
-	"$(curl -sS "$FLUXACDC_CONNECT_URL/connectors/fluxa_reltest_f1/config" | jq -r '."table.include.list"')"
-manifest "$SRV_URL" reltest_f1
+	"$(curl -sS "$FLUXACDC_CONNECT_URL/connectors/fluxa_${F1}/config" | jq -r '."table.include.list"')"
+manifest "$SRV_URL" ${F1}
 sed -i 's/table: UserEntity}/table: OrderEntity}/' "$M"
 run_fx "$FX_TMP/c3" apply -f "$M" --skip-db-checks --auto-approve --allow-destroy --no-wait --timeout $TO -v
 assert_eq "delete answer cut: exit 0" 0 "$RC"
-assert_eq "delete: gone" fluxa_reltest_f1 "$(ours)"
+assert_eq "delete: gone" fluxa_${F1} "$(ours)"
 run_fx "$FX_TMP/c4" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO
 assert_contains "cut: a repeated apply has nothing to do" "$FX_TMP/c4.out" "0 to create, 0 to update, 0 to delete, 1 unchanged"
 reset_ours
 
 # a create that lands but is never answered: --timeout, re-read, no duplicate
 start_srv stallwrite
-manifest "$SRV_URL" reltest_f1
+manifest "$SRV_URL" ${F1}
 timed "$FX_TMP/t1" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO --retry-budget 10 -v
 case $RC in
 0) ok "unanswered create: exit 0 (found it landed)" ;;
@@ -208,21 +215,21 @@ case $RC in
 esac
 assert_eq "unanswered: sent once" 1 "$(grep -c '^POST /connectors' "$FX_TMP/srv.log")"
 within "unanswered: gave up on the answer and re-read" $((TO * 1000 + 3000))
-assert_eq "unanswered: the connector is there, once" fluxa_reltest_f1 "$(ours)"
+assert_eq "unanswered: the connector is there, once" fluxa_${F1} "$(ours)"
 echo "  .. unanswered create: exit $RC in ${MS} ms: $(grep -m1 -E 'no answer|timed out|timeout' "$FX_TMP/t1.err")"
 reset_ours
 
 # Connect gone right after the create was answered, while apply waits for
 # RUNNING: the write is reported as landed, the wait as failed, in time
 start_srv stallafter
-manifest "$SRV_URL" reltest_f1
+manifest "$SRV_URL" ${F1}
 timed "$FX_TMP/g1" apply -f "$M" --skip-db-checks --auto-approve --wait 8 --timeout $TO --format json
 assert_eq "gone while waiting: exit 1" 1 "$RC"
 assert_eq "gone while waiting: the write is reported as landed" "failed true" \
 	"$(jq -r '.results[0] | "\(.outcome) \(.written)"' "$FX_TMP/g1.out" 2>/dev/null)"
 assert_contains "gone while waiting: says Connect did not answer" "$FX_TMP/g1.out" "no answer within $TO s"
 within "gone while waiting: gave up within --wait plus one --timeout" $((8000 + TO * 1000 + 2000))
-assert_eq "gone while waiting: the connector is there" fluxa_reltest_f1 "$(ours)"
+assert_eq "gone while waiting: the connector is there" fluxa_${F1} "$(ours)"
 echo "  .. gone while waiting: exit $RC in ${MS} ms: $(jq -r '.results[0].error' "$FX_TMP/g1.out" 2>/dev/null)"
 stop_srv
 reset_ours
@@ -230,7 +237,7 @@ reset_ours
 # ---- (3) a failed alter first, in the middle and last of three: every alter
 # before it applied, it reported failed, none after it attempted (SPEC §2:
 # exit 1 when nothing was applied, 5 when some were)
-manifest_three() { manifest "$SRV_URL" reltest_f1 reltest_f2 reltest_f3; }
+manifest_three() { manifest "$SRV_URL" ${F1} ${F2} ${F3}; }
 for at in 1 2 3; do
 	reset_ours
 	start_srv "500write:$at"
@@ -238,8 +245,8 @@ for at in 1 2 3; do
 	run_fx "$FX_TMP/m$at" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO --format json
 	case $at in
 	1) want_rc=1 want="failed false skipped false skipped false" want_on="" ;;
-	2) want_rc=5 want="applied true failed false skipped false" want_on="fluxa_reltest_f1" ;;
-	3) want_rc=5 want="applied true applied true failed false" want_on="fluxa_reltest_f1 fluxa_reltest_f2" ;;
+	2) want_rc=5 want="applied true failed false skipped false" want_on="fluxa_${F1}" ;;
+	3) want_rc=5 want="applied true applied true failed false" want_on="fluxa_${F1} fluxa_${F2}" ;;
 	esac
 	assert_eq "failed alter $at of 3: exit $want_rc" "$want_rc" "$RC"
 	assert_eq "failed alter $at of 3: outcomes in plan order" "$want" \
@@ -256,14 +263,14 @@ manifest_three
 run_fx "$FX_TMP/m2t" apply -f "$M" --skip-db-checks --auto-approve --no-wait --timeout $TO
 assert_eq "failed alter 2 of 3 (text): exit 5" 5 "$RC"
 assert_contains "failed alter 2 of 3 (text): stderr names each fate" "$FX_TMP/m2t.err" \
-	"applied: fluxa_reltest_f1; failed: fluxa_reltest_f2; not attempted: fluxa_reltest_f3"
+	"applied: fluxa_${F1}; failed: fluxa_${F2}; not attempted: fluxa_${F3}"
 stop_srv
 reset_ours
 
 # ---- (4) a connector that Connect shows RUNNING with no task at all: the
 # wait for "the connector and all its tasks RUNNING" does not end on it
 start_srv notasks
-manifest "$SRV_URL" reltest_f1
+manifest "$SRV_URL" ${F1}
 timed "$FX_TMP/n1" apply -f "$M" --skip-db-checks --auto-approve --wait 6 --timeout $TO --format json
 assert_eq "RUNNING with no task: not a success, exit 1" 1 "$RC"
 assert_eq "RUNNING with no task: written, then failed waiting" "failed true" \
@@ -277,9 +284,9 @@ reset_ours
 
 # ---- (5) a DELETE answered 404 by something that is not Connect (a proxy's
 # HTML page): not "already gone", so not a success; the connector stays
-manifest "$FLUXACDC_CONNECT_URL" reltest_f1
+manifest "$FLUXACDC_CONNECT_URL" ${F1}
 run_fx "$FX_TMP/d0" apply -f "$M" --skip-db-checks --auto-approve --no-wait
-assert_eq "404 on delete: set-up create" "0 fluxa_reltest_f1" "$RC $(ours)"
+assert_eq "404 on delete: set-up create" "0 fluxa_${F1}" "$RC $(ours)"
 start_srv 404write
 manifest "$SRV_URL"
 timed "$FX_TMP/d1" apply -f "$M" --skip-db-checks --auto-approve --allow-destroy --no-wait --timeout $TO \
@@ -288,7 +295,7 @@ assert_eq "404 (not Connect's) on delete: exit 1" 1 "$RC"
 assert_eq "404 (not Connect's) on delete: reported failed" "delete failed" \
 	"$(jq -r '.results[0] | "\(.action) \(.outcome)"' "$FX_TMP/d1.out" 2>/dev/null)"
 assert_contains "404 (not Connect's) on delete: names the answer" "$FX_TMP/d1.out" "HTTP 404: 404 Not Found"
-assert_eq "404 (not Connect's) on delete: the connector is still there" fluxa_reltest_f1 "$(ours)"
+assert_eq "404 (not Connect's) on delete: the connector is still there" fluxa_${F1} "$(ours)"
 within "404 (not Connect's) on delete: gave up within the retry budget" $((3000 + TO * 1000 + 3000))
 echo "  .. 404 html on delete: exit $RC in ${MS} ms: $(jq -r '.results[0].error' "$FX_TMP/d1.out" 2>/dev/null)"
 stop_srv
