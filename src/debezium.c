@@ -113,6 +113,16 @@ static int scan_u4(const unsigned char *p, const unsigned char *end)
  * nor backslash), eight at a time: a word has none of the others when no
  * byte is < 0x20, >= 0x80, '"' or '\\'.
  */
+/* 1 for a byte that may stand for itself in a string: printable ASCII but '"' and '\\'. */
+static const unsigned char plain_byte[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
+	[0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
+	[0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 static size_t plain_run(const unsigned char *p, const unsigned char *end)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
@@ -132,7 +142,7 @@ static size_t plain_run(const unsigned char *p, const unsigned char *end)
 			break; /* one of them (or a borrow's false alarm): byte by byte */
 		q += 8;
 	}
-	while (q < end && *q >= 0x20 && *q != '"' && *q != '\\' && *q < 0x80)
+	while (q < end && plain_byte[*q])
 		q++;
 	return (size_t)(q - p);
 }
