@@ -365,8 +365,8 @@ static int apply_wait_stopped(struct fx_connect_client *client, const char *name
 			return 0;
 		if (fx_clock_now() >= deadline)
 			return fx_err_set(err, FX_EXIT_FAILURE,
-					  "%s: created with initial_state STOPPED but not STOPPED (Kafka Connect 3.7 or later is needed)",
-					  name);
+					  "%s: not STOPPED after %d s (a create with initial_state needs Kafka Connect 3.7, a stop 3.5)",
+					  name, o->wait_s > 0 ? o->wait_s : 120);
 		if (apply_sleep(o, 250) < 0)
 			return fx_err_set(err, FX_EXIT_INTERRUPTED, "interrupted");
 	}
@@ -446,6 +446,21 @@ static int apply_start(struct fx_connect_client *client, const char *salt,
 			    s.state && (!strcmp(s.state, "PAUSED") || !strcmp(s.state, "STOPPED")))
 				snprintf(kept, sizeof(kept), "%s", s.state);
 			fx_observed_connector_release(&s);
+		}
+		if ((ch->risk == FX_RISK_RESNAPSHOT || ch->risk == FX_RISK_BREAKING) && o->allow_resnapshot) {
+			/* the stored offsets do not fit the new config: stop, reset them (Connect
+			 * 3.6+), write the config, resume: it starts over with a fresh snapshot */
+			rc = fx_connect_stop(client, ch->connector, &werr);
+			if (rc == 0)
+				rc = apply_wait_stopped(client, ch->connector, o, &werr);
+			if (rc == 0)
+				rc = fx_connect_offsets_delete(client, ch->connector, &werr);
+			if (rc == 0)
+				rc = fx_connect_update(client, ch->connector, &ch->desired, &werr);
+			if (rc == 0)
+				rc = fx_connect_resume(client, ch->connector, &werr);
+			kept[0] = '\0';
+			break;
 		}
 		rc = fx_connect_update(client, ch->connector, &ch->desired, &werr);
 		break;
@@ -652,13 +667,15 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 			return fx_err_set(err, FX_EXIT_REFUSED,
 					  "the plan deletes connector '%s' on %s: rerun with --allow-destroy",
 					  ch->connector, ch->connect_url);
-		if (ch->risk == FX_RISK_RESNAPSHOT || ch->risk == FX_RISK_BREAKING)
+		if ((ch->risk == FX_RISK_RESNAPSHOT || ch->risk == FX_RISK_BREAKING) && !o->allow_resnapshot)
 			return fx_err_set(err, FX_EXIT_REFUSED,
-					  "the plan %ss connector '%s' on %s with risk %s: %s",
+					  "the plan %ss connector '%s' on %s with risk %s: rerun with --allow-resnapshot",
 					  fx_action_name(ch->action), ch->connector, ch->connect_url,
-					  fx_risk_name(ch->risk), o->allow_resnapshot ?
-					  "the stop, offset reset and resume procedure is not implemented yet" :
-					  "rerun with --allow-resnapshot");
+					  fx_risk_name(ch->risk));
+		if (ch->mid_snapshot && !o->allow_resnapshot)
+			return fx_err_set(err, FX_EXIT_REFUSED,
+					  "the plan updates connector '%s' on %s while its initial snapshot is in progress: it would start over; apply once the snapshot is done (fluxacdc status shows the phase), or rerun with --allow-resnapshot",
+					  ch->connector, ch->connect_url);
 		if (ch->action == FX_ACTION_CREATE && ch->leftover_offsets &&
 		    o->leftover == FX_APPLY_OFFSETS_REFUSE)
 			return fx_err_set(err, FX_EXIT_REFUSED,

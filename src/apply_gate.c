@@ -104,8 +104,9 @@ enum fx_apply_gate_step fx_apply_gate(const struct fx_apply_gate_in *in, struct 
 	}
 	n = 0;
 	for (size_t i = 0; i < p->n_changes; i++)
-		n += p->changes[i].risk == FX_RISK_RESNAPSHOT || p->changes[i].risk == FX_RISK_BREAKING;
-	if (n) {
+		n += p->changes[i].risk == FX_RISK_RESNAPSHOT || p->changes[i].risk == FX_RISK_BREAKING ||
+		     p->changes[i].mid_snapshot;
+	if (n && !in->allow_resnapshot) {
 		struct fx_buf names = FX_BUF_INIT;
 		size_t i, k = 0;
 
@@ -114,12 +115,12 @@ enum fx_apply_gate_step fx_apply_gate(const struct fx_apply_gate_in *in, struct 
 				fx_buf_addf(&names, "%s%s %s (risk %s)", k++ ? ", " : "",
 					    fx_action_name(p->changes[i].action), p->changes[i].connector,
 					    fx_risk_name(p->changes[i].risk));
-		if (!in->allow_resnapshot)
-			fx_apply_say(&stop->says, "apply: %s: the connector would start over (resnapshot) or fail at start (breaking); rerun with --allow-resnapshot to allow it; nothing applied",
-				     fx_buf_str(&names));
-		else
-			fx_apply_say(&stop->says, "apply: %s: --allow-resnapshot needs the stop, offset reset and resume procedure, which this fluxacdc does not have yet; keep the old values with connector: overrides, or make the change by hand; nothing applied",
-				     fx_buf_str(&names));
+			else if (p->changes[i].mid_snapshot)
+				fx_buf_addf(&names, "%s%s %s (its initial snapshot is in progress: it would start over)",
+					    k++ ? ", " : "", fx_action_name(p->changes[i].action),
+					    p->changes[i].connector);
+		fx_apply_say(&stop->says, "apply: %s: the connector would start over (resnapshot) or fail at start (breaking); rerun with --allow-resnapshot to allow it (it is then stopped, its offsets reset, its config written and it is resumed: a fresh snapshot); nothing applied",
+			     fx_buf_str(&names));
 		fx_buf_release(&names);
 		return gate_stop(stop, FX_EXIT_REFUSED, "refused",
 				 "resnapshot or breaking alters need --allow-resnapshot");

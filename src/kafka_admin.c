@@ -77,7 +77,10 @@ static rd_kafka_t *ka_client(const struct fx_kafka_pool *pool, const struct fx_n
 	    ka_set(conf, "client.id", "fluxacdc", err) < 0 ||
 	    ka_set(conf, "socket.timeout.ms", ms, err) < 0 ||
 	    ka_set(conf, "enable.partition.eof", "true", err) < 0 ||
-	    ka_set(conf, "enable.auto.commit", "false", err) < 0)
+	    ka_set(conf, "enable.auto.commit", "false", err) < 0 ||
+	    /* a short read of a few partitions: no long polls, no lingering at exit */
+	    ka_set(conf, "fetch.wait.max.ms", "10", err) < 0 ||
+	    ka_set(conf, "topic.metadata.refresh.interval.ms", "-1", err) < 0)
 		goto fail;
 	for (i = 0; i < pool->n_config; i++)
 		if (ka_set(conf, pool->config[i].key, pool->config[i].value, err) < 0)
@@ -446,6 +449,6 @@ cleanup:
 	if (md)
 		rd_kafka_metadata_destroy(md);
 	if (rk)
-		rd_kafka_destroy(rk);
+		rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 	return ret;
 }

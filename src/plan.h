@@ -47,6 +47,8 @@ struct fx_change {
 	char *observed_fp;  /* "sha256:..." of the observed config (update/delete), salted */
 	int leftover_offsets; /* create: Kafka Connect still holds offsets for the name
 			       * (connect.offsets); set by plan_run, not serialized */
+	int mid_snapshot;     /* update: the live connector's initial snapshot is in
+			       * progress (connect.snapshot); set by plan_run, not serialized */
 	struct fx_config observed_keys; /* key -> salted fingerprint of its observed value */
 	char *desired_fp;   /* create/update: salted fingerprint of the desired config */
 	struct fx_config desired_keys;  /* create/update: key -> salted fingerprint (fx_diff_key_fps) */

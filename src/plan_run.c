@@ -318,6 +318,16 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		fx_err_set(err, 1, "out of memory");
 		goto cleanup;
 	}
+	for (i = 0; i < plan->n_changes; i++) { /* apply refuses these without --allow-resnapshot */
+		struct fx_change *ch = &plan->changes[i];
+		size_t j;
+
+		for (j = 0; ch->action == FX_ACTION_UPDATE && j < clients->n; j++)
+			if (!strcmp(cl[j].connect_url, ch->connect_url) &&
+			    fx_offsets_phase(fx_offsets_of(fx_observed_find(&cl[j], ch->connector))) ==
+			    FX_PHASE_SNAPSHOT)
+				ch->mid_snapshot = 1;
+	}
 	if (o->server_validate && run_validate(plan, &d, clients, cl, clients->n, &plan->checks, err) < 0)
 		goto cleanup;
 	if (run_kafka(m, &d, cl, clients->n, plan, o->net, err) < 0)

@@ -63,7 +63,7 @@ for P in $SIZES; do
 	summary=$(jq -r '.summary|"\(.create)c/\(.update)u/\(.delete)d/\(.unchanged)="' "$tmp/plan$P.json")
 	row "plan P=$P ($n connectors; $summary)" "$(fmt "$plan")" "floor (one curl, 3 GETs): $(med "$floor") ms -> ${ratio}x"
 	# since issue 16 plan also reads every managed connector's stored offsets, all at once
-	managed=$(jq '[.changes[] | select(.action != "create")] | length + (.unchanged | length)' "$tmp/plan$P.json")
+	managed=$(jq '([.changes[] | select(.action != "create")] | length) + (.unchanged | length)' "$tmp/plan$P.json")
 	row "  HTTP requests per cluster (Connect log)" "$reqs" "3 listing GETs + $managed GET .../offsets (one per managed connector, in one round trip)"
 	curl -s "$URL/connectors" | jq -r --arg u "$URL" '.[] | select(startswith("fluxa_bench")) | "url = \"\($u)/connectors/\(.)/offsets\"\noutput = /dev/null"' > "$tmp/offsets$P.curl"
 	offl=$($M -n "$RUNS" -- curl -s --parallel --parallel-max 256 -K "$tmp/offsets$P.curl")

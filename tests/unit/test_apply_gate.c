@@ -182,7 +182,8 @@ Test(apply_gate, said_keeps_messages_whole)
 	fx_buf_release(&b);
 }
 
-/* Resnapshot and breaking alters need --allow-resnapshot; until the procedure exists, refused with it too. */
+/* Resnapshot and breaking alters, and an update during the initial snapshot,
+ * need --allow-resnapshot (apply then stops, resets offsets, writes, resumes). */
 Test(apply_gate, resnapshot_and_breaking_are_refused)
 {
 	static const struct {
@@ -194,8 +195,10 @@ Test(apply_gate, resnapshot_and_breaking_are_refused)
 		{ FX_RISK_RESTART, 0, GO, NULL },
 		{ FX_RISK_RESNAPSHOT, 0, STOP, "apply: update fluxa_a (risk resnapshot): the connector would start over (resnapshot) or fail at start (breaking); rerun with --allow-resnapshot" },
 		{ FX_RISK_BREAKING, 0, STOP, "apply: update fluxa_a (risk breaking): the connector would start over" },
-		{ FX_RISK_BREAKING, 1, STOP, "apply: update fluxa_a (risk breaking): --allow-resnapshot needs the stop, offset reset and resume procedure" },
-		{ FX_RISK_RESNAPSHOT, 1, STOP, "apply: update fluxa_a (risk resnapshot): --allow-resnapshot needs" },
+		{ FX_RISK_BREAKING, 1, GO, NULL },
+		{ FX_RISK_RESNAPSHOT, 1, GO, NULL },
+		{ 99, 0, STOP, "apply: update fluxa_a (its initial snapshot is in progress: it would start over)" },
+		{ 99, 1, GO, NULL },
 	};
 
 	for (size_t i = 0; i < sizeof(rs) / sizeof(rs[0]); i++) {
@@ -207,7 +210,8 @@ Test(apply_gate, resnapshot_and_breaking_are_refused)
 		enum fx_apply_gate_step step;
 
 		gate_plan(&p, 0, "u", 0, changes, &un);
-		changes[0].risk = rs[i].risk;
+		changes[0].risk = rs[i].risk == 99 ? FX_RISK_RESTART : rs[i].risk;
+		changes[0].mid_snapshot = rs[i].risk == 99;
 		in.allow_resnapshot = rs[i].allow;
 		step = fx_apply_gate(&in, &stop);
 		cr_expect_eq(step, rs[i].step, "case %zu: step %d", i, step);
