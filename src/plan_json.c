@@ -11,55 +11,85 @@ static json_t *json_str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/*
+ * The writer checks every jansson call: a failed allocation anywhere must not
+ * leave a plan file that silently lacks a member.  These set *bad on a
+ * failure; both steal v whatever happens (jansson's _new calls do), and a NULL
+ * v (a failed json_string, json_pack, ...) is a failure too.
+ */
+static void jset(json_t *o, const char *key, json_t *v, int *bad)
+{
+	if (json_object_set_new(o, key, v) < 0)
+		*bad = 1;
+}
+
+static void jappend(json_t *a, json_t *v, int *bad)
+{
+	if (json_array_append_new(a, v) < 0)
+		*bad = 1;
+}
+
+/* o, or NULL (o released) when something failed while building it. */
+static json_t *jdone(json_t *o, int bad)
+{
+	if (!bad && o)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
 static json_t *plan_checks_json(const struct fx_checks *c)
 {
 	json_t *arr = json_array();
 	size_t i;
+	int bad = !arr;
 
-	for (i = 0; i < c->n; i++) {
+	for (i = 0; !bad && i < c->n; i++) {
 		const struct fx_check *k = &c->items[i];
 
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "id", k->id,
-						     "level", fx_check_level_name(k->level), "scope",
-						     k->scope, "observed", json_str_or_null(k->observed),
-						     "expected", json_str_or_null(k->expected),
-						     "message", k->message, "hint",
-						     json_str_or_null(k->hint)));
+		jappend(arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "id", k->id,
+				       "level", fx_check_level_name(k->level), "scope",
+				       k->scope, "observed", json_str_or_null(k->observed),
+				       "expected", json_str_or_null(k->expected),
+				       "message", k->message, "hint",
+				       json_str_or_null(k->hint)), &bad);
 	}
-	return arr;
+	return jdone(arr, bad);
 }
 
 static json_t *plan_change_json(const struct fx_change *c)
 {
 	json_t *o = json_object(), *diff = json_array(), *notes = json_array();
 	size_t i;
+	int bad = !o;
 
-	json_object_set_new(o, "action", json_string(fx_action_name(c->action)));
-	json_object_set_new(o, "connector", json_string(c->connector));
-	json_object_set_new(o, "kafka_pool", json_str_or_null(c->kafka_pool));
-	json_object_set_new(o, "mysql_pool", json_str_or_null(c->mysql_pool));
-	json_object_set_new(o, "connect_url", json_string(c->connect_url));
-	json_object_set_new(o, "risk", json_string(fx_risk_name(c->risk)));
-	json_object_set_new(o, "description", json_string(c->description ? c->description : ""));
-	for (i = 0; i < c->n_diff; i++) {
+	jset(o, "action", json_string(fx_action_name(c->action)), &bad);
+	jset(o, "connector", json_string(c->connector), &bad);
+	jset(o, "kafka_pool", json_str_or_null(c->kafka_pool), &bad);
+	jset(o, "mysql_pool", json_str_or_null(c->mysql_pool), &bad);
+	jset(o, "connect_url", json_string(c->connect_url), &bad);
+	jset(o, "risk", json_string(fx_risk_name(c->risk)), &bad);
+	jset(o, "description", json_string(c->description ? c->description : ""), &bad);
+	for (i = 0; diff && i < c->n_diff; i++) {
 		const struct fx_diff_item *d = &c->diff[i];
 		json_t *it = json_pack("{s:s, s:s}", "key", d->key, "op", fx_diff_op_name(d->op));
+		int ibad = !it;
 
 		if (d->sensitive) {
-			json_object_set_new(it, "sensitive", json_true());
+			jset(it, "sensitive", json_true(), &ibad);
 		} else {
 			if (d->before)
-				json_object_set_new(it, "before", json_string(d->before));
+				jset(it, "before", json_string(d->before), &ibad);
 			if (d->after)
-				json_object_set_new(it, "after", json_string(d->after));
+				jset(it, "after", json_string(d->after), &ibad);
 		}
-		json_array_append_new(diff, it);
+		jappend(diff, jdone(it, ibad), &bad);
 	}
-	json_object_set_new(o, "diff", diff);
-	for (i = 0; i < c->n_notes; i++)
-		json_array_append_new(notes, json_string(c->notes[i]));
-	json_object_set_new(o, "notes", notes);
-	return o;
+	jset(o, "diff", diff, &bad);
+	for (i = 0; notes && i < c->n_notes; i++)
+		jappend(notes, json_string(c->notes[i]), &bad);
+	jset(o, "notes", notes, &bad);
+	return jdone(o, bad);
 }
 
 /* One fingerprint.connectors entry: observed, and the per-key fingerprints. */
@@ -69,75 +99,65 @@ static json_t *plan_fp_json(const char *url, const char *name, const char *obser
 {
 	json_t *e = json_pack("{s:s, s:s, s:o}", "connect_url", url, "connector", name, "observed",
 			      json_str_or_null(observed));
-
 	const struct fx_config *keys[2] = { observed_keys, desired_keys };
 	static const char *const fields[2] = { "observed_keys", "desired_keys" };
 	size_t i, k;
+	int bad = !e;
 
-	if (e && desired && json_object_set_new(e, "desired", json_string(desired)) < 0) {
-		json_decref(e);
-		return NULL;
-	}
-	for (k = 0; e && k < 2; k++) {
+	if (desired)
+		jset(e, "desired", json_string(desired), &bad);
+	for (k = 0; !bad && k < 2; k++) {
 		json_t *o;
 
 		if (!keys[k]->n)
 			continue;
 		o = json_object();
-		if (!o || json_object_set_new(e, fields[k], o) < 0) {
-			json_decref(e);
-			return NULL;
-		}
-		for (i = 0; i < keys[k]->n; i++)
-			if (json_object_set_new(o, keys[k]->items[i].key,
-						json_string(keys[k]->items[i].value)) < 0) {
-				json_decref(e);
-				return NULL;
-			}
+		for (i = 0; o && i < keys[k]->n; i++)
+			jset(o, keys[k]->items[i].key, json_string(keys[k]->items[i].value), &bad);
+		jset(e, fields[k], o, &bad);
 	}
-	return e;
+	return jdone(e, bad);
 }
 
 json_t *fx_plan_to_json(const struct fx_plan *p)
 {
 	json_t *o = json_object(), *changes = json_array(), *unchanged = json_array();
-	json_t *fps = json_array(), *summary, *fp;
+	json_t *fps = json_array();
 	size_t i;
+	int bad = !o;
 
-	json_object_set_new(o, "format_version", json_string(FX_PLAN_FORMAT_VERSION));
-	json_object_set_new(o, "fluxacdc_version", json_string(FX_VERSION));
-	json_object_set_new(o, "manifest", json_pack("{s:s, s:s}", "path",
-						     p->manifest_path ? p->manifest_path : "",
-						     "sha256", p->manifest_sha256));
-	json_object_set_new(o, "db_checks_skipped", json_boolean(p->db_checks_skipped));
-	json_object_set_new(o, "checks", plan_checks_json(&p->checks));
-	for (i = 0; i < p->n_changes; i++) {
-		json_array_append_new(changes, plan_change_json(&p->changes[i]));
-		json_array_append_new(fps, plan_fp_json(p->changes[i].connect_url, p->changes[i].connector,
-							p->changes[i].observed_fp, &p->changes[i].observed_keys,
-							p->changes[i].desired_fp, &p->changes[i].desired_keys));
+	jset(o, "format_version", json_string(FX_PLAN_FORMAT_VERSION), &bad);
+	jset(o, "fluxacdc_version", json_string(FX_VERSION), &bad);
+	jset(o, "manifest", json_pack("{s:s, s:s}", "path", p->manifest_path ? p->manifest_path : "",
+				      "sha256", p->manifest_sha256), &bad);
+	jset(o, "db_checks_skipped", json_boolean(p->db_checks_skipped), &bad);
+	jset(o, "checks", plan_checks_json(&p->checks), &bad);
+	for (i = 0; changes && fps && i < p->n_changes; i++) {
+		jappend(changes, plan_change_json(&p->changes[i]), &bad);
+		jappend(fps, plan_fp_json(p->changes[i].connect_url, p->changes[i].connector,
+					  p->changes[i].observed_fp, &p->changes[i].observed_keys,
+					  p->changes[i].desired_fp, &p->changes[i].desired_keys), &bad);
 	}
-	json_object_set_new(o, "changes", changes);
-	for (i = 0; i < p->n_unchanged; i++) {
-		json_array_append_new(unchanged, json_string(p->unchanged[i].connector));
-		json_array_append_new(fps, plan_fp_json(p->unchanged[i].connect_url, p->unchanged[i].connector,
-							p->unchanged[i].observed_fp, &p->unchanged[i].observed_keys,
-							p->unchanged[i].desired_fp, &p->unchanged[i].desired_keys));
+	jset(o, "changes", changes, &bad);
+	for (i = 0; unchanged && fps && i < p->n_unchanged; i++) {
+		jappend(unchanged, json_string(p->unchanged[i].connector), &bad);
+		jappend(fps, plan_fp_json(p->unchanged[i].connect_url, p->unchanged[i].connector,
+					  p->unchanged[i].observed_fp, &p->unchanged[i].observed_keys,
+					  p->unchanged[i].desired_fp, &p->unchanged[i].desired_keys), &bad);
 	}
-	json_object_set_new(o, "unchanged", unchanged);
-	summary = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
-			    "create", (json_int_t)fx_plan_count(p, FX_ACTION_CREATE),
-			    "update", (json_int_t)fx_plan_count(p, FX_ACTION_UPDATE),
-			    "delete", (json_int_t)fx_plan_count(p, FX_ACTION_DELETE),
-			    "unchanged", (json_int_t)p->n_unchanged,
-			    "errors", (json_int_t)fx_checks_count(&p->checks, FX_CHECK_ERROR),
-			    "warnings", (json_int_t)fx_checks_count(&p->checks, FX_CHECK_WARNING));
-	json_object_set_new(o, "summary", summary);
-	json_object_set_new(o, "applyable", json_boolean(fx_plan_applyable(p)));
-	fp = json_pack("{s:s, s:s, s:s, s:o}", "desired", p->desired_fp, "observed", p->observed_fp,
-		       "salt", p->salt, "connectors", fps);
-	json_object_set_new(o, "fingerprint", fp);
-	return o;
+	jset(o, "unchanged", unchanged, &bad);
+	jset(o, "summary", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+				     "create", (json_int_t)fx_plan_count(p, FX_ACTION_CREATE),
+				     "update", (json_int_t)fx_plan_count(p, FX_ACTION_UPDATE),
+				     "delete", (json_int_t)fx_plan_count(p, FX_ACTION_DELETE),
+				     "unchanged", (json_int_t)p->n_unchanged,
+				     "errors", (json_int_t)fx_checks_count(&p->checks, FX_CHECK_ERROR),
+				     "warnings", (json_int_t)fx_checks_count(&p->checks, FX_CHECK_WARNING)),
+	     &bad);
+	jset(o, "applyable", json_boolean(fx_plan_applyable(p)), &bad);
+	jset(o, "fingerprint", json_pack("{s:s, s:s, s:s, s:o}", "desired", p->desired_fp, "observed",
+					 p->observed_fp, "salt", p->salt, "connectors", fps), &bad);
+	return jdone(o, bad);
 }
 
 int fx_plan_write_json(const struct fx_plan *p, FILE *out, int pretty)

@@ -16,6 +16,7 @@
 
 #define FX_PLAN_FORMAT_VERSION "1"
 
+/* NULL when an allocation failed anywhere: never a plan missing a member. */
 json_t *fx_plan_to_json(const struct fx_plan *p);
 /* Writes the plan to out (compact, one line, when pretty is 0). -1 on error. */
 int fx_plan_write_json(const struct fx_plan *p, FILE *out, int pretty);

@@ -342,12 +342,11 @@ Test(torture, plan_file_write_and_read)
 }
 
 /*
- * Known gap (reported to the plan owner): fx_plan_to_json ignores what
- * json_object_set_new / json_array_append_new / json_pack return, so when one
- * allocation in the middle fails the plan file silently lacks that member
- * and fx_plan_write_json still returns 0.  Enable once plan_json.c checks.
+ * Only the n-th allocation fails: fx_plan_to_json checks what every
+ * json_object_set_new / json_array_append_new / json_pack returns, so a
+ * failure in the middle is an error, never a plan file lacking a member.
  */
-Test(torture, plan_file_write_single_failure, .disabled = 1)
+Test(torture, plan_file_write_single_failure)
 {
 	struct world w;
 	struct plan_ctx pc = { FX_PLAN_INIT, NULL };
