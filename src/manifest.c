@@ -660,6 +660,27 @@ static struct fx_pos item_pos(struct ld *ld, yaml_node_t *n, size_t i)
 	return ld_pos(n);
 }
 
+/*
+ * A relative file name in the manifest (connect_tls) names a file beside the
+ * manifest, wherever fluxacdc runs from, as a CI job checks it out: prefix
+ * the manifest's directory.
+ */
+static void ld_beside_manifest(struct ld *ld, char **file)
+{
+	const char *slash = strrchr(ld->path, '/');
+	char *joined;
+
+	if (!*file || !**file || **file == '/' || !slash)
+		return;
+	joined = fx_asprintf("%.*s/%s", (int)(slash - ld->path), ld->path, *file);
+	if (!joined) {
+		ld->oom = 1;
+		return;
+	}
+	free(*file);
+	*file = joined;
+}
+
 static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 			  struct fx_kafka_pool *pool)
 {
@@ -740,6 +761,9 @@ static void ld_kafka_pool(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
 		ld_string(ld, ld_get(ld, n, "ca_file"), sub, "ca_file", &pool->tls_ca_file);
 		ld_string(ld, ld_get(ld, n, "cert_file"), sub, "cert_file", &pool->tls_cert_file);
 		ld_string(ld, ld_get(ld, n, "key_file"), sub, "key_file", &pool->tls_key_file);
+		ld_beside_manifest(ld, &pool->tls_ca_file);
+		ld_beside_manifest(ld, &pool->tls_cert_file);
+		ld_beside_manifest(ld, &pool->tls_key_file);
 		ld_bool(ld, ld_get(ld, n, "insecure"), sub, "insecure", &pool->tls_insecure);
 		if (!pool->tls_cert_file != !pool->tls_key_file)
 			ld_diag_at(ld, ld_pos(n), "%s: 'cert_file' and 'key_file' go together; give both or neither", sub);

@@ -84,6 +84,12 @@ H=https://127.0.0.1
 # ---- server certificate verification, on by default
 manifest "$H:$PORT_TLS" "{$CA}"
 works "ca_file"
+# a relative ca_file is beside the manifest, wherever fluxacdc runs from
+cp "$TLS/ca.pem" "$(dirname "$M")/ca-beside.pem"
+manifest "$H:$PORT_TLS" "{ca_file: ca-beside.pem}"
+pushd / >/dev/null
+works "relative ca_file, run from /"
+popd >/dev/null
 manifest "$H:$PORT_TLS"
 refused "no ca_file (system CAs)" "SSL certificate problem: unable to get local issuer certificate"
 manifest "$H:$PORT_TLS" "{ca_file: $TLS/rogue-ca.pem}"

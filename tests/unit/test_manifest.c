@@ -363,3 +363,44 @@ Test(manifest, unknown_key_hint_only_when_close)
 		fx_diags_release(&dg);
 	}
 }
+
+/* A relative connect_tls file is beside the manifest, not in the working
+ * directory; an absolute one is left alone. */
+Test(manifest, connect_tls_files_are_beside_the_manifest)
+{
+	static const struct {
+		const char *path, *ca, *want_ca, *want_cert;
+	} cases[] = {
+		{ "deploy/prod/fluxacdc.yaml", "ca.pem", "deploy/prod/ca.pem", "deploy/prod/tls/c.pem" },
+		{ "/etc/fx/fluxacdc.yaml", "ca.pem", "/etc/fx/ca.pem", "/etc/fx/tls/c.pem" },
+		{ "fluxacdc.yaml", "ca.pem", "ca.pem", "tls/c.pem" },
+		{ "deploy/fluxacdc.yaml", "/etc/ssl/ca.pem", "/etc/ssl/ca.pem", "deploy/tls/c.pem" },
+		{ "deploy/fluxacdc.yaml", "../shared/ca.pem", "deploy/../shared/ca.pem", "deploy/tls/c.pem" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char y[1024];
+		struct fx_manifest m = FX_MANIFEST_INIT;
+		struct fx_diags d = FX_DIAGS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+		const struct fx_kafka_pool *k;
+
+		snprintf(y, sizeof(y),
+			 "version: 1\n"
+			 "kafka:\n"
+			 "  k:\n"
+			 "    brokers: [b]\n"
+			 "    connect_url: \"https://c:8083\"\n"
+			 "    connect_tls: {ca_file: \"%s\", cert_file: tls/c.pem, key_file: tls/c.key}\n",
+			 cases[i].ca);
+		cr_assert_eq(fx_manifest_load_bytes(cases[i].path, y, strlen(y), NULL, NULL, &m, &d, &err), 0,
+			     "%s", d.n ? d.items[0] : err.msg);
+		k = fx_manifest_kafka(&m, "k");
+		cr_assert_not_null(k);
+		cr_expect_str_eq(k->tls_ca_file, cases[i].want_ca, "case %zu", i);
+		cr_expect_str_eq(k->tls_cert_file, cases[i].want_cert, "case %zu", i);
+		fx_manifest_release(&m);
+		fx_diags_release(&d);
+	}
+}
