@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "connect_checks.h"
 #include "connect_write.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -215,6 +216,10 @@ int fx_connect_client_new(const struct fx_kafka_pool *pool, const struct fx_net 
 		curl_easy_setopt(c->easy, CURLOPT_SSLCERT, pool->tls_cert_file);
 	if (pool->tls_key_file)
 		curl_easy_setopt(c->easy, CURLOPT_SSLKEY, pool->tls_key_file);
+	if (warnings && fx_connect_checks_pool(pool, warnings) < 0) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
 	if (pool->tls_insecure) {
 		curl_easy_setopt(c->easy, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c->easy, CURLOPT_SSL_VERIFYHOST, 0L);

@@ -1,5 +1,6 @@
 #include "connect_checks.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,51 @@ static int checks_state(const struct fx_desired *d, const struct fx_observed_clu
 		}
 	}
 	return bad ? -1 : 0;
+}
+
+/* The host part of an http(s) URL, into host (lowercased, no brackets). */
+static void checks_url_host(const char *url, char *host, size_t size)
+{
+	const char *h = strstr(url, "://"), *end;
+	size_t n, i;
+
+	h = h ? h + 3 : url;
+	if (*h == '[') {
+		h++;
+		end = strchr(h, ']');
+	} else {
+		end = h + strcspn(h, ":/?#");
+	}
+	n = end ? (size_t)(end - h) : strlen(h);
+	if (n >= size)
+		n = size - 1;
+	for (i = 0; i < n; i++)
+		host[i] = (char)tolower((unsigned char)h[i]);
+	host[n] = '\0';
+}
+
+static int checks_loopback(const char *host)
+{
+	return !strcmp(host, "localhost") || !strcmp(host, "::1") ||
+	       (!strncmp(host, "127.", 4) && host[strspn(host, "0123456789.")] == '\0');
+}
+
+int fx_connect_checks_pool(const struct fx_kafka_pool *pool, struct fx_checks *out)
+{
+	char host[256], scope[300], hint[400];
+
+	if (!pool->auth_user || !pool->connect_url || strncasecmp(pool->connect_url, "http://", 7))
+		return 0;
+	checks_url_host(pool->connect_url, host, sizeof(host));
+	if (checks_loopback(host))
+		return 0;
+	snprintf(scope, sizeof(scope), "connect:%s", pool->code);
+	snprintf(hint, sizeof(hint), "give kafka pool '%s' an https:// connect_url (connect_tls.ca_file for a private CA), or reach Connect through a tunnel to localhost",
+		 pool->code);
+	return fx_checks_add(out, FX_CHECK_WARNING, "connect.auth_plaintext", scope, "http://",
+			     "https://",
+			     hint, "connect_auth sends the password of '%s' unencrypted to %s (HTTP basic auth over plain http://: anyone on the way can read it)",
+			     pool->auth_user, host) < 0 ? -1 : 0;
 }
 
 /* Keys fluxacdc derives from the Kafka pool rather than the MySQL pool. */

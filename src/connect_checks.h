@@ -35,4 +35,12 @@ int fx_connect_checks_validation(const struct fx_connector *c, const char *manif
 				 const char *scope, const struct fx_connect_validation *v,
 				 struct fx_checks *out);
 
+/*
+ * connect.auth_plaintext: a pool with connect_auth whose connect_url is plain
+ * http:// to a host other than loopback sends its password readable on the
+ * way (basic auth is base64, no secret): a warning with the way out.
+ * 0, or -1 when out of memory.
+ */
+int fx_connect_checks_pool(const struct fx_kafka_pool *pool, struct fx_checks *out);
+
 #endif

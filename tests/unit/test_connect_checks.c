@@ -667,3 +667,45 @@ Test(connect_checks, refused_credentials_on_an_unused_cluster_warn)
 	cr_expect_eq(w.checks.items[0].level, FX_CHECK_WARNING);
 	world_release(&w);
 }
+
+/* connect.auth_plaintext: a password over plain http:// to another host. */
+Test(connect_checks, auth_over_plain_http_warns)
+{
+	static const struct {
+		const char *url, *user;
+		int warns;
+	} cases[] = {
+		{ "http://connect.internal:8083", "deploy", 1 },
+		{ "HTTP://10.0.0.5:8083/", "deploy", 1 },
+		{ "http://[fd00::5]:8083", "deploy", 1 },
+		{ "https://connect.internal:8083", "deploy", 0 },
+		{ "http://connect.internal:8083", NULL, 0 },      /* no connect_auth */
+		{ "http://localhost:8083", "deploy", 0 },         /* loopback: never on a wire */
+		{ "http://127.0.0.1:18083", "deploy", 0 },
+		{ "http://[::1]:8083", "deploy", 0 },
+		{ "http://127.example.com:8083", "deploy", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_kafka_pool pool;
+		struct fx_checks c = { 0 };
+
+		memset(&pool, 0, sizeof(pool));
+		pool.code = (char *)"k";
+		pool.connect_url = (char *)cases[i].url;
+		pool.auth_user = (char *)cases[i].user;
+		pool.auth_password = (char *)"SENTINEL-pw";
+		cr_assert_eq(fx_connect_checks_pool(&pool, &c), 0);
+		cr_expect_eq(c.n, (size_t)cases[i].warns, "case %zu (%s): %zu checks", i, cases[i].url, c.n);
+		if (c.n) {
+			cr_expect_str_eq(c.items[0].id, "connect.auth_plaintext");
+			cr_expect_eq(c.items[0].level, FX_CHECK_WARNING);
+			cr_expect_str_eq(c.items[0].scope, "connect:k");
+			cr_expect(strstr(c.items[0].message, "'deploy'"), "%s", c.items[0].message);
+			cr_expect(strstr(c.items[0].hint, "https://"), "%s", c.items[0].hint);
+			cr_expect_null(strstr(c.items[0].message, "SENTINEL"));
+		}
+		fx_checks_release(&c);
+	}
+}
