@@ -130,28 +130,67 @@ struct tail {
 	uint64_t consumed_at_wake;
 };
 
-/* What to look at when librdkafka says msg (matched on its wording, not the broker's URL). */
-static const char *tail_hint(const char *msg)
+/*
+ * librdkafka ends a connection error with "(after Nms in state S)": the state
+ * the connection was in and for how long.  0 when absent.
+ */
+static int tail_conn_state(const char *msg, long *ms, char *state, size_t size)
 {
+	const char *p = strstr(msg, "(after ");
+	char *end;
+	size_t n;
+
+	if (!p)
+		return 0;
+	*ms = strtol(p + 7, &end, 10);
+	if (end == p + 7 || strncmp(end, "ms in state ", 12))
+		return 0;
+	end += 12;
+	n = strspn(end, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+	if (!n || n >= size)
+		return 0;
+	memcpy(state, end, n);
+	state[n] = '\0';
+	return 1;
+}
+
+#define TAIL_HINT_PROTOCOL "the broker may expect TLS or SASL: check security.protocol in the kafka pool's config or with -X"
+#define TAIL_HINT_DOWN "check the kafka pool's brokers in the manifest (or -X bootstrap.servers=...) and that the broker is up"
+
+const char *fx_tail_hint(const char *msg)
+{
+	char state[32];
+	long ms = 0;
+	int has_state = tail_conn_state(msg, &ms, state, sizeof(state));
+	int closed = strstr(msg, "Disconnected") || strstr(msg, "Broken pipe") ||
+		     strstr(msg, "reset by peer");
+
 	if (strstr(msg, "SASL") || strstr(msg, "uthentication"))
 		return "check security.protocol, sasl.mechanism, sasl.username and sasl.password in the kafka pool's config or with -X";
+	/* a broker's SASL listener closes a connection that sends requests
+	 * unauthenticated: Kafka 3.9 right at ApiVersion ("Disconnected while
+	 * requesting ApiVersion"), Kafka 4.1 after it, at the first request
+	 * ("Send failed: Broken pipe", or a reset, moments into state UP) */
+	if (strstr(msg, "ApiVersion") || strstr(msg, "security.protocol"))
+		return TAIL_HINT_PROTOCOL;
 	if (strstr(msg, "SSL handshake") &&
 	    (strstr(msg, "unexpected eof") || strstr(msg, "wrong version number")))
 		return "the broker does not seem to speak TLS on this port: check security.protocol (PLAINTEXT or SASL_PLAINTEXT?) and the port of the kafka pool's brokers";
 	if (strstr(msg, "SSL") || strstr(msg, "certificate"))
 		return "check ssl.ca.location (and ssl.certificate.location, ssl.key.location) and security.protocol=SSL or SASL_SSL in the kafka pool's config or with -X";
-	/* a broker's SASL listener closes a connection that sends requests
-	 * unauthenticated: Kafka 3.9 right at ApiVersion ("Disconnected while
-	 * requesting ApiVersion"), Kafka 4.1 after it, at the first request
-	 * ("Send failed: Broken pipe", or a reset) */
-	if (strstr(msg, "ApiVersion") || strstr(msg, "security.protocol") ||
-	    strstr(msg, "Disconnected") || strstr(msg, "Broken pipe") ||
-	    strstr(msg, "reset by peer"))
-		return "the broker may expect TLS or SASL: check security.protocol in the kafka pool's config or with -X";
+	/* nothing listens there, or no such host: the broker is down or misnamed */
 	if (strstr(msg, "refused") || strstr(msg, "resolve") || strstr(msg, "not known") ||
 	    strstr(msg, "brokers are down") || strstr(msg, "timed out") || strstr(msg, "Timed out"))
-		return "check the kafka pool's brokers in the manifest (or -X bootstrap.servers=...) and that the broker is up";
-	return NULL;
+		return TAIL_HINT_DOWN;
+	if (!closed)
+		return NULL;
+	if (has_state && strcmp(state, "UP"))
+		return TAIL_HINT_PROTOCOL;    /* closed while being set up */
+	if (has_state && ms >= 1000)          /* a working connection lost: a shutdown */
+		return "the broker closed a working connection: it was stopped or restarted, or the network dropped; tail reconnects by itself (tail -e gives up after --timeout); check that the broker is up";
+	if (has_state)
+		return "the broker closed the connection as soon as it was up: it may expect SASL (check security.protocol in the kafka pool's config or with -X), or it is shutting down";
+	return "the connection to the broker was closed: check that it is up; if this happens at every start, it may expect TLS or SASL (security.protocol)";
 }
 
 static void tail_error_cb(rd_kafka_t *rk, int e, const char *reason, void *opaque)
@@ -190,7 +229,7 @@ static void tail_show_error(struct tail *t)
 	if (!t->last_error[0] || !strcmp(t->last_error, t->shown_error))
 		return;
 	snprintf(t->shown_error, sizeof(t->shown_error), "%s", t->last_error);
-	hint = tail_hint(t->last_error);
+	hint = fx_tail_hint(t->last_error);
 	fprintf(t->o->errs, "fluxacdc: warning: kafka: %s%s%s\n", t->last_error,
 		hint ? "\nhint: " : "", hint ? hint : "");
 	fflush(t->o->errs);
@@ -200,7 +239,7 @@ static int tail_kafka_error(struct tail *t, struct fx_err *err, const char *what
 			    const char *detail)
 {
 	const char *msg = t->last_error[0] ? t->last_error : detail;
-	const char *hint = tail_hint(msg);
+	const char *hint = fx_tail_hint(msg);
 
 	return fx_err_set(err, FX_EXIT_FAILURE, "tail: %s (brokers %s): %s%s%s", what,
 			  t->o->brokers, msg, hint ? "\nhint: " : "", hint ? hint : "");

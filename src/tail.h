@@ -93,4 +93,13 @@ struct fx_tail_stats {
  */
 int fx_tail_run(const struct fx_tail_opts *o, struct fx_tail_stats *stats, struct fx_err *err);
 
+/*
+ * What to look at when librdkafka reports msg (pure; its wording, not the
+ * broker's address): a refused or lost connection points at the brokers and
+ * whether they are up; a connection closed while it was being set up, at
+ * security.protocol; TLS and SASL failures at their settings.  A static
+ * string, or NULL when there is nothing useful to add.
+ */
+const char *fx_tail_hint(const char *msg);
+
 #endif

@@ -82,6 +82,7 @@ else
 	fail "(a) tail said nothing of the outage in 20 s"
 fi
 assert_contains "(a) with a hint" "$FX_TMP/a.err" "hint: "
+assert_not_contains "(a) the hint fits a stopped broker (no security.protocol, no SASL)" "$FX_TMP/a.err" "security.protocol"
 kill -0 "$LIVE_PID" 2>/dev/null && ok "(a) and keeps running" || fail "(a) tail ended during the outage"
 echo "  .. (a) $(grep -m1 'warning: kafka:' "$FX_TMP/a.err")"
 
