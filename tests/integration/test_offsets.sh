@@ -8,6 +8,9 @@
 #      leftover offsets; --reset-offsets -> RUNNING with a new snapshot;
 #      deleted again, --keep-offsets -> it resumes from them (no snapshot);
 #  (3) an update of a PAUSED connector: exit 0, still PAUSED, not waited for;
+#  (6) a resnapshot alter (topic.prefix): refused (3) without
+#      --allow-resnapshot; with it: stopped, offsets reset, config written,
+#      resumed -> RUNNING, a fresh snapshot into the new prefix's topics;
 #  (4) a task FAILED by a rotated password: after the password is put back,
 #      restart (no name: the failed ones) makes it RUNNING;
 #  (5) status: the lag grows while the connector is stopped and rows are
@@ -220,5 +223,23 @@ assert_eq "(3) ... the config is the new one" 700 \
 	"$(connect_curl GET "/connectors/$C5/config" | jq -r '."poll.interval.ms"')"
 assert_eq "(3) ... and it is still PAUSED" PAUSED "$(connector_state "$C5" | cut -d, -f1)"
 echo "  .. apply (plan + update of a PAUSED connector) took ${took} s"
+
+# ---------------------------------------------------------------- (6)
+M6="$FX_TMP/m6.yaml"
+write_manifest "$M6" "$FLUXACDC_CONNECT_URL" "$P1:7631:{topic.prefix: ${C1}_v2}" \
+	"$P4:7634:{database.user: $ROT_USER, database.password: \"\${APPLYTEST_ROT_PW}\"}" \
+	"$P5:7635:{poll.interval.ms: \"700\"}" -- UserEntity:$P1 UserEntity:$P4 UserEntity:$P5
+run_fx "$FX_TMP/6" apply -f "$M6" --auto-approve
+assert_eq "(6) resnapshot alter without --allow-resnapshot: exit 3" 3 "$RC"
+assert_eq "(6) ... nothing written: the old prefix" "$C1" \
+	"$(connect_curl GET "/connectors/$C1/config" | jq -r '."topic.prefix"')"
+run_fx "$FX_TMP/6a" apply -f "$M6" --auto-approve --allow-resnapshot
+assert_eq "(6) with --allow-resnapshot: exit 0" 0 "$RC"
+assert_eq "(6) RUNNING with its task" RUNNING,RUNNING "$(connector_state "$C1")"
+wait_until 120 more_reads_than "${C1}_v2" 0 && ok "(6) a fresh snapshot into ${C1}_v2's topics" ||
+	fail "(6) no snapshot under the new prefix"
+new_server() { connect_curl GET "/connectors/$C1/offsets" | jq -e --arg s "${C1}_v2" '[.offsets[].partition.server] == [$s]' >/dev/null; }
+wait_until 60 new_server && ok "(6) only the new prefix's offsets are stored" ||
+	fail "(6) offsets: $(connect_curl GET "/connectors/$C1/offsets")"
 
 finish
