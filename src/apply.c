@@ -1,5 +1,6 @@
 #include "apply.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,7 +12,6 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
-#include "version.h"
 
 #define APPLY_TRACE_LINES 8
 #define APPLY_RUNNING_READS 2 /* consecutive all-RUNNING reads that end a wait */
@@ -714,64 +714,4 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 cleanup:
 	fx_apply_results_release(&res);
 	return ret;
-}
-
-static json_t *apply_str(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-json_t *fx_apply_results_json(const struct fx_apply_results *r, const struct fx_plan *p,
-			      const char *status, int exit_code, const char *message)
-{
-	json_t *root = json_object(), *items = json_array(), *unchanged = json_array();
-	size_t i, j;
-
-	if (!root || !items || !unchanged) {
-		json_decref(root);
-		json_decref(items);
-		json_decref(unchanged);
-		return NULL;
-	}
-	for (i = 0; r && i < r->n; i++) {
-		const struct fx_apply_result *a = &r->items[i];
-		json_t *tasks = json_array(), *item;
-
-		for (j = 0; j < a->status.n_tasks; j++)
-			json_array_append_new(tasks, json_pack("{s:i, s:o, s:o}", "id", a->status.tasks[j].id,
-							       "state", apply_str(a->status.tasks[j].state),
-							       "worker_id", apply_str(a->status.tasks[j].worker_id)));
-		item = json_pack("{s:s, s:s, s:o, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:f}",
-				 "connector", a->connector, "connect_url", a->connect_url,
-				 "kafka_pool", apply_str(a->kafka_pool),
-				 "action", fx_action_name(a->action),
-				 "outcome", fx_apply_outcome_name(a->outcome),
-				 "written", a->written,
-				 "state", apply_str(a->state),
-				 "worker_id", apply_str(a->status.worker_id),
-				 "tasks", tasks,
-				 "error", apply_str(a->error),
-				 "trace", apply_str(a->trace),
-				 "seconds", (double)(long)(a->seconds * 1000) / 1000.0);
-		json_array_append_new(items, item);
-	}
-	for (i = 0; p && i < p->n_unchanged; i++)
-		json_array_append_new(unchanged, json_string(p->unchanged[i].connector));
-	json_object_set_new(root, "format_version", json_string("1"));
-	json_object_set_new(root, "fluxacdc_version", json_string(FX_VERSION));
-	json_object_set_new(root, "status", json_string(status));
-	json_object_set_new(root, "exit_code", json_integer(exit_code));
-	json_object_set_new(root, "message", apply_str(message));
-	json_object_set_new(root, "results", items);
-	json_object_set_new(root, "unchanged", unchanged);
-	json_object_set_new(root, "summary",
-			    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
-				      "applied", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_APPLIED) : 0),
-				      "unchanged", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_UNCHANGED) :
-							     p ? p->n_unchanged : 0),
-				      "failed", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_FAILED) : 0),
-				      "skipped", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_SKIPPED) : 0),
-				      "interrupted", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_INTERRUPTED) : 0),
-				      "stale", (json_int_t)(r ? fx_apply_count(r, FX_APPLY_STALE) : 0)));
-	return root;
 }

@@ -17,8 +17,6 @@
 #include <signal.h>
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "connect.h"
 #include "observed.h"
 #include "plan.h"
@@ -117,14 +115,5 @@ int fx_apply_exit_code(const struct fx_apply_results *r);
  * unchanged connectors, so the summary says what the plan said. */
 size_t fx_apply_count(const struct fx_apply_results *r, enum fx_apply_outcome o);
 const char *fx_apply_outcome_name(enum fx_apply_outcome o);
-
-/*
- * The results as JSON (schemas/apply-result.schema.json); new reference.
- * p (may be NULL) adds the unchanged connectors; status is the overall word
- * ("applied", "no-changes", "refused", "stale", "blocked", "failed",
- * "partial", "interrupted"), message (may be NULL) says why.
- */
-json_t *fx_apply_results_json(const struct fx_apply_results *r, const struct fx_plan *p,
-			      const char *status, int exit_code, const char *message);
 
 #endif

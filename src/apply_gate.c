@@ -88,12 +88,10 @@ enum fx_apply_gate_step fx_apply_gate(const struct fx_apply_gate_in *in, struct 
 		return gate_stop(stop, FX_EXIT_FAILURE, "blocked", "check errors block apply");
 	}
 	if (!p->n_changes) {
-		if (fx_apply_failed_unchanged(p, &stop->says)) {
-			stop->text = "\nApply: nothing to change, but a connector the manifest wants is FAILED.\n";
+		stop->nothing_to_do = 1;
+		if (fx_apply_failed_unchanged(p, &stop->says))
 			return gate_stop(stop, FX_EXIT_FAILURE, "failed",
 					 "a connector the manifest wants is FAILED");
-		}
-		stop->text = "\nApply complete: nothing to do.\n";
 		return gate_stop(stop, 0, "no-changes", NULL);
 	}
 	n = fx_plan_count(p, FX_ACTION_DELETE);

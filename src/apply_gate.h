@@ -46,12 +46,12 @@ struct fx_apply_stop {
 	const char *status;   /* the apply JSON's status: blocked, stale, no-changes, failed, refused */
 	const char *why;      /* the apply JSON's message, or NULL */
 	struct fx_buf says;   /* stderr messages, each ending with a NUL (fx_apply_stop_next) */
-	const char *text;     /* text format: the closing line for stdout, or NULL */
+	int nothing_to_do;    /* the plan has no alters (fx_render_apply_stop_text closes) */
 	int plan_to_stderr;   /* the plan text on stderr first (a plan file's check errors) */
 };
 
 #define FX_APPLY_STOP_INIT { .code = 0, .status = NULL, .why = NULL, .says = FX_BUF_INIT, \
-			     .text = NULL, .plan_to_stderr = 0 }
+			     .nothing_to_do = 0, .plan_to_stderr = 0 }
 
 enum fx_apply_gate_step fx_apply_gate(const struct fx_apply_gate_in *in, struct fx_apply_stop *stop);
 void fx_apply_stop_release(struct fx_apply_stop *stop);

@@ -8,7 +8,6 @@
  * deletes need --allow-destroy (3).  Then apply.c does the writes; the result
  * lines say what was applied, and the exit status is 0, 1, 5 or 130.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +20,8 @@
 #include "apply_gate.h"
 #include "cmd_common.h"
 #include "cmd_snapshot.h"
-#include "diff.h"
-#include "plan_json.h"
 #include "plan_run.h"
+#include "render_apply.h"
 #include "render_plan.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -145,38 +143,9 @@ struct apply_progress {
 static void apply_progress_cb(void *ctx, const struct fx_apply_event *ev)
 {
 	struct apply_progress *pr = ctx;
-	const struct fx_apply_result *r = ev->result;
 
-	if (pr->opts->quiet)
-		return;
-	if (pr->tty) {
-		if (ev->kind == FX_APPLY_EV_DONE) {
-			if (pr->dirty)
-				fputs("\r\033[K", stderr);
-			pr->dirty = 0;
-			return;
-		}
-		if (ev->n_total > 1)
-			fprintf(stderr, "\r\033[K[%zu/%zu done, %zu under way] ", ev->n_over, ev->n_total,
-				ev->n_under_way);
-		else
-			fputs("\r\033[K", stderr);
-		fprintf(stderr, "%s %s: %s (%.0f s)", fx_action_name(r->action), r->connector,
-			ev->state ? ev->state : "writing", ev->elapsed);
-		pr->dirty = 1;
-		fflush(stderr);
-		return;
-	}
-	if (ev->kind == FX_APPLY_EV_START)
-		fprintf(stderr, "fluxacdc: %s %s on %s\n", fx_action_name(r->action), r->connector,
-			r->connect_url);
-	else if (ev->kind == FX_APPLY_EV_STATE)
-		fprintf(stderr, "fluxacdc: %s: %s (%.1f s)\n", r->connector, ev->state, ev->elapsed);
-	else if (ev->kind == FX_APPLY_EV_DONE && ev->n_total > 1)
-		/* alters overlap: say when each is over, with what */
-		fprintf(stderr, "fluxacdc: %s: %s%s%s (%.1f s)\n", r->connector,
-			fx_apply_outcome_name(r->outcome), r->state ? ", " : "", r->state ? r->state : "",
-			ev->elapsed);
+	if (!pr->opts->quiet)
+		fx_render_apply_progress(stderr, ev, pr->tty, &pr->dirty);
 }
 
 /* -v request log that does not tear a TTY progress line. */
@@ -191,68 +160,6 @@ static void apply_log(void *ctx, const char *line)
 		pr->dirty = 0;
 	}
 	fprintf(stderr, "fluxacdc: %s\n", line);
-}
-
-static void apply_print_results(const struct fx_apply_results *r, int color)
-{
-	size_t i;
-
-	printf("\nApply results:\n");
-	for (i = 0; i < r->n; i++) {
-		const struct fx_apply_result *a = &r->items[i];
-		const char *c = !color ? "" : a->outcome == FX_APPLY_APPLIED ? "\033[32m" :
-				a->outcome == FX_APPLY_UNCHANGED ? "" :
-				a->outcome == FX_APPLY_SKIPPED ? "\033[33m" : "\033[31m";
-
-		printf("  %-28s %-7s %s%-11s%s", a->connector, fx_action_name(a->action), c,
-		       fx_apply_outcome_name(a->outcome), color ? "\033[0m" : "");
-		if (a->outcome == FX_APPLY_SKIPPED) {
-			printf(" not attempted\n");
-			continue;
-		}
-		printf(" %s", a->state ? a->state : a->written ? "written" : "-");
-		if (a->outcome == FX_APPLY_UNCHANGED)
-			printf(a->action == FX_ACTION_DELETE ? " (already gone)" : " (already there with this config)");
-		if (a->written && a->outcome != FX_APPLY_APPLIED)
-			printf(" (the write landed)");
-		printf(" %.1f s\n", a->seconds);
-		if (a->error)
-			fx_cmd_print_indented(stdout, "      error: ", a->error);
-		if (a->trace)
-			fx_cmd_print_indented(stdout, "      | ", a->trace);
-	}
-}
-
-/* "fluxa_a, fluxa_b" of the results with outcome o (or "none"). */
-static void apply_names(struct fx_buf *b, const struct fx_apply_results *r, enum fx_apply_outcome o)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < r->n; i++)
-		if (r->items[i].outcome == o)
-			fx_buf_addf(b, "%s%s", n++ ? ", " : "", r->items[i].connector);
-	if (!n)
-		fx_buf_adds(b, "none");
-}
-
-static void apply_json_snaps(const struct fx_apply_results *r, const struct fx_apply_snaps *s,
-			    const char *status, int code, const char *message, const struct fx_plan *p)
-{
-	json_t *j = fx_apply_results_json(r, p, status, code, message);
-	json_t *items = json_object_get(j, "results");
-	size_t i;
-
-	for (i = 0; s && i < json_array_size(items); i++) {
-		const struct fx_apply_snap *sn = fx_apply_snaps_find(s, i);
-
-		if (sn)
-			json_object_set_new(json_array_get(items, i), "snapshot", fx_apply_snap_json(sn));
-	}
-	if (j) {
-		json_dumpf(j, stdout, JSON_COMPACT);
-		fputc('\n', stdout);
-		json_decref(j);
-	}
 }
 
 /*
@@ -307,45 +214,6 @@ static void apply_run_snapshots(const struct fx_opts *opts, const struct fx_mani
 	}
 }
 
-static void apply_print_snaps(const struct fx_apply_snaps *s)
-{
-	size_t i, j;
-
-	if (!s->n)
-		return;
-	printf("\nSnapshots of added tables:\n");
-	for (i = 0; i < s->n; i++) {
-		const struct fx_apply_snap *sn = &s->items[i];
-		long long rows = sn->ran ? fx_snapshot_progress_rows(&sn->out.progress) : -1;
-		json_t *sj = fx_apply_snap_json(sn);
-		const char *why = json_string_value(json_object_get(sj, "reason"));
-
-		printf("  %-28s %-11s", sn->connector, fx_apply_snap_status(sn));
-		for (j = 0; j < sn->n_tables; j++)
-			printf("%s %s.%s", j ? "," : "", sn->database, sn->tables[j]);
-		if (rows >= 0)
-			printf(", %lld rows", rows);
-		if (sn->ran)
-			printf(" %.1f s", sn->out.elapsed_s);
-		printf("\n");
-		if (why)
-			fx_cmd_print_indented(stdout, "      ", why);
-		json_decref(sj);
-	}
-}
-
-static void apply_json_out(const struct fx_apply_results *r, const struct fx_plan *p,
-			   const char *status, int code, const char *message)
-{
-	json_t *j = fx_apply_results_json(r, p, status, code, message);
-
-	if (j) {
-		json_dumpf(j, stdout, JSON_COMPACT);
-		fputc('\n', stdout);
-		json_decref(j);
-	}
-}
-
 /* Asks for "yes" on the terminal. */
 static enum fx_apply_approval apply_confirm(size_t n_changes)
 {
@@ -389,9 +257,9 @@ static int apply_report_stop(const struct apply_run *r, const struct fx_apply_st
 		fx_render_plan_text(stderr, r->plan, r->rend);
 	apply_said(&stop->says);
 	if (r->json)
-		apply_json_out(NULL, r->plan, stop->status, stop->code, stop->why);
-	else if (stop->text && !r->opts->quiet)
-		fputs(stop->text, stdout);
+		fx_render_apply_json(stdout, NULL, NULL, r->plan, stop->status, stop->code, stop->why);
+	else if (!r->opts->quiet)
+		fx_render_apply_stop_text(stdout, stop);
 	return stop->code;
 }
 
@@ -418,43 +286,16 @@ static int apply_report_results(const struct apply_run *r, const struct fx_apply
 			json_decref(sj);
 		}
 	}
-	if (r->json) {
-		apply_json_snaps(res, snaps, code == 0 ? "applied" : code == FX_EXIT_PARTIAL ? "partial" :
-				 code == FX_EXIT_INTERRUPTED ? "interrupted" :
-				 code == FX_EXIT_STALE ? "stale" : "failed", code,
-				 !fx_apply_exit_code(res) && code ? "the snapshot of added tables did not complete" : NULL,
-				 r->plan);
-	} else {
-		apply_print_results(res, r->rend->color);
-		apply_print_snaps(snaps);
-		printf("\nApply %s: %zu applied, %zu unchanged, %zu failed, %zu not attempted.\n",
-		       code == 0 ? "complete" : code == FX_EXIT_INTERRUPTED ? "interrupted" :
-		       code == FX_EXIT_PARTIAL ? "partly done" :
-		       code == FX_EXIT_STALE ? "stopped: the plan is stale" : "failed",
-		       fx_apply_count(res, FX_APPLY_APPLIED), fx_apply_count(res, FX_APPLY_UNCHANGED),
-		       fx_apply_count(res, FX_APPLY_FAILED) + fx_apply_count(res, FX_APPLY_INTERRUPTED),
-		       fx_apply_count(res, FX_APPLY_SKIPPED) + fx_apply_count(res, FX_APPLY_STALE));
-	}
+	if (r->json)
+		fx_render_apply_json(stdout, res, snaps, r->plan, fx_render_apply_status(code), code,
+				     !fx_apply_exit_code(res) && code ?
+				     "the snapshot of added tables did not complete" : NULL);
+	else
+		fx_render_apply_text(stdout, res, snaps, code, r->rend->color);
 	if (code && fx_apply_exit_code(res)) {
 		fflush(stdout); /* the results first, then the verdict */
-		fx_buf_adds(&b, "applied: ");
-		apply_names(&b, res, FX_APPLY_APPLIED);
-		fx_buf_adds(&b, "; failed: ");
-		apply_names(&b, res, FX_APPLY_FAILED);
-		if (fx_apply_count(res, FX_APPLY_INTERRUPTED)) {
-			fx_buf_adds(&b, "; interrupted: ");
-			apply_names(&b, res, FX_APPLY_INTERRUPTED);
-		}
-		if (fx_apply_count(res, FX_APPLY_STALE)) {
-			fx_buf_adds(&b, "; changed since the plan, not written: ");
-			apply_names(&b, res, FX_APPLY_STALE);
-		}
-		fx_buf_adds(&b, "; not attempted: ");
-		apply_names(&b, res, FX_APPLY_SKIPPED);
-		fx_errorf("apply %s (exit %d): %s", code == FX_EXIT_INTERRUPTED ? "interrupted" :
-			  code == FX_EXIT_PARTIAL ? "partly done" :
-			  code == FX_EXIT_STALE ? "stopped, the plan is stale" : "failed", code,
-			  fx_buf_str(&b));
+		fx_render_apply_verdict(&b, res, code);
+		fx_errorf("%s", fx_buf_str(&b));
 	}
 	/* green only when everything wanted runs: an untouched FAILED connector too */
 	if (fx_apply_failed_unchanged(r->plan, &failed) && !code)

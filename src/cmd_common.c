@@ -109,20 +109,6 @@ int fx_cmd_read_plan(const char *path, struct fx_plan *p, struct fx_err *err)
 	return r;
 }
 
-void fx_cmd_print_indented(FILE *out, const char *indent, const char *text)
-{
-	const char *p = text;
-
-	while (p && *p) {
-		size_t n = strcspn(p, "\n");
-
-		fprintf(out, "%s%.*s\n", indent, (int)n, p);
-		p += n;
-		if (*p == '\n')
-			p++;
-	}
-}
-
 int fx_cmd_load_desired(const struct fx_opts *opts, struct fx_manifest *m, struct fx_desired *d)
 {
 	struct fx_err err = FX_ERR_INIT;

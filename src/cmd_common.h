@@ -24,8 +24,6 @@ int fx_cmd_load_manifest(const struct fx_opts *opts, struct fx_manifest *m);
  * is set.  A failure is a warning only (the plan is in the log); returns -1.
  */
 int fx_cmd_github_summary(const struct fx_plan *p, const struct fx_render_plan_opts *o);
-/* Prints each line of text on out with indent in front (traces, errors). */
-void fx_cmd_print_indented(FILE *out, const char *indent, const char *text);
 /* The formats plan and show print a plan in. */
 extern const char *const fx_plan_formats[];
 /* Prints p in format on stdout (github: also the step summary); plan_file may be NULL. */

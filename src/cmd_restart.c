@@ -187,7 +187,7 @@ waited:
 	       mode == FX_RESTART_RESET_OFFSETS ? "offsets reset" : "restarted");
 	fx_errorf("%s", why ? why : "failed");
 	if (trace)
-		fx_cmd_print_indented(stderr, "  | ", trace);
+		fx_str_print_indented(stderr, "  | ", trace);
 	free(why);
 	free(trace);
 	return 1;

@@ -22,6 +22,7 @@
 #include "mysql_inspect.h"
 #include "offsets_checks.h"
 #include "util/alloc.h"
+#include "util/str.h"
 #include "version.h"
 
 #define STATUS_TRACE_LINES 5
@@ -278,7 +279,7 @@ static void status_text_row(const struct status_row *r, int color)
 	if (o->trace) {
 		char *t = status_trace(o->trace, o);
 
-		fx_cmd_print_indented(stdout, "      | ", t);
+		fx_str_print_indented(stdout, "      | ", t);
 		free(t);
 	}
 	status_text_position(r, color);
@@ -292,7 +293,7 @@ static void status_text_row(const struct status_row *r, int color)
 		if (o->tasks[i].trace) {
 			char *t = status_trace(o->tasks[i].trace, o);
 
-			fx_cmd_print_indented(stdout, "      | ", t);
+			fx_str_print_indented(stdout, "      | ", t);
 			free(t);
 		}
 	}

@@ -171,3 +171,17 @@ void fx_sha256_hex(const void *data, size_t n, char out[72])
 	}
 	out[7 + 2 * i] = '\0';
 }
+
+void fx_str_print_indented(FILE *out, const char *indent, const char *text)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(out, "%s%.*s\n", indent, (int)n, p);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}

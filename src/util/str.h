@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Edit distance (an adjacent swap is one edit), case-insensitive; above max: max+1. */
 size_t fx_str_distance(const char *a, const char *b, size_t max);
@@ -18,6 +19,8 @@ int fx_str_to_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* True when s is valid UTF-8; fx_str_utf8_prefix gives the length of the valid prefix. */
 size_t fx_str_utf8_prefix(const char *s, size_t n);
 int fx_str_is_utf8(const char *s, size_t n);
+/* Prints each line of text on out with indent in front (traces, errors). */
+void fx_str_print_indented(FILE *out, const char *indent, const char *text);
 /* 32-bit FNV-1a. */
 uint32_t fx_fnv1a32(const char *s);
 /* SHA-256 of data as "sha256:<64 hex>" into out (at least 72 bytes). */

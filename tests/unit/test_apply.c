@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 
 #include "apply.h"
+#include "render_apply.h"
 
 #define A FX_APPLY_APPLIED
 #define U FX_APPLY_UNCHANGED
@@ -116,7 +117,7 @@ Test(apply, results_json)
 	items[1].action = FX_ACTION_DELETE;
 	items[1].outcome = FX_APPLY_SKIPPED;
 
-	j = fx_apply_results_json(&r, NULL, "failed", fx_apply_exit_code(&r), NULL);
+	j = fx_render_apply_results_json(&r, NULL, "failed", fx_apply_exit_code(&r), NULL);
 	cr_assert_not_null(j);
 	cr_expect_str_eq(json_string_value(json_object_get(j, "status")), "failed");
 	cr_expect_eq(json_integer_value(json_object_get(j, "exit_code")), 1);
@@ -155,13 +156,13 @@ Test(apply, unchanged_counts_the_plans_unchanged)
 	cr_assert_eq(fx_apply_run(&p, &cs, &o, &r, &err), 0, "%s", err.msg);
 	cr_expect_eq(fx_apply_count(&r, FX_APPLY_UNCHANGED), 2);
 	cr_expect_eq(fx_apply_count(&r, FX_APPLY_APPLIED), 0);
-	j = fx_apply_results_json(&r, &p, "no-changes", 0, NULL);
+	j = fx_render_apply_results_json(&r, &p, "no-changes", 0, NULL);
 	cr_assert_not_null(j);
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "summary"), "unchanged")), 2);
 	cr_expect_eq(json_array_size(json_object_get(j, "unchanged")), 2);
 	json_decref(j);
 	/* before any run (refused, blocked): the plan's count */
-	j = fx_apply_results_json(NULL, &p, "refused", 3, "no approval");
+	j = fx_render_apply_results_json(NULL, &p, "refused", 3, "no approval");
 	cr_assert_not_null(j);
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "summary"), "unchanged")), 2);
 	json_decref(j);

@@ -1,14 +1,17 @@
 /*
  * apply_gate.c: whether apply may write, in the order of its gates — a stale
  * plan file, check errors, nothing to change, deletes, approval — with the
- * exit status, the JSON status and what stderr says for each stop.
+ * exit status, the JSON status, what stderr says and the closing line of
+ * each stop.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
 #include "apply_gate.h"
+#include "render_apply.h"
 
 #define GO FX_APPLY_GO
 #define ASK FX_APPLY_ASK
@@ -133,10 +136,18 @@ Test(apply_gate, table)
 		if (cases[i].first_said)
 			cr_expect_str_eq(fx_apply_said(&stop.says, NULL), cases[i].first_said, "%s",
 					 cases[i].what);
-		if (cases[i].text)
-			cr_expect_str_eq(stop.text, cases[i].text, "%s", cases[i].what);
-		else
-			cr_expect_null(stop.text, "%s", cases[i].what);
+		{
+			char *text = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&text, &len);
+
+			cr_assert_not_null(f);
+			fx_render_apply_stop_text(f, &stop);
+			fclose(f);
+			cr_expect_str_eq(text, cases[i].text ? cases[i].text : "", "%s: closing line",
+					 cases[i].what);
+			free(text);
+		}
 		fx_apply_stop_release(&stop);
 		fx_checks_release(&p.checks);
 	}
