@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "cmd_common.h"
+#include "connect_json.h"
 #include "desired.h"
 #include "secret.h"
 #include "util/buf.h"
@@ -61,20 +62,15 @@ static int cmd_render_run(const struct fx_cmd *self, int argc, char **argv, stru
 	arr = json_array();
 	for (i = 0; i < d.n; i++) {
 		const struct fx_connector *c = &d.connectors[i];
-		json_t *cfg;
 
 		if (a.connector && strcmp(a.connector, c->name))
 			continue;
-		cfg = json_object();
 		shown++;
-		for (j = 0; j < c->config.n; j++) {
-			const char *k = c->config.items[j].key, *v = c->config.items[j].value;
-
-			json_object_set_new(cfg, k, json_string(a.show_secrets ? v :
-								fx_secret_display(k, v)));
-		}
 		if (format[0] == 'j') {
-			json_array_append_new(arr, json_pack("{s:s, s:o}", "name", c->name, "config", cfg));
+			/* the body apply would POST, secrets masked unless asked for */
+			if (json_array_append_new(arr, fx_connect_config_body(&c->config, c->name, 1,
+									   !a.show_secrets)) < 0)
+				ret = FX_EXIT_FAILURE;
 			continue;
 		}
 		printf("%s# connector %s on kafka pool '%s' (%s), mysql pool '%s'\n", i ? "\n" : "",
@@ -85,9 +81,10 @@ static int cmd_render_run(const struct fx_cmd *self, int argc, char **argv, stru
 
 			printf("%s = %s\n", k, a.show_secrets ? v : fx_secret_display(k, v));
 		}
-		json_decref(cfg);
 	}
-	if (format[0] == 'j') {
+	if (ret) {
+		fx_errorf("render: cannot encode the connector configs as JSON (out of memory, or a value that is not UTF-8)");
+	} else if (format[0] == 'j') {
 		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 	}

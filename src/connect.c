@@ -923,40 +923,16 @@ static char *cc_connector_path(struct fx_connect_client *c, const char *name, co
 	return p;
 }
 
-/* A config as a JSON object body (new string), with "name" added when given. */
-/* wrap: 0 the config object (with "name"), 1 {name, config}, 2 that with
- * "initial_state": "STOPPED" (Connect 3.7+). */
+/* A config as the JSON body of a request (new string); wrap as
+ * fx_connect_config_body takes it. */
 static char *cc_config_json(const struct fx_config *config, const char *name, int wrap)
 {
-	json_t *obj = json_object(), *root = NULL;
-	char *s = NULL, *out = NULL;
-	size_t i;
+	json_t *root = fx_connect_config_body(config, name, wrap, 0);
+	char *s = root ? json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *out = s ? fx_strdup(s) : NULL;
 
-	if (!obj)
-		return NULL;
-	for (i = 0; i < config->n; i++)
-		if (json_object_set_new(obj, config->items[i].key,
-					json_string(config->items[i].value)) < 0)
-			goto cleanup;
-	if (wrap) {
-		root = wrap == 2 ? json_pack("{s:s, s:O, s:s}", "name", name, "config", obj,
-					     "initial_state", "STOPPED") :
-				   json_pack("{s:s, s:O}", "name", name, "config", obj);
-	} else {
-		if (name && !fx_config_get(config, "name") &&
-		    json_object_set_new(obj, "name", json_string(name)) < 0)
-			goto cleanup;
-		root = json_incref(obj);
-	}
-	if (!root)
-		goto cleanup;
-	s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-	if (s)
-		out = fx_strdup(s);
-cleanup:
 	free(s);
 	json_decref(root);
-	json_decref(obj);
 	return out;
 }
 

@@ -523,6 +523,35 @@ cleanup:
 	return ret;
 }
 
+json_t *fx_connect_config_body(const struct fx_config *config, const char *name, int wrap,
+			       int mask)
+{
+	json_t *obj = json_object(), *root = NULL;
+	size_t i;
+
+	if (!obj)
+		return NULL;
+	for (i = 0; i < config->n; i++) {
+		const char *k = config->items[i].key, *v = config->items[i].value;
+
+		if (json_object_set_new(obj, k, json_string(mask ? fx_secret_display(k, v) : v)) < 0)
+			goto cleanup;
+	}
+	if (wrap) {
+		root = wrap == 2 ? json_pack("{s:s, s:O, s:s}", "name", name, "config", obj,
+					     "initial_state", "STOPPED") :
+				   json_pack("{s:s, s:O}", "name", name, "config", obj);
+	} else {
+		if (name && !fx_config_get(config, "name") &&
+		    json_object_set_new(obj, "name", json_string(name)) < 0)
+			goto cleanup;
+		root = json_incref(obj);
+	}
+cleanup:
+	json_decref(obj);
+	return root;
+}
+
 enum fx_connect_verdict fx_connect_classify(long http_status, const char *message)
 {
 	static const char *const rebalance[] = {

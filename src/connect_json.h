@@ -16,9 +16,24 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "config.h"
 #include "observed.h"
 #include "util/err.h"
+
+/*
+ * The one encoder of a connector's config as Connect takes it (new
+ * reference; NULL on OOM or a value that is not UTF-8), by wrap:
+ *   0  {...}, with "name": name added when name is given and the config has
+ *      no "name" key  (PUT /connectors/{name}/config, validate)
+ *   1  {"name": name, "config": {...}}  (POST /connectors, and render)
+ *   2  that with "initial_state": "STOPPED"  (a create that must not start, 3.7+)
+ * mask: each sensitive value as fx_secret_display shows it (render without
+ * --show-secrets); never for a body sent to Connect.  Keys in config order.
+ */
+json_t *fx_connect_config_body(const struct fx_config *config, const char *name, int wrap,
+			       int mask);
 
 /* GET /: version, commit, kafka_cluster_id into out (other fields untouched). */
 int fx_connect_parse_root(const char *json, size_t len, struct fx_observed_cluster *out,

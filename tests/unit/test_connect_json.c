@@ -646,3 +646,68 @@ Test(connect_json, validation_errors_joined)
 	cr_expect_eq(v.n, 0);
 	cr_expect_eq(v.error_count, 0);
 }
+
+/* The one config-body encoder: what apply sends and what render prints. */
+Test(connect_json, config_body_table)
+{
+	static const struct {
+		const char *what;
+		int with_name_key; /* the config has its own "name" */
+		const char *name;
+		int wrap, mask;
+		const char *want; /* JSON_COMPACT | JSON_SORT_KEYS */
+	} cases[] = {
+		{ "create: {name, config}", 0, "fluxa_a", 1, 0,
+		  "{\"config\":{\"connector.class\":\"C\",\"database.password\":\"s3cret\"},\"name\":\"fluxa_a\"}" },
+		{ "render: masked", 0, "fluxa_a", 1, 1,
+		  "{\"config\":{\"connector.class\":\"C\",\"database.password\":\"" FX_SECRET_MASK "\"},\"name\":\"fluxa_a\"}" },
+		{ "update/validate: name added", 0, "fluxa_a", 0, 0,
+		  "{\"connector.class\":\"C\",\"database.password\":\"s3cret\",\"name\":\"fluxa_a\"}" },
+		{ "the config's own name is kept", 1, "fluxa_a", 0, 0,
+		  "{\"connector.class\":\"C\",\"database.password\":\"s3cret\",\"name\":\"mine\"}" },
+		{ "no name: none added", 0, NULL, 0, 0,
+		  "{\"connector.class\":\"C\",\"database.password\":\"s3cret\"}" },
+		{ "create stopped: initial_state", 0, "fluxa_a", 2, 0,
+		  "{\"config\":{\"connector.class\":\"C\",\"database.password\":\"s3cret\"},\"initial_state\":\"STOPPED\",\"name\":\"fluxa_a\"}" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_config c = FX_CONFIG_INIT;
+		json_t *j;
+		char *s;
+
+		cr_assert_eq(fx_config_set(&c, "connector.class", "C"), 0);
+		cr_assert_eq(fx_config_set(&c, "database.password", "s3cret"), 0);
+		if (cases[i].with_name_key)
+			cr_assert_eq(fx_config_set(&c, "name", "mine"), 0);
+		j = fx_connect_config_body(&c, cases[i].name, cases[i].wrap, cases[i].mask);
+		cr_assert_not_null(j, "%s", cases[i].what);
+		s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		cr_expect_str_eq(s, cases[i].want, "%s", cases[i].what);
+		free(s);
+		json_decref(j);
+		fx_config_release(&c);
+	}
+}
+
+/* Keys in config order (render keeps it), and a value that is not UTF-8 is
+ * refused rather than dropped. */
+Test(connect_json, config_body_order_and_bad_utf8)
+{
+	struct fx_config c = FX_CONFIG_INIT;
+	json_t *j;
+	char *s;
+
+	cr_assert_eq(fx_config_set(&c, "z.last", "1"), 0);
+	cr_assert_eq(fx_config_set(&c, "a.first", "2"), 0);
+	j = fx_connect_config_body(&c, "fluxa_a", 1, 0);
+	s = json_dumps(json_object_get(j, "config"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+	cr_expect_str_eq(s, c.items[0].key[0] == 'a' ? "{\"a.first\":\"2\",\"z.last\":\"1\"}" :
+			    "{\"z.last\":\"1\",\"a.first\":\"2\"}");
+	free(s);
+	json_decref(j);
+	cr_assert_eq(fx_config_set(&c, "bad", "\xff\xfe"), 0);
+	cr_expect_null(fx_connect_config_body(&c, "fluxa_a", 1, 0));
+	cr_expect_null(fx_connect_config_body(&c, "fluxa_a", 0, 0));
+	fx_config_release(&c);
+}
