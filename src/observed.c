@@ -129,3 +129,27 @@ char *fx_observed_debezium_versions(const struct fx_observed_cluster *c)
 	}
 	return fx_buf_detach(&b);
 }
+
+int fx_observed_failed(const struct fx_observed_connector *o)
+{
+	size_t i;
+
+	if (o->state && !strcmp(o->state, "FAILED"))
+		return 1;
+	for (i = 0; i < o->n_tasks; i++)
+		if (o->tasks[i].state && !strcmp(o->tasks[i].state, "FAILED"))
+			return 1;
+	return 0;
+}
+
+int fx_observed_running(const struct fx_observed_connector *o)
+{
+	size_t i;
+
+	if (!o->state || strcmp(o->state, "RUNNING") || !o->n_tasks)
+		return 0;
+	for (i = 0; i < o->n_tasks; i++)
+		if (!o->tasks[i].state || strcmp(o->tasks[i].state, "RUNNING"))
+			return 0;
+	return 1;
+}

@@ -77,6 +77,10 @@ enum fx_run_verdict fx_observed_run_verdict(const struct fx_observed_connector *
 
 void fx_observed_connector_release(struct fx_observed_connector *c);
 void fx_observed_cluster_release(struct fx_observed_cluster *c);
+/* 1 when the connector or one of its tasks is FAILED. */
+int fx_observed_failed(const struct fx_observed_connector *o);
+/* 1 when the connector and all its tasks (at least one) are RUNNING. */
+int fx_observed_running(const struct fx_observed_connector *o);
 const struct fx_observed_connector *fx_observed_find(const struct fx_observed_cluster *c,
 						     const char *name);
 const struct fx_plugin *fx_observed_plugin(const struct fx_observed_cluster *c,

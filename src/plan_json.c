@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/json.h"
 #include "version.h"
 
 static json_t *json_str_or_null(const char *s)
@@ -162,17 +163,8 @@ json_t *fx_plan_to_json(const struct fx_plan *p)
 
 int fx_plan_write_json(const struct fx_plan *p, FILE *out, int pretty)
 {
-	json_t *o = fx_plan_to_json(p);
-	int r;
-
-	if (!o)
-		return -1;
-	r = json_dumpf(o, out, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER :
-					 JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (r == 0 && fputc('\n', out) == EOF)
-		r = -1;
-	return r;
+	return fx_json_write(out, fx_plan_to_json(p), pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER :
+							       JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
 /* ---- reading ---- */

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "util/json.h"
 #include "util/str.h"
 #include "version.h"
 
@@ -238,17 +239,12 @@ int fx_render_apply_json(FILE *out, const struct fx_apply_results *r,
 	json_t *j = fx_render_apply_results_json(r, p, status, exit_code, message);
 	json_t *items = json_object_get(j, "results");
 	size_t i;
-	int ret;
 
-	if (!j)
-		return -1;
 	for (i = 0; snaps && i < json_array_size(items); i++) {
 		const struct fx_apply_snap *sn = fx_apply_snaps_find(snaps, i);
 
 		if (sn)
 			json_object_set_new(json_array_get(items, i), "snapshot", fx_apply_snap_json(sn));
 	}
-	ret = json_dumpf(j, out, JSON_COMPACT) < 0 || fputc('\n', out) == EOF ? -1 : 0;
-	json_decref(j);
-	return ret;
+	return fx_json_write(out, j, JSON_COMPACT);
 }

@@ -12,18 +12,6 @@ void fx_restart_plan_release(struct fx_restart_plan *p)
 	*p = (struct fx_restart_plan)FX_RESTART_PLAN_INIT;
 }
 
-int fx_restart_is_failed(const struct fx_observed_connector *c)
-{
-	size_t i;
-
-	if (c->state && !strcmp(c->state, "FAILED"))
-		return 1;
-	for (i = 0; i < c->n_tasks; i++)
-		if (c->tasks[i].state && !strcmp(c->tasks[i].state, "FAILED"))
-			return 1;
-	return 0;
-}
-
 static int restart_add(struct fx_restart_plan *p, const struct fx_observed_cluster *cl,
 		       const struct fx_observed_connector *c, int only_failed, struct fx_err *err)
 {
@@ -62,7 +50,7 @@ int fx_restart_select(const struct fx_observed_cluster *cl, size_t n_cl,
 		for (i = 0; i < n_cl; i++)
 			for (j = 0; cl[i].reachable && j < cl[i].n_connectors; j++)
 				if (fx_connect_is_managed(cl[i].connectors[j].name) &&
-				    fx_restart_is_failed(&cl[i].connectors[j]) &&
+				    fx_observed_failed(&cl[i].connectors[j]) &&
 				    restart_add(out, &cl[i], &cl[i].connectors[j], 1, err) < 0)
 					goto fail;
 		return 0;

@@ -48,7 +48,5 @@ int fx_restart_select(const struct fx_observed_cluster *cl, size_t n_cl,
 		      enum fx_restart_mode mode, struct fx_restart_plan *out, struct fx_err *err);
 void fx_restart_plan_release(struct fx_restart_plan *p);
 
-/* 1 when the connector or one of its tasks is FAILED. */
-int fx_restart_is_failed(const struct fx_observed_connector *c);
 
 #endif
