@@ -76,7 +76,8 @@ static void status_snapshot_of(struct fx_status_row *r, const struct fx_opts *op
 	if (fx_snapshot_kafka_latest(&k, topic, 200, &r->snap, &r->snap_found, &err) < 0 &&
 	    errs->n < sizeof(errs->pool) / sizeof(errs->pool[0])) {
 		errs->pool[errs->n] = kp;
-		snprintf(errs->why[errs->n], sizeof(errs->why[0]), "kafka: %s", err.msg);
+		snprintf(errs->why[errs->n], sizeof(errs->why[0]), "kafka: %.*s",
+			 (int)sizeof(errs->why[0]) - 8, err.msg);
 		r->snap_error = errs->why[errs->n++];
 	}
 	fx_buf_release(&brokers);
