@@ -628,6 +628,16 @@ static struct fx_span unwrap(struct fx_span doc, int *is_envelope, struct fx_spa
 	if (doc.p[0] != '{')
 		return doc;
 	obj_iter_init(&it, doc);
+	/* an envelope has two members, "schema" and "payload": when the first is
+	 * neither, the record is no envelope, and is not walked to find out */
+	{
+		const char *q = (const char *)it.s.p;
+		size_t left = (size_t)((const char *)it.s.end - q);
+
+		if (!(left > 8 && !memcmp(q, "\"schema\"", 8)) &&
+		    !(left > 9 && !memcmp(q, "\"payload\"", 9)))
+			return doc;
+	}
 	while (obj_iter_next(&it, &f)) {
 		if (name_is(f.name, "schema")) {
 			has_schema = 1;
