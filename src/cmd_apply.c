@@ -8,6 +8,7 @@
  * deletes need --allow-destroy (3).  Then apply.c does the writes; the result
  * lines say what was applied, and the exit status is 0, 1, 5 or 130.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,50 +168,91 @@ static void apply_log(void *ctx, const char *line)
  * RUNNING gets one incremental snapshot of exactly those tables, followed to
  * its end (bounded by --wait), one after the other, progress on stderr.
  */
-static void apply_run_snapshots(const struct fx_opts *opts, const struct fx_manifest *m,
-				const struct fx_plan *p, struct fx_apply_snaps *s, int wait_s)
+/* One backfill of one alter, run by a thread of apply_run_snapshots. */
+struct apply_snap_job {
+	const struct fx_opts *opts;
+	const struct fx_manifest *m;
+	const struct fx_plan *p;
+	struct fx_apply_snap *sn;
+	int wait_s;
+};
+
+static void *apply_snap_job_run(void *arg)
 {
-	size_t i;
+	struct apply_snap_job *j = arg;
+	struct fx_apply_snap *sn = j->sn;
+	const struct fx_change *c = &j->p->changes[sn->change];
+	const struct fx_kafka_pool *kp = fx_manifest_kafka(j->m, c->kafka_pool);
+	struct fx_buf brokers = FX_BUF_INIT;
+	struct fx_snap_kafka k = { 0 };
+	struct fx_snap_run r = { 0 };
+	struct fx_cmd_snap_ctx pc = { 0 };
+	struct fx_err err = FX_ERR_INIT;
+	const char *prefix = fx_config_get(&c->desired, "topic.prefix");
 
-	for (i = 0; i < s->n && !fx_interrupted; i++) {
-		struct fx_apply_snap *sn = &s->items[i];
-		const struct fx_change *c = &p->changes[sn->change];
-		const struct fx_kafka_pool *kp = fx_manifest_kafka(m, c->kafka_pool);
-		struct fx_buf brokers = FX_BUF_INIT;
-		struct fx_snap_kafka k = { 0 };
-		struct fx_snap_run r = { 0 };
-		struct fx_cmd_snap_ctx pc = { 0 };
-		struct fx_err err = FX_ERR_INIT;
-		const char *prefix = fx_config_get(&c->desired, "topic.prefix");
+	if (!kp) {
+		sn->error = fx_strdup("its kafka pool is not in the manifest");
+		return NULL;
+	}
+	fx_cmd_snapshot_kafka(kp, j->opts->timeout_s, &brokers, &k);
+	r.req.connector = prefix ? prefix : c->connector;
+	r.req.database = sn->database;
+	r.req.tables = (const char *const *)sn->tables;
+	r.req.n_tables = sn->n_tables;
+	r.req.token = sn->token;
+	r.signal_topic = fx_config_get(&c->desired, "signal.kafka.topic");
+	r.notification_topic = fx_config_get(&c->desired, "notification.sink.topic.name");
+	r.follow = 1;
+	r.wait_s = j->wait_s;
+	r.interrupt = &fx_interrupted;
+	r.progress = fx_cmd_snapshot_progress;
+	pc.opts = j->opts;
+	pc.connector = c->connector;
+	pc.last_print = -100;
+	r.progress_ctx = &pc;
+	sn->ran = 1;
+	if (fx_snapshot_kafka_run(&k, &r, &sn->out, &err) < 0) {
+		sn->ran = 0;
+		sn->error = fx_strdup(err.msg);
+	}
+	fx_buf_release(&brokers);
+	return NULL;
+}
 
-		if (sn->skip)
-			continue;
-		if (!kp) {
-			sn->error = fx_strdup("its kafka pool is not in the manifest");
-			continue;
+/*
+ * The backfills of the alters that added tables, at most parallelism at
+ * once: most of each one's time is Debezium picking up the signal and the
+ * server's binlog traffic closing its windows, so they overlap as the waits
+ * for RUNNING do.  Each is a unit of its own (its producer and consumer);
+ * one that cannot get a thread runs here, in turn.
+ */
+static void apply_run_snapshots(const struct fx_opts *opts, const struct fx_manifest *m,
+				const struct fx_plan *p, struct fx_apply_snaps *s, int wait_s,
+				int parallelism)
+{
+	size_t i = 0, j, batch = parallelism > 1 ? (size_t)parallelism : 1;
+
+	while (i < s->n && !fx_interrupted) {
+		struct apply_snap_job jobs[64];
+		pthread_t tids[64];
+		int started[64];
+		size_t n = 0;
+
+		for (; i < s->n && n < batch && n < 64; i++) {
+			if (s->items[i].skip)
+				continue;
+			jobs[n] = (struct apply_snap_job){ .opts = opts, .m = m, .p = p,
+							   .sn = &s->items[i], .wait_s = wait_s };
+			n++;
 		}
-		fx_cmd_snapshot_kafka(kp, opts->timeout_s, &brokers, &k);
-		r.req.connector = prefix ? prefix : c->connector;
-		r.req.database = sn->database;
-		r.req.tables = (const char *const *)sn->tables;
-		r.req.n_tables = sn->n_tables;
-		r.req.token = sn->token;
-		r.signal_topic = fx_config_get(&c->desired, "signal.kafka.topic");
-		r.notification_topic = fx_config_get(&c->desired, "notification.sink.topic.name");
-		r.follow = 1;
-		r.wait_s = wait_s;
-		r.interrupt = &fx_interrupted;
-		r.progress = fx_cmd_snapshot_progress;
-		pc.opts = opts;
-		pc.connector = c->connector;
-		pc.last_print = -100;
-		r.progress_ctx = &pc;
-		sn->ran = 1;
-		if (fx_snapshot_kafka_run(&k, &r, &sn->out, &err) < 0) {
-			sn->ran = 0;
-			sn->error = fx_strdup(err.msg);
+		for (j = 0; j < n; j++)
+			started[j] = n > 1 && pthread_create(&tids[j], NULL, apply_snap_job_run, &jobs[j]) == 0;
+		for (j = 0; j < n; j++) {
+			if (started[j])
+				pthread_join(tids[j], NULL);
+			else
+				apply_snap_job_run(&jobs[j]);
 		}
-		fx_buf_release(&brokers);
 	}
 }
 
@@ -414,7 +456,7 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 		ret = fx_cmd_fail(&err);
 		goto cleanup;
 	}
-	apply_run_snapshots(opts, &m, &p, &snaps, a.wait_s);
+	apply_run_snapshots(opts, &m, &p, &snaps, a.wait_s, a.parallelism);
 	ret = apply_report_results(&run, &res, &snaps);
 	if (opts->verbose)
 		for (i = 0; i < clients.n; i++)
