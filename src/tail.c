@@ -21,10 +21,14 @@
 #include <unistd.h>
 
 #include "debezium.h"
+#include "tail_end.h"
 #include "typed.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/clock.h"
+
+_Static_assert(FX_TAIL_OFFSET_COMMITTED == RD_KAFKA_OFFSET_INVALID,
+	       "tail_end.c speaks librdkafka's offset for 'the committed one'");
 
 #define TAIL_BATCH_MAX 512  /* records per batch */
 #define TAIL_BATCH_BYTES (1 << 20) /* or this much key and value: big records, small batches */
@@ -359,28 +363,8 @@ static int tail_prepare(struct tail *t, rd_kafka_topic_partition_list_t *list,
 			ret = tail_kafka_error(t, err, what, rd_kafka_err2str(e));
 			goto cleanup;
 		}
-		switch (o->start) {
-		case FX_TAIL_FROM_DEFAULT:
-			start = o->group ? RD_KAFKA_OFFSET_INVALID : hi;
-			break;
-		case FX_TAIL_FROM_END:
-			start = hi;
-			break;
-		case FX_TAIL_FROM_BEGINNING:
-			start = lo;
-			break;
-		case FX_TAIL_FROM_OFFSET:
-			start = o->start_value < lo ? lo : o->start_value > hi ? hi : o->start_value;
-			break;
-		case FX_TAIL_FROM_LAST:
-			start = hi - o->start_value < lo ? lo : hi - o->start_value;
-			break;
-		case FX_TAIL_FROM_TIME:
-		default:
-			start = times->elems[i].err || times->elems[i].offset < 0 ?
-				hi : times->elems[i].offset;
-			break;
-		}
+		start = fx_tail_start_offset(o->start, o->start_value, o->group != NULL, lo, hi,
+					     times && !times->elems[i].err ? times->elems[i].offset : -1);
 		el->offset = start;
 		if (start >= 0)
 			p->next = start;
@@ -399,7 +383,7 @@ static int tail_prepare(struct tail *t, rd_kafka_topic_partition_list_t *list,
 				t->parts_open++;
 		}
 		/* an empty range is done at once: low == high, or starting at the end */
-		if (o->exit_at_end && start >= 0 && start >= p->stop_at && !p->done) {
+		if (o->exit_at_end && fx_tail_at_end(p->known, p->stop_at, start) && !p->done) {
 			p->done = 1;
 			t->parts_open--;
 		}
@@ -834,7 +818,7 @@ static void tail_event(struct tail *t, const rd_kafka_message_t *m)
 		p = m->rkt ? tail_part_of(t, m, &tp) : NULL;
 		if (p && m->offset > p->next)
 			p->next = m->offset;
-		if (t->o->exit_at_end && p && p->known && m->offset >= p->stop_at)
+		if (t->o->exit_at_end && p && fx_tail_at_end(p->known, p->stop_at, m->offset))
 			tail_part_done(t, p, tp->name, m->partition);
 		return;
 	}
@@ -986,7 +970,8 @@ static size_t tail_sift(struct tail *t, struct tail_batch *b, size_t from, size_
 		p = tail_part_of(t, m, &tp);
 		if (p)
 			p->next = m->offset + 1;
-		if (t->o->exit_at_end && p && p->known && (p->done || m->offset >= p->stop_at)) {
+		if (t->o->exit_at_end && p && p->known &&
+		    (p->done || fx_tail_at_end(p->known, p->stop_at, m->offset))) {
 			/* past the watermark taken at start */
 			tail_part_done(t, p, tp->name, m->partition);
 			rd_kafka_message_destroy(m);
