@@ -45,6 +45,8 @@ assert_eq "(1) RUNNING with its task and worker" "RUNNING 0 RUNNING true" \
 assert_eq "(1) wanted by the manifest" true "$(jq -r ".clusters[0].connectors[] | select(.name==\"fluxa_$OK\") | .wanted" "$FX_TMP/1.out")"
 assert_eq "(1) absent ones flagged" "ABSENT false true" \
 	"$(jq -r ".clusters[0].connectors[] | select(.name==\"fluxa_$ABS\") | \"\(.state) \(.present) \(.wanted)\"" "$FX_TMP/1.out")"
+python3 "$FLUXACDC_ROOT/tests/schema/validate.py" status.schema.json "$FX_TMP/1.out" &&
+	ok "(1) JSON matches status.schema.json" || fail "(1) JSON does not match status.schema.json"
 
 # (2) an orphan: managed name, no pool wants it
 register "$OK" "$ORPH" 7624
@@ -60,6 +62,8 @@ assert_eq "(2) orphan in JSON" "true false" \
 	"$(jq -r ".clusters[0].connectors[] | select(.name==\"$ORPH\") | \"\(.orphan) \(.wanted)\"" "$FX_TMP/2j.out")"
 assert_eq "(2) summary counts the orphan" 1 "$(jq -r .summary.orphans "$FX_TMP/2j.out")"
 assert_eq "(2) versions in JSON" "$cv $dv" "$(jq -r '.clusters[0] | "\(.version) \(.debezium_plugins)"' "$FX_TMP/2j.out")"
+python3 "$FLUXACDC_ROOT/tests/schema/validate.py" status.schema.json "$FX_TMP/2j.out" &&
+	ok "(2) JSON matches status.schema.json" || fail "(2) JSON does not match status.schema.json"
 
 # (3) a FAILED task: exit 1, its trace head shown, the password never
 register "$BAD"
@@ -80,6 +84,8 @@ run_fx "$FX_TMP/3j" status -f "$M" --format json
 assert_eq "(3) JSON: exit 1" 1 "$RC"
 assert_eq "(3) JSON summary (the orphan runs too)" "1 2 false" "$(jq -r '"\(.summary.failed) \(.summary.running) \(.healthy)"' "$FX_TMP/3j.out")"
 assert_not_contains "(3) password not in JSON" "$FX_TMP/3j.out" "$NG_PW"
+python3 "$FLUXACDC_ROOT/tests/schema/validate.py" status.schema.json "$FX_TMP/3j.out" &&
+	ok "(3) JSON matches status.schema.json" || fail "(3) JSON does not match status.schema.json"
 run_fx "$FX_TMP/3c" status -f "$M" --connector "fluxa_$OK"
 assert_eq "(3) --connector on the healthy one: exit 0" 0 "$RC"
 
