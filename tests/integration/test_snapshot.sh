@@ -103,8 +103,11 @@ run_fx "$FX_TMP/3" apply -f "$M" --auto-approve --wait 240 --format json
 took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 assert_eq "(3) apply: exit 0" 0 "$RC"
 [ "$RC" = 0 ] || sed 's/^/    | /' "$FX_TMP/3.err" | tail -20
-assert_eq "(3) the result says completed, $R rows, that table" "completed $R $DB.SnapTestNew" \
-	"$(jq -r '.results[0].snapshot | "\(.status) \(.rows) \(.tables | join(","))"' "$FX_TMP/3.out")"
+# rows is Debezium's own total_rows_scanned: at least the table's rows (3.5 has
+# been seen to count a chunk read again twice: 500 for 250); the rows that
+# reached the topic are counted exactly below
+assert_eq "(3) the result says completed, that table, at least $R rows scanned" "completed $DB.SnapTestNew 1" \
+	"$(jq -r --argjson r "$R" '.results[0].snapshot | "\(.status) \(.tables | join(",")) \(if .rows >= $r then 1 else .rows end)"' "$FX_TMP/3.out")"
 python3 "$FLUXACDC_ROOT/tests/schema/validate.py" apply-result.schema.json "$FX_TMP/3.out" &&
 	ok "(3) JSON matches apply-result.schema.json" || fail "(3) schema"
 assert_contains "(3) progress on stderr says what it waits for or reads" "$FX_TMP/3.err" "snapshot:"
@@ -117,9 +120,9 @@ assert_eq "(3) one signal sent" 1 "$(topic_count "${C}_signal")"
 
 # (3b) status shows the incremental snapshot from the notification topic
 run_fx "$FX_TMP/3b" status -f "$M" --format json
-assert_eq "(3b) status: the last incremental snapshot, completed, $R rows" "completed $DB.SnapTestNew done $R" \
-	"$(jq -r --arg c "$C" '.clusters[].connectors[] | select(.name == $c) | .incremental_snapshot |
-		"\(.status) \(.tables[0].name) \(.tables[0].state) \(.tables[0].rows)"' "$FX_TMP/3b.out")"
+assert_eq "(3b) status: the last incremental snapshot, completed, at least $R rows scanned" "completed $DB.SnapTestNew done 1" \
+	"$(jq -r --arg c "$C" --argjson r "$R" '.clusters[].connectors[] | select(.name == $c) | .incremental_snapshot |
+		"\(.status) \(.tables[0].name) \(.tables[0].state) \(if .tables[0].rows >= $r then 1 else .tables[0].rows end)"' "$FX_TMP/3b.out")"
 
 # (4) a second apply: nothing to change, no signal
 run_fx "$FX_TMP/4" apply -f "$M" --auto-approve
@@ -140,7 +143,8 @@ manifest SnapTestBase SnapTestNew
 new_before=$(topic_count "$C.$DB.SnapTestNew")
 run_fx "$FX_TMP/4b" apply -f "$M" --auto-approve --wait 240 --format json
 assert_eq "(4b) apply of the same change again: exit 0" 0 "$RC"
-assert_eq "(4b) the snapshot is the first one's: completed, $R rows, not sent again" "completed $R" \
+assert_eq "(4b) the snapshot is the first one's: completed, the same rows scanned, not sent again" \
+	"completed $(jq -r '.results[0].snapshot.rows' "$FX_TMP/3.out")" \
 	"$(jq -r '.results[0].snapshot | "\(.status) \(.rows)"' "$FX_TMP/4b.out")"
 assert_eq "(4b) still one signal" 1 "$(topic_count "${C}_signal")"
 assert_eq "(4b) no r event re-emitted" 0 "$(kcat -C -b "$FLUXACDC_BROKERS" -t "$C.$DB.SnapTestNew" -o "$new_before" -e -q 2>/dev/null | jq -c 'select(.op == "r")' | wc -l)"

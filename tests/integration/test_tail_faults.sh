@@ -82,7 +82,11 @@ else
 	fail "(a) tail said nothing of the outage in 20 s"
 fi
 assert_contains "(a) with a hint" "$FX_TMP/a.err" "hint: "
-assert_not_contains "(a) the hint fits a stopped broker (no security.protocol, no SASL)" "$FX_TMP/a.err" "security.protocol"
+# the hint given when the outage is first seen (a working connection lost);
+# reconnects during the broker's shutdown may later quote librdkafka's own
+# "incorrect security.protocol" guess, which says nothing of this hint
+grep -m1 "hint: " "$FX_TMP/a.err" >"$FX_TMP/a.hint"
+assert_not_contains "(a) the first hint fits a stopped broker (no security.protocol, no SASL)" "$FX_TMP/a.hint" "security.protocol"
 kill -0 "$LIVE_PID" 2>/dev/null && ok "(a) and keeps running" || fail "(a) tail ended during the outage"
 echo "  .. (a) $(grep -m1 'warning: kafka:' "$FX_TMP/a.err")"
 
