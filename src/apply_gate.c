@@ -100,10 +100,7 @@ enum fx_apply_gate_step fx_apply_gate(const struct fx_apply_gate_in *in, struct 
 			     n, n == 1 ? "" : "s");
 		return gate_stop(stop, FX_EXIT_REFUSED, "refused", "deletes need --allow-destroy");
 	}
-	n = 0;
-	for (size_t i = 0; i < p->n_changes; i++)
-		n += p->changes[i].risk == FX_RISK_RESNAPSHOT || p->changes[i].risk == FX_RISK_BREAKING ||
-		     p->changes[i].mid_snapshot;
+	n = fx_plan_count_resnapshot(p);
 	if (n && !in->allow_resnapshot) {
 		struct fx_buf names = FX_BUF_INIT;
 		size_t i, k = 0;

@@ -59,14 +59,25 @@ size_t fx_plan_count(const struct fx_plan *p, enum fx_action a)
 	return n;
 }
 
+size_t fx_plan_count_resnapshot(const struct fx_plan *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n_changes; i++)
+		n += p->changes[i].risk == FX_RISK_RESNAPSHOT || p->changes[i].risk == FX_RISK_BREAKING ||
+		     p->changes[i].mid_snapshot;
+	return n;
+}
+
 void fx_plan_apply_command(const struct fx_plan *p, const char *path, char *out, size_t size)
 {
 	/* quoted for a shell when it holds more than [A-Za-z0-9_./-] ('...' has no escapes) */
 	int plain = path[strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				      "0123456789_./-")] == '\0' && !strchr(path, '\'');
 
-	snprintf(out, size, "fluxacdc apply%s %s%s%s",
+	snprintf(out, size, "fluxacdc apply%s%s %s%s%s",
 		 fx_plan_count(p, FX_ACTION_DELETE) ? " --allow-destroy" : "",
+		 fx_plan_count_resnapshot(p) ? " --allow-resnapshot" : "",
 		 plain ? "" : "'", path, plain ? "" : "'");
 }
 

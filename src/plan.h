@@ -87,9 +87,12 @@ size_t fx_plan_count(const struct fx_plan *p, enum fx_action a);
 /*
  * The command that applies plan file path as it stands: "fluxacdc apply PATH",
  * plus each flag a guard of apply would ask for (--allow-destroy when the plan
- * deletes).  Into out (always terminated, truncated to size).
+ * deletes, --allow-resnapshot when fx_plan_count_resnapshot says so).  Into out (always terminated, truncated to size).
  */
 void fx_plan_apply_command(const struct fx_plan *p, const char *path, char *out, size_t size);
+/* The alters apply refuses without --allow-resnapshot: resnapshot or breaking
+ * risk, or an update while the initial snapshot runs. */
+size_t fx_plan_count_resnapshot(const struct fx_plan *p);
 /* True when no check error blocks an apply. */
 int fx_plan_applyable(const struct fx_plan *p);
 const char *fx_action_name(enum fx_action a);
