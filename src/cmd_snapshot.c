@@ -441,6 +441,6 @@ const struct fx_cmd fx_cmd_snapshot = {
 	.name = "snapshot",
 	.run = cmd_snapshot_run,
 	.args = "ENTITY...",
-	.summary = "re-emit the entities' current rows as r events (a Debezium incremental snapshot)",
+	.summary = "Re-emit the entities' current rows as r events (a Debezium incremental snapshot).",
 	.optdefs = snapshot_optdefs,
 };

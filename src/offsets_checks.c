@@ -1,6 +1,8 @@
 #include "offsets_checks.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,9 +229,23 @@ static const struct fx_kafka_leftover *oc_leftover(const struct fx_kafka_facts *
 }
 
 /* A retention that is not unlimited ("-1"), or NULL. */
+/*
+ * A retention that expires records: not -1, and not Long.MAX_VALUE (what
+ * Debezium itself sets on the history topic it creates, retention.ms
+ * 9223372036854775807: Kafka never deletes by it).
+ */
 static int oc_limited(const char *v)
 {
-	return v && strcmp(v, "-1");
+	char *end;
+	long long n;
+
+	if (!v || !strcmp(v, "-1"))
+		return 0;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (end != v && !*end && (n == LLONG_MAX || errno == ERANGE) && n > 0)
+		return 0;
+	return 1;
 }
 
 static int oc_history(const struct fx_connector *c, const struct fx_observed_connector *o,
