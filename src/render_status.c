@@ -158,13 +158,14 @@ static void status_text_row(FILE *out, const struct fx_status_row *r, int color,
 static json_t *status_json_snapshot(const struct fx_status_row *r)
 {
 	const struct fx_snap_progress *p = &r->snap;
-	json_t *t = json_array();
+	json_t *t;
 	size_t i;
 
 	if (r->snap_error)
 		return json_pack("{s:s}", "error", r->snap_error);
 	if (!r->snap_found)
 		return json_null();
+	t = json_array();
 	for (i = 0; i < p->n; i++) {
 		const struct fx_snap_table *tb = &p->tables[i];
 		static const char *const names[] = { "waiting", "running", "done", "failed" };
