@@ -165,7 +165,6 @@ static int apply_set(char **dst, char *val)
 
 /* An alter written and waited for: its wait's progress between status reads. */
 struct apply_waiter {
-	size_t idx;       /* the change's index in the plan */
 	double t0;        /* when the alter began */
 	double deadline;  /* t0's wait start + --wait */
 	int streak;       /* consecutive all-RUNNING reads */
