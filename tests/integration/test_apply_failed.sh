@@ -6,9 +6,12 @@
 # in MariaDB and the task is restarted, so Debezium cannot log in.
 . "$(dirname "$0")/lib.sh"
 U=$FLUXACDC_CONNECT_URL
+# a fresh pool (so connector) name per run: Connect keeps a deleted connector's
+# offsets, and apply refuses to create a name over them (connect.offsets)
+FT=failtest$((RANDOM % 9000 + 1000))
 M="$FX_TMP/m.yaml"
 cleanup() {
-	connect_curl DELETE /connectors/fluxa_failtest >/dev/null 2>&1
+	connect_curl DELETE /connectors/fluxa_$FT >/dev/null 2>&1
 	sql_admin "DROP USER IF EXISTS 'failtest_u'@'%'" >/dev/null 2>&1
 }
 trap cleanup EXIT
@@ -17,7 +20,7 @@ sql_admin "CREATE USER 'failtest_u'@'%' IDENTIFIED BY 'failtest-pw-1'; GRANT SEL
 cat > "$M" <<YAML
 version: 1
 mysql:
-  failtest:
+  $FT:
     dsn: "failtest_u:\${FAILTEST_PW}@tcp(${FLUXACDC_MYSQL_HOST}:${FLUXACDC_MYSQL_PORT})/${FLUXACDC_MYSQL_DATABASE}"
     flavor: mariadb
     server_id: 6801
@@ -25,14 +28,14 @@ mysql:
 kafka:
   default: {brokers: ["${FLUXACDC_BROKERS}"], connect_url: "$U"}
 entities:
-  UserEntity: {debezium: true, mysql: failtest}
+  UserEntity: {debezium: true, mysql: $FT}
 YAML
 export FAILTEST_PW=failtest-pw-1
 # apply would plan to delete any other fluxa_* connector: on a worker shared by
 # developers, wait (60 s at most) for theirs to go; in make check there are none,
 # and one left behind by an earlier test is a failure of that test, shown here.
 for _ in $(seq 120); do
-	extra=$(connect_curl GET /connectors | jq -r '[.[]|select(startswith("fluxa_") and . != "fluxa_failtest")]|join(" ")')
+	extra=$(connect_curl GET /connectors | jq -r --arg me "fluxa_$FT" '[.[]|select(startswith("fluxa_") and . != $me)]|join(" ")')
 	[ -z "$extra" ] && break
 	sleep 0.5
 done
@@ -42,10 +45,10 @@ run_fx "$FX_TMP/a" apply -f "$M" --auto-approve
 assert_eq "created and RUNNING: exit 0" 0 "$RC"
 
 sql_admin "ALTER USER 'failtest_u'@'%' IDENTIFIED BY 'failtest-pw-2'" >/dev/null
-connect_curl POST "/connectors/fluxa_failtest/restart?includeTasks=true" >/dev/null
+connect_curl POST "/connectors/fluxa_$FT/restart?includeTasks=true" >/dev/null
 state=""
 for _ in $(seq 60); do
-	state=$(connect_curl GET /connectors/fluxa_failtest/status | jq -r '.tasks[0].state // empty')
+	state=$(connect_curl GET /connectors/fluxa_$FT/status | jq -r '.tasks[0].state // empty')
 	[ "$state" = FAILED ] && break
 	sleep 0.5
 done
@@ -57,8 +60,8 @@ assert_eq "plan: connect.connector_state warning" warning "$(jq -r '.checks[]|se
 assert_contains "plan: says apply does not restart it (no change for it)" "$FX_TMP/p.out" "no change for it and apply does not restart it"
 run_fx "$FX_TMP/b" apply -f "$M" --auto-approve --skip-db-checks --no-server-validate
 assert_eq "apply with nothing to change but a FAILED task: exit 1" 1 "$RC"
-assert_contains "apply names the FAILED connector" "$FX_TMP/b.err" "fluxa_failtest"
-assert_contains "apply says how to restart it" "$FX_TMP/b.err" "fluxacdc restart --failed fluxa_failtest"
+assert_contains "apply names the FAILED connector" "$FX_TMP/b.err" "fluxa_$FT"
+assert_contains "apply says how to restart it" "$FX_TMP/b.err" "fluxacdc restart --failed fluxa_$FT"
 assert_not_contains "no success line" "$FX_TMP/b.out" "Apply complete"
 run_fx "$FX_TMP/j" apply -f "$M" --auto-approve --skip-db-checks --no-server-validate --format json
 assert_eq "apply --format json: exit 1" 1 "$RC"
@@ -70,12 +73,12 @@ assert_eq "apply with database checks: blocked by mysql.reachable, exit 1" 1 "$R
 # says the update restarts it (it does: the task comes back RUNNING)
 export FAILTEST_PW=failtest-pw-2
 run_fx "$FX_TMP/u" plan -f "$M" --skip-db-checks --no-server-validate
-assert_contains "plan with the fix: an update" "$FX_TMP/u.out" "~ fluxa_failtest"
+assert_contains "plan with the fix: an update" "$FX_TMP/u.out" "~ fluxa_$FT"
 assert_contains "plan with the fix: the update restarts it" "$FX_TMP/u.out" "the update in this plan restarts it and its tasks"
 assert_not_contains "plan with the fix: no 'does not restart'" "$FX_TMP/u.out" "does not restart"
 run_fx "$FX_TMP/ua" apply -f "$M" --auto-approve --skip-db-checks --no-server-validate
 assert_eq "apply with the fix: exit 0" 0 "$RC"
 assert_eq "apply with the fix: the task is RUNNING again" RUNNING \
-	"$(connect_curl GET /connectors/fluxa_failtest/status | jq -r '.tasks[0].state')"
+	"$(connect_curl GET /connectors/fluxa_$FT/status | jq -r '.tasks[0].state')"
 if grep -rqF -- failtest-pw "$FX_TMP"/*.out "$FX_TMP"/*.err; then fail "a password was printed"; else ok "no password printed"; fi
 finish
