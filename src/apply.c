@@ -167,6 +167,7 @@ static int apply_set(char **dst, char *val)
 struct apply_waiter {
 	double t0;        /* when the alter began */
 	double deadline;  /* t0's wait start + --wait */
+	double due;       /* the next status read: a poll after the write or the last read */
 	int streak;       /* consecutive all-RUNNING reads */
 	char *last;       /* the last state line shown */
 };
@@ -569,16 +570,37 @@ static void apply_count_progress(const struct fx_sched_item *items, size_t n,
 	counted->n_over = counted->n_under_way = 0;
 	for (i = 0; i < n; i++) {
 		counted->n_over += items[i].state == FX_SCHED_OVER;
-		counted->n_under_way += items[i].state == FX_SCHED_RUNNING;
+		counted->n_under_way += items[i].state == FX_SCHED_RUNNING ||
+					items[i].state == FX_SCHED_SETTLING;
 	}
+}
+
+/* When the earliest read of an alter under way or settling is due. */
+static double apply_next_due(const struct fx_sched_item *items, const struct apply_waiter *wts, size_t n)
+{
+	double due = 0;
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < n; i++) {
+		if (items[i].state != FX_SCHED_RUNNING && items[i].state != FX_SCHED_SETTLING)
+			continue;
+		if (!any || wts[i].due < due)
+			due = wts[i].due;
+		any = 1;
+	}
+	return due;
 }
 
 /*
  * Carries out the plan's alters with at most o->parallelism under way per
  * cluster (apply_sched.h): each is written, then the waits for RUNNING of
- * all those under way are polled together, one status read each per poll,
- * so that N alters take about one wait plus N writes.  The first failure
- * stops new starts; those under way are followed to their end.  -1 on OOM.
+ * all those under way are polled together, one status read each per poll.
+ * An alter seen RUNNING once gives its place to the next while its
+ * confirming read is to come (parallelism > 1), so that N alters take about
+ * N / parallelism polls plus one, not N / parallelism whole waits.  The
+ * first failure stops new starts; those under way or settling are followed
+ * to their end.  -1 on OOM.
  */
 static int apply_schedule(const struct fx_plan *p, const struct fx_connect_clients *cs,
 			  const struct fx_apply_opts *o, struct fx_apply_results *res)
@@ -589,6 +611,7 @@ static int apply_schedule(const struct fx_plan *p, const struct fx_connect_clien
 	struct fx_apply_opts oc;
 	int stop = 0, ret = -1, step;
 	size_t i, n = p->n_changes;
+	double due, now;
 
 	if (!items || !wts)
 		goto cleanup;
@@ -612,25 +635,37 @@ static int apply_schedule(const struct fx_plan *p, const struct fx_connect_clien
 			if (step == 0) {
 				items[i].state = FX_SCHED_OVER;
 				stop |= apply_stops(&res->items[i], res);
+			} else {
+				/* Never read right after a write: Connect may still show the old state. */
+				wts[i].due = fx_clock_now() + poll / 1000.0;
 			}
 		}
 		if (fx_sched_done(items, n, o->parallelism, stop))
 			break;
-		/* Never read right after a write: Connect may still show the old state. */
-		if (apply_sleep(o, poll) < 0)
+		/* Each alter is read a poll after its own write or last read, so a
+		 * wave's later writes do not delay the reads of its first ones. */
+		due = apply_next_due(items, wts, n);
+		now = fx_clock_now();
+		if (due > now && apply_sleep(o, (long)((due - now) * 1000.0) + 1) < 0)
 			stop = 1;
+		now = fx_clock_now();
 		for (i = 0; i < n; i++) {
 			struct fx_connect_client *client = fx_connect_clients_find(cs, p->changes[i].connect_url);
 
-			if (items[i].state != FX_SCHED_RUNNING)
+			if ((items[i].state != FX_SCHED_RUNNING && items[i].state != FX_SCHED_SETTLING) ||
+			    (wts[i].due > now && !apply_interrupted(o)))
 				continue;
+			wts[i].due = now + poll / 1000.0;
 			apply_count_progress(items, n, &oc, o);
 			step = apply_interrupted(o) ? 2 : apply_wait_step(client, &p->changes[i], &oc,
 									  &res->items[i], &wts[i]);
 			if (step < 0)
 				goto cleanup;
-			if (step == 3)
+			if (step == 3) {
+				/* seen RUNNING, to be confirmed: its place may go to the next */
+				items[i].state = wts[i].streak > 0 ? FX_SCHED_SETTLING : FX_SCHED_RUNNING;
 				continue;
+			}
 			if (apply_finish(client, p->salt, &p->changes[i], &oc, &res->items[i], res,
 					 &wts[i], step) < 0)
 				goto cleanup;

@@ -13,6 +13,12 @@ static int sched_same_cluster(const struct fx_sched_item *a, const struct fx_sch
 	return a->cluster && b->cluster && !strcmp(a->cluster, b->cluster);
 }
 
+/* Does an alter in this state take a place in its cluster's window? */
+static int sched_in_window(enum fx_sched_state st, int parallelism)
+{
+	return st == FX_SCHED_RUNNING || (st == FX_SCHED_SETTLING && parallelism <= 1);
+}
+
 /* May items[i] start: no earlier phase of its cluster unfinished, room in its cluster? */
 static int sched_may_start(const struct fx_sched_item *items, size_t n, size_t i, int parallelism)
 {
@@ -24,7 +30,7 @@ static int sched_may_start(const struct fx_sched_item *items, size_t n, size_t i
 		if (items[j].state != FX_SCHED_OVER &&
 		    sched_phase(items[j].action) < sched_phase(items[i].action))
 			return 0;
-		running += items[j].state == FX_SCHED_RUNNING;
+		running += sched_in_window(items[j].state, parallelism);
 	}
 	return running < (size_t)(parallelism < 1 ? 1 : parallelism);
 }
@@ -46,7 +52,7 @@ int fx_sched_done(const struct fx_sched_item *items, size_t n, int parallelism, 
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (items[i].state == FX_SCHED_RUNNING)
+		if (items[i].state == FX_SCHED_RUNNING || items[i].state == FX_SCHED_SETTLING)
 			return 0;
 	return fx_sched_next(items, n, parallelism, stop) == FX_SCHED_NONE;
 }

@@ -9,7 +9,14 @@
  *   - phase barriers per cluster: an update starts only once every delete of
  *     its cluster is over, a create only once every delete and update is;
  *   - at most `parallelism` alters of one cluster are under way at once
- *     (written and being waited for); < 1 counts as 1, today's one-by-one;
+ *     (being written, or written and not yet seen RUNNING); < 1 counts as 1;
+ *   - an alter seen RUNNING once is settling: its second, confirming read a
+ *     poll later is still to come.  With parallelism > 1 it leaves the
+ *     window, so that the waits overlap (N alters take about N / parallelism
+ *     first reads plus one confirming read, not N / parallelism whole waits);
+ *     with parallelism 1 it keeps its place: one alter at a time, each
+ *     confirmed before the next is written, as before --parallelism;
+ *   - a settling alter is not over: phase barriers wait for it;
  *   - after the first failure (stop) nothing new starts: the alters under way
  *     are followed to their end, the others are never attempted.
  * Nothing here allocates, owns or does I/O.
@@ -23,7 +30,8 @@
 
 enum fx_sched_state {
 	FX_SCHED_PENDING = 0, /* not started */
-	FX_SCHED_RUNNING,     /* written, or being written; its wait is not over */
+	FX_SCHED_RUNNING,     /* written, or being written; not yet seen RUNNING */
+	FX_SCHED_SETTLING,    /* seen RUNNING once; its confirming read is to come */
 	FX_SCHED_OVER,        /* over, whatever its outcome */
 };
 

@@ -12,6 +12,7 @@
 #define C FX_ACTION_CREATE
 #define P FX_SCHED_PENDING
 #define R FX_SCHED_RUNNING
+#define S FX_SCHED_SETTLING
 #define O FX_SCHED_OVER
 #define NONE FX_SCHED_NONE
 #define A "http://a:8083"
@@ -55,6 +56,24 @@ static const struct sched_case cases[] = {
 	  { { C, A, O }, { C, A, R }, { C, A, P } }, NONE, 0 },
 	{ "after a failure, once nothing is under way, the run is over", 4, 1, 3,
 	  { { C, A, O }, { C, A, O }, { C, A, P } }, NONE, 1 },
+	{ "a settling alter leaves the window: the next starts", 2, 0, 3,
+	  { { C, A, S }, { C, A, R }, { C, A, P } }, 2, 0 },
+	{ "settling alters never fill the window", 2, 0, 4,
+	  { { C, A, S }, { C, A, S }, { C, A, S }, { C, A, P } }, 3, 0 },
+	{ "parallelism 1: a settling alter keeps its place (one by one, confirmed)", 1, 0, 2,
+	  { { C, A, S }, { C, A, P } }, NONE, 0 },
+	{ "parallelism 0 counts as 1 for settling too", 0, 0, 2,
+	  { { C, A, S }, { C, A, P } }, NONE, 0 },
+	{ "a settling update still holds the creates back (barrier)", 4, 0, 2,
+	  { { U, A, S }, { C, A, P } }, NONE, 0 },
+	{ "a settling delete still holds the updates back (barrier)", 4, 0, 2,
+	  { { D, A, S }, { U, A, P } }, NONE, 0 },
+	{ "settling is per cluster: B's window is B's", 2, 0, 4,
+	  { { C, A, R }, { C, A, R }, { C, B, S }, { C, A, P } }, NONE, 0 },
+	{ "after a failure a settling alter is followed to its end", 4, 1, 3,
+	  { { C, A, O }, { C, A, S }, { C, A, P } }, NONE, 0 },
+	{ "settling, nothing left to start: not done yet", 4, 0, 2,
+	  { { C, A, O }, { C, A, S } }, NONE, 0 },
 	{ "all over: done", 4, 0, 2,
 	  { { U, A, O }, { C, B, O } }, NONE, 1 },
 	{ "an empty plan is done", 4, 0, 0, { { C, A, P } }, NONE, 1 },
