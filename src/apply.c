@@ -8,6 +8,7 @@
 #include "connect_json.h"
 #include "diff.h"
 #include "race.h"
+#include "apply_gate.h"
 #include "apply_sched.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -686,6 +687,7 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 		 const struct fx_apply_opts *o, struct fx_apply_results *out, struct fx_err *err)
 {
 	struct fx_apply_results res = FX_APPLY_RESULTS_INIT;
+	struct fx_buf why = FX_BUF_INIT;
 	size_t i;
 	int ret = -1;
 
@@ -715,6 +717,13 @@ int fx_apply_run(const struct fx_plan *p, const struct fx_connect_clients *cs,
 			return fx_err_set(err, FX_EXIT_REFUSED,
 					  "the plan creates connector '%s' on %s, but Kafka Connect still holds offsets for that name (connect.offsets): rerun with --reset-offsets (a fresh snapshot) or --keep-offsets (resume from them)",
 					  ch->connector, ch->connect_url);
+		if (fx_apply_version_refuses(ch, o->allow_resnapshot,
+					     o->leftover == FX_APPLY_OFFSETS_RESET, &why)) {
+			fx_err_set(err, FX_EXIT_REFUSED, "%s", fx_buf_ok(&why) ? fx_buf_str(&why) :
+				   "Kafka Connect is older than an alter needs");
+			fx_buf_release(&why);
+			return -1;
+		}
 		if (!fx_connect_clients_find(cs, ch->connect_url))
 			return fx_err_set(err, FX_EXIT_FAILURE, "no Connect client for %s (connector '%s')",
 					  ch->connect_url, ch->connector);

@@ -76,9 +76,10 @@ struct fx_apply_event {
 struct fx_apply_opts {
 	int allow_destroy;  /* deletes are refused (code 3, nothing written) without it */
 	int allow_resnapshot; /* resnapshot/breaking alters: refused without it (3); with it
-			       * too, until the stop/reset/resume procedure exists */
+			       * stopped, offsets deleted, written, resumed (Connect 3.6+) */
 	/* a create over leftover offsets (fx_change.leftover_offsets): refused (3) unless
-	 * RESET (created STOPPED, offsets deleted, resumed: a fresh snapshot) or KEEP */
+	 * RESET (created STOPPED, offsets deleted, resumed: a fresh snapshot; Connect 3.7+)
+	 * or KEEP */
 	enum { FX_APPLY_OFFSETS_REFUSE = 0, FX_APPLY_OFFSETS_RESET, FX_APPLY_OFFSETS_KEEP } leftover;
 	int wait_s;         /* wait for RUNNING at most this long; 0: do not wait */
 	int poll_ms;        /* between status reads; <= 0 means 1000 */
@@ -99,7 +100,10 @@ struct fx_apply_opts {
  * Applies p's changes.  Returns 0 when the run took place, whatever its
  * outcome (see the results and fx_apply_exit_code); -1 with err before any
  * write when the plan cannot be applied (a delete without allow_destroy: 3;
- * a resnapshot or breaking alter: 3;
+ * a resnapshot or breaking alter without allow_resnapshot: 3; a create over
+ * leftover offsets without leftover RESET or KEEP: 3; an alter its cluster's
+ * Connect is too old for as these options carry it out (the change's
+ * connect_version, fx_apply_version_refuses): 3;
  * a connector that is not fluxa_*: 3; no client for a change's cluster: 1) or
  * on OOM.
  */

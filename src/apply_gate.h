@@ -1,7 +1,8 @@
 /*
  * Whether apply may write (pure): the gates between a plan and the first
  * write, in order — a stale plan file, check errors, nothing to change,
- * deletes without --allow-destroy, approval — as one decision with its exit
+ * deletes without --allow-destroy, resnapshots without --allow-resnapshot,
+ * a Connect too old for what an alter needs, approval — as one decision with its exit
  * status, its apply-JSON status and message, and what stderr should say.
  * cmd_apply.c asks the question when told to and reports the stop in one
  * place.
@@ -28,8 +29,9 @@ struct fx_apply_gate_in {
 	const struct fx_plan *saved;   /* the plan file's plan, or NULL (no plan file) */
 	const char *file;              /* the plan file's path, with saved */
 	int allow_destroy;
-	int allow_resnapshot;          /* resnapshot/breaking alters: refused without it, and
-					* with it too until the stop/reset/resume procedure exists */
+	int allow_resnapshot;          /* resnapshot/breaking alters: refused without it */
+	int reset_offsets;             /* --reset-offsets: a create over leftover offsets is
+					* made STOPPED, they are deleted, then it is resumed */
 	int auto_approve;
 	int can_ask;                   /* stdin is a terminal */
 	enum fx_apply_approval approval;
@@ -55,6 +57,39 @@ struct fx_apply_stop {
 
 enum fx_apply_gate_step fx_apply_gate(const struct fx_apply_gate_in *in, struct fx_apply_stop *stop);
 void fx_apply_stop_release(struct fx_apply_stop *stop);
+
+/*
+ * What Kafka Connect must offer for apply to carry out alter ch with these
+ * flags (SPEC §4: "features are used according to the Connect version"):
+ *   FX_APPLY_NEEDS_INITIAL_STATE  a create over leftover offsets with
+ *        --reset-offsets is created STOPPED (initial_state, 3.7), its offsets
+ *        deleted (3.6), then resumed
+ *   FX_APPLY_NEEDS_OFFSETS_DELETE  a resnapshot or breaking update with
+ *        --allow-resnapshot is stopped (3.5), its offsets deleted (3.6),
+ *        its config written, resumed
+ *   FX_APPLY_NEEDS_NOTHING  anything else: a plain create (--keep-offsets
+ *        included: it resumes from them), update, delete or restart
+ */
+enum fx_apply_needs {
+	FX_APPLY_NEEDS_NOTHING = 0,
+	FX_APPLY_NEEDS_INITIAL_STATE,
+	FX_APPLY_NEEDS_OFFSETS_DELETE,
+};
+
+enum fx_apply_needs fx_apply_needs(const struct fx_change *ch, int allow_resnapshot,
+				   int reset_offsets);
+
+/*
+ * Whether Connect, reporting ch->connect_version, can carry out ch as
+ * fx_apply_needs says (pure): 0 yes; 1 no, with one message appended to why
+ * (no NUL, no "apply: " in front) naming the connector, its cluster, the
+ * version Connect reports and the version needed, and what to do instead.
+ * A version that is absent, empty or not a version is refused when one is
+ * needed: the message says it could not be read (a 404 or a "not STOPPED"
+ * halfway through the writes is worse than a stop before them).
+ */
+int fx_apply_version_refuses(const struct fx_change *ch, int allow_resnapshot, int reset_offsets,
+			     struct fx_buf *why);
 
 /*
  * Adds a message to says for each connector the manifest wants that this

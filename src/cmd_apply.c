@@ -423,6 +423,7 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	gate.file = file;
 	gate.allow_destroy = a.allow_destroy;
 	gate.allow_resnapshot = a.allow_resnapshot;
+	gate.reset_offsets = a.leftover == FX_APPLY_OFFSETS_RESET;
 	gate.auto_approve = a.auto_approve;
 	gate.can_ask = isatty(STDIN_FILENO);
 	step = fx_apply_gate(&gate, &stop);

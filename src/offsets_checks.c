@@ -313,26 +313,42 @@ int fx_kafka_offsets_checks(const struct fx_manifest *m, const struct fx_desired
 			const struct fx_connector *c = &d->connectors[i];
 			const struct fx_observed_connector *o = NULL;
 			const struct fx_kafka_leftover *l;
+			const struct fx_observed_cluster *at = NULL;
 
 			if (c->kafka != &m->kafka[k])
 				continue;
 			for (j = 0; j < n_cl && !o; j++)
-				if (c->kafka->connect_url && !strcmp(cl[j].connect_url, c->kafka->connect_url))
+				if (c->kafka->connect_url && !strcmp(cl[j].connect_url, c->kafka->connect_url)) {
+					at = &cl[j];
 					o = fx_observed_find(&cl[j], c->name);
+				}
 			if (o && fx_offsets_phase(fx_offsets_of(o)) != FX_PHASE_NONE)
 				bad |= oc_history(c, o, f, scope, out);
 			l = o ? NULL : oc_leftover(f, c->name);
 			if (l && l->found) {
 				const struct fx_binlog_offset *b = fx_offsets_find(&l->offsets, l->server);
-				char where[600];
+				char where[600], hint[1024];
 
 				snprintf(where, sizeof(where), "%s%s%" PRIu64 "%s%s", b && b->file ? b->file : "?",
 					 ":", b ? b->pos : 0, b && b->gtids ? ", GTID " : "",
 					 b && b->gtids ? b->gtids : "");
+				/* --reset-offsets creates it STOPPED: initial_state, Connect 3.7 (apply_gate.h) */
+				if (!at || fx_connect_version_at_least(at->version, 3, 7) == 1)
+					snprintf(hint, sizeof(hint), "%s",
+						 "apply --reset-offsets creates it STOPPED, deletes them and "
+						 "resumes it: a fresh snapshot; apply --keep-offsets resumes "
+						 "from them; without either apply refuses (exit 3)");
+				else
+					snprintf(hint, sizeof(hint),
+						 "apply --reset-offsets needs Kafka Connect 3.7 (a create with "
+						 "initial_state STOPPED) and %.200s runs %.40s: apply refuses it "
+						 "(exit 3); apply --keep-offsets resumes from them; for a fresh "
+						 "snapshot delete them first (a tombstone for their key in %.200s) "
+						 "or upgrade Connect",
+						 at->connect_url, at->version ? at->version : "an unknown version",
+						 l->topic ? l->topic : "the offsets topic");
 				bad |= fx_checks_add(out, FX_CHECK_WARNING, "connect.offsets", scope, where, "none",
-						     "apply --reset-offsets creates it STOPPED, deletes them and "
-						     "resumes it: a fresh snapshot; apply --keep-offsets resumes "
-						     "from them; without either apply refuses (exit 3)",
+						     hint,
 						     "%s is to be created, but Kafka Connect still holds offsets "
 						     "for that name (binlog %s, in topic %s, from a connector "
 						     "deleted earlier): created as is it resumes from there, "

@@ -12,6 +12,7 @@ void fx_change_release(struct fx_change *c)
 	free(c->kafka_pool);
 	free(c->mysql_pool);
 	free(c->connect_url);
+	free(c->connect_version);
 	free(c->description);
 	for (i = 0; i < c->n_diff; i++) {
 		free(c->diff[i].key);

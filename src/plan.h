@@ -49,6 +49,9 @@ struct fx_change {
 			       * (connect.offsets); set by plan_run, not serialized */
 	int mid_snapshot;     /* update: the live connector's initial snapshot is in
 			       * progress (connect.snapshot); set by plan_run, not serialized */
+	char *connect_version; /* what GET / of connect_url reported when planned (NULL: did
+				* not say); set by plan_run, not serialized: apply plans again
+				* and checks the version it reads itself (apply_gate.h) */
 	struct fx_config observed_keys; /* key -> salted fingerprint of its observed value */
 	char *desired_fp;   /* create/update: salted fingerprint of the desired config */
 	struct fx_config desired_keys;  /* create/update: key -> salted fingerprint (fx_diff_key_fps) */

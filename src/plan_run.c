@@ -263,6 +263,22 @@ cleanup:
 	return ret;
 }
 
+/* Each alter carries the version its cluster reported (apply_gate.h decides with it). */
+static int run_versions(const struct fx_observed_cluster *cl, size_t n_cl, struct fx_plan *plan)
+{
+	size_t i, j;
+
+	for (i = 0; i < plan->n_changes; i++) {
+		struct fx_change *ch = &plan->changes[i];
+
+		for (j = 0; j < n_cl && !ch->connect_version; j++)
+			if (cl[j].version && !strcmp(cl[j].connect_url, ch->connect_url) &&
+			    !(ch->connect_version = fx_strdup(cl[j].version)))
+				return -1;
+	}
+	return 0;
+}
+
 int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		struct fx_plan *plan, struct fx_desired *desired, struct fx_connect_clients *clients,
 		struct fx_err *err)
@@ -312,6 +328,10 @@ int fx_plan_run(const struct fx_manifest *m, const struct fx_plan_run_opts *o,
 		goto cleanup;
 	if (fx_diff_compute(&d, cl, clients->n, salt, plan, err) < 0)
 		goto cleanup;
+	if (run_versions(cl, clients->n, plan) < 0) {
+		fx_err_set(err, 1, "out of memory");
+		goto cleanup;
+	}
 	if (fx_connect_checks(&d, cl, clients->n, plan, &plan->checks) < 0 ||
 	    fx_offsets_checks(m, &d, cl, clients->n, o->skip_db_checks ? NULL : res, plan,
 			      (int64_t)time(NULL), &plan->checks) < 0) {

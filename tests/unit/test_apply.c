@@ -197,7 +197,8 @@ Test(apply, leftover_offsets_guard)
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct fx_change ch = { .action = FX_ACTION_CREATE, .connector = (char *)"fluxa_x",
 					.connect_url = (char *)"http://c:8083", .risk = FX_RISK_SAFE,
-					.leftover_offsets = t[i].leftover_offsets };
+					.leftover_offsets = t[i].leftover_offsets,
+					.connect_version = (char *)"3.9.1" };
 		struct fx_plan p = { .changes = &ch, .n_changes = 1 };
 		struct fx_connect_clients cs = FX_CONNECT_CLIENTS_INIT;
 		struct fx_apply_opts o = FX_APPLY_OPTS_INIT;
@@ -208,6 +209,54 @@ Test(apply, leftover_offsets_guard)
 		cr_expect_eq(fx_apply_run(&p, &cs, &o, &r, &err), -1, "case %zu", i);
 		cr_expect_eq(err.code, t[i].code, "case %zu: %d %s", i, err.code, err.msg);
 		cr_expect(strstr(err.msg, t[i].msg), "case %zu: %s", i, err.msg);
+		fx_apply_results_release(&r);
+	}
+}
+
+/* fx_apply_run's own guard, before any write, whoever calls it: an alter its
+ * cluster's Connect is too old for (the plan's connect_version) is refused
+ * (3) with the version named; a Connect that has the feature goes on to the
+ * next guard (no client here, so nothing can be written either way). */
+Test(apply, connect_version_guard)
+{
+	static const struct {
+		const char *version;
+		int leftover_offsets, mode, risk, allow_resnapshot;
+		int code;
+		const char *msg;
+	} t[] = {
+		{ "3.6.0", 1, FX_APPLY_OFFSETS_RESET, FX_RISK_SAFE, 0, FX_EXIT_REFUSED,
+		  "needs Kafka Connect 3.7 or later, and it runs 3.6.0" },
+		{ "3.7.0", 1, FX_APPLY_OFFSETS_RESET, FX_RISK_SAFE, 0, FX_EXIT_FAILURE, "no Connect client" },
+		{ "3.4.0", 1, FX_APPLY_OFFSETS_KEEP, FX_RISK_SAFE, 0, FX_EXIT_FAILURE, "no Connect client" },
+		{ NULL, 1, FX_APPLY_OFFSETS_RESET, FX_RISK_SAFE, 0, FX_EXIT_REFUSED,
+		  "did not say which version it runs" },
+		{ "3.5.1", 0, FX_APPLY_OFFSETS_REFUSE, FX_RISK_RESNAPSHOT, 1, FX_EXIT_REFUSED,
+		  "needs Kafka Connect 3.6 or later, and it runs 3.5.1" },
+		{ "3.6.0", 0, FX_APPLY_OFFSETS_REFUSE, FX_RISK_BREAKING, 1, FX_EXIT_FAILURE, "no Connect client" },
+		{ "3.4.0", 0, FX_APPLY_OFFSETS_REFUSE, FX_RISK_RESTART, 1, FX_EXIT_FAILURE, "no Connect client" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct fx_change ch = { .action = t[i].risk == FX_RISK_SAFE ? FX_ACTION_CREATE :
+						  FX_ACTION_UPDATE,
+					.connector = (char *)"fluxa_x",
+					.connect_url = (char *)"http://c:8083", .risk = t[i].risk,
+					.leftover_offsets = t[i].leftover_offsets,
+					.connect_version = (char *)t[i].version };
+		struct fx_plan p = { .changes = &ch, .n_changes = 1 };
+		struct fx_connect_clients cs = FX_CONNECT_CLIENTS_INIT;
+		struct fx_apply_opts o = FX_APPLY_OPTS_INIT;
+		struct fx_apply_results r = FX_APPLY_RESULTS_INIT;
+		struct fx_err err = FX_ERR_INIT;
+
+		o.leftover = t[i].mode;
+		o.allow_resnapshot = t[i].allow_resnapshot;
+		cr_expect_eq(fx_apply_run(&p, &cs, &o, &r, &err), -1, "case %zu", i);
+		cr_expect_eq(err.code, t[i].code, "case %zu: %d %s", i, err.code, err.msg);
+		cr_expect(strstr(err.msg, t[i].msg), "case %zu: %s", i, err.msg);
+		cr_expect_eq(r.n, 0, "case %zu: no result, nothing attempted", i);
 		fx_apply_results_release(&r);
 	}
 }

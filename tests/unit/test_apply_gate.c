@@ -86,6 +86,7 @@ static void gate_plan(struct fx_plan *p, int errors, const char *actions, int fa
 				    actions[i] == 'u' ? FX_ACTION_UPDATE : FX_ACTION_DELETE;
 		changes[i].connector = (char *)"fluxa_a";
 		changes[i].connect_url = (char *)"http://c:8083";
+		changes[i].connect_version = (char *)"4.1.1"; /* has every feature apply uses */
 	}
 	p->changes = changes;
 	p->n_changes = i;
@@ -236,5 +237,198 @@ Test(apply_gate, resnapshot_and_breaking_are_refused)
 		}
 		fx_apply_stop_release(&stop);
 		fx_checks_release(&p.checks);
+	}
+}
+
+/*
+ * The Connect version decides before any write (SPEC §4): what each alter
+ * needs as apply carries it out with its flags, and, for every version a
+ * cluster may report, whether that is refused.  --reset-offsets on a create
+ * over leftover offsets creates it STOPPED (initial_state: 3.7);
+ * --allow-resnapshot on a resnapshot/breaking update stops it and deletes
+ * its offsets (3.6).  Anything else needs no particular version.
+ */
+enum { K_CREATE, K_CREATE_LEFTOVER, K_UPDATE, K_UPDATE_MID_SNAPSHOT, K_RESNAPSHOT, K_BREAKING,
+       K_DELETE };
+
+static const struct {
+	const char *what;
+	int kind;
+	int allow_resnapshot, reset_offsets; /* !reset_offsets on K_CREATE_LEFTOVER: --keep-offsets
+					      * (or neither: refused by its own guard) */
+	enum fx_apply_needs needs;
+} need_cases[] = {
+	{ "plain create", K_CREATE, 0, 0, FX_APPLY_NEEDS_NOTHING },
+	{ "plain create, flags given for others", K_CREATE, 1, 1, FX_APPLY_NEEDS_NOTHING },
+	{ "create over leftover offsets, --reset-offsets", K_CREATE_LEFTOVER, 0, 1, FX_APPLY_NEEDS_INITIAL_STATE },
+	{ "create over leftover offsets, --reset-offsets --allow-resnapshot", K_CREATE_LEFTOVER, 1, 1, FX_APPLY_NEEDS_INITIAL_STATE },
+	{ "create over leftover offsets, --keep-offsets: a plain create", K_CREATE_LEFTOVER, 0, 0, FX_APPLY_NEEDS_NOTHING },
+	{ "create over leftover offsets, --keep-offsets --allow-resnapshot", K_CREATE_LEFTOVER, 1, 0, FX_APPLY_NEEDS_NOTHING },
+	{ "update (restart)", K_UPDATE, 1, 1, FX_APPLY_NEEDS_NOTHING },
+	{ "update during the initial snapshot, --allow-resnapshot: a plain update", K_UPDATE_MID_SNAPSHOT, 1, 0, FX_APPLY_NEEDS_NOTHING },
+	{ "resnapshot, --allow-resnapshot", K_RESNAPSHOT, 1, 0, FX_APPLY_NEEDS_OFFSETS_DELETE },
+	{ "resnapshot, --allow-resnapshot --reset-offsets", K_RESNAPSHOT, 1, 1, FX_APPLY_NEEDS_OFFSETS_DELETE },
+	{ "resnapshot without --allow-resnapshot (refused by its own guard)", K_RESNAPSHOT, 0, 1, FX_APPLY_NEEDS_NOTHING },
+	{ "breaking, --allow-resnapshot", K_BREAKING, 1, 0, FX_APPLY_NEEDS_OFFSETS_DELETE },
+	{ "breaking without --allow-resnapshot", K_BREAKING, 0, 0, FX_APPLY_NEEDS_NOTHING },
+	{ "delete", K_DELETE, 1, 1, FX_APPLY_NEEDS_NOTHING },
+};
+
+static const struct {
+	const char *version;
+	int has_3_6, has_3_7; /* 1 enough, 0 older, -1 unreadable */
+	const char *shown;    /* in the message */
+} version_cases[] = {
+	{ "3.4.0", 0, 0, "it runs 3.4.0" },
+	{ "3.5.1", 0, 0, "it runs 3.5.1" },
+	{ "3.6.0", 1, 0, "it runs 3.6.0" },
+	{ "3.7.0", 1, 1, NULL },
+	{ "3.9.1", 1, 1, NULL },
+	{ "4.1.1", 1, 1, NULL },
+	{ "7.5.3-ccs", 0, 0, "it runs 7.5.3-ccs" },       /* Confluent 7.5 = Kafka 3.5 */
+	{ "7.6.0-ccs", 1, 0, "it runs 7.6.0-ccs" },
+	{ "8.0.0-ce", 1, 1, NULL },
+	{ "", -1, -1, "it did not say which version it runs" },
+	{ NULL, -1, -1, "it did not say which version it runs" },
+	{ "garbage", -1, -1, "the version it reports, 'garbage', could not be read" },
+	{ "v3.9", -1, -1, "the version it reports, 'v3.9', could not be read" },
+	{ "4\n\x1b[31m", -1, -1, "the version it reports, '4??[31m', could not be read" },
+};
+
+static void need_change(struct fx_change *ch, struct fx_diff_item *d, int kind, const char *version)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->connector = (char *)"fluxa_x";
+	ch->connect_url = (char *)"http://c:8083";
+	ch->connect_version = (char *)version;
+	ch->action = kind == K_DELETE ? FX_ACTION_DELETE :
+		     kind <= K_CREATE_LEFTOVER ? FX_ACTION_CREATE : FX_ACTION_UPDATE;
+	ch->risk = kind == K_RESNAPSHOT ? FX_RISK_RESNAPSHOT : kind == K_BREAKING ? FX_RISK_BREAKING :
+		   kind == K_DELETE ? FX_RISK_DESTROY : ch->action == FX_ACTION_CREATE ? FX_RISK_SAFE :
+		   FX_RISK_RESTART;
+	ch->leftover_offsets = kind == K_CREATE_LEFTOVER;
+	ch->mid_snapshot = kind == K_UPDATE_MID_SNAPSHOT;
+	cr_assert_eq(fx_config_set(&ch->desired, "topic.prefix", "shop2"), 0);
+	if (kind == K_RESNAPSHOT) { /* the stored offsets were written under the old prefix */
+		*d = (struct fx_diff_item){ .key = (char *)"topic.prefix", .op = FX_DIFF_CHANGE,
+					    .before = (char *)"shop", .after = (char *)"shop2" };
+		ch->diff = d;
+		ch->n_diff = 1;
+	}
+}
+
+Test(apply_gate, connect_version_table)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(need_cases) / sizeof(need_cases[0]); i++)
+		for (j = 0; j < sizeof(version_cases) / sizeof(version_cases[0]); j++) {
+			struct fx_change ch;
+			struct fx_diff_item d;
+			struct fx_buf why = FX_BUF_INIT;
+			enum fx_apply_needs needs;
+			int has, refused;
+			const char *v = version_cases[j].version;
+
+			need_change(&ch, &d, need_cases[i].kind, v);
+			needs = fx_apply_needs(&ch, need_cases[i].allow_resnapshot,
+					       need_cases[i].reset_offsets);
+			cr_expect_eq(needs, need_cases[i].needs, "%s: needs %d", need_cases[i].what, needs);
+			has = needs == FX_APPLY_NEEDS_INITIAL_STATE ? version_cases[j].has_3_7 :
+			      version_cases[j].has_3_6;
+			refused = fx_apply_version_refuses(&ch, need_cases[i].allow_resnapshot,
+							   need_cases[i].reset_offsets, &why);
+			cr_expect_eq(refused, needs != FX_APPLY_NEEDS_NOTHING && has != 1,
+				     "%s on '%s': refused %d", need_cases[i].what, v ? v : "(null)", refused);
+			if (!refused) {
+				cr_expect_eq(why.len, 0, "%s on '%s': said %s", need_cases[i].what,
+					     v ? v : "(null)", fx_buf_str(&why));
+			} else {
+				const char *s = fx_buf_str(&why);
+				const char *need = needs == FX_APPLY_NEEDS_INITIAL_STATE ?
+						   "needs Kafka Connect 3.7 or later" :
+						   "needs Kafka Connect 3.6 or later";
+
+				cr_expect(strstr(s, "connector 'fluxa_x' on http://c:8083: ") == s, "%s", s);
+				cr_expect(strstr(s, need), "%s", s);
+				cr_expect(strstr(s, version_cases[j].shown), "'%s': %s", v ? v : "(null)", s);
+				cr_expect(strstr(s, "nothing applied"), "%s", s);
+				cr_expect(!strchr(s, '\n') && !strchr(s, '\x1b'), "%s", s);
+				if (needs == FX_APPLY_NEEDS_INITIAL_STATE) {
+					cr_expect(strstr(s, "--keep-offsets"), "%s", s);
+					cr_expect(strstr(s, "[\"fluxa_x\",{\"server\":\"shop2\"}]"), "%s", s);
+				} else {
+					cr_expect(strstr(s, "curl -X DELETE http://c:8083/connectors/fluxa_x"), "%s", s);
+					/* a resnapshot changing topic.prefix: the key of the stored offsets */
+					cr_expect(strstr(s, need_cases[i].kind == K_RESNAPSHOT ?
+							 "[\"fluxa_x\",{\"server\":\"shop\"}]" :
+							 "[\"fluxa_x\",{\"server\":\"shop2\"}]"), "%s", s);
+				}
+			}
+			fx_buf_release(&why);
+			fx_config_release(&ch.desired);
+		}
+}
+
+/* One whole message, as stderr shows it. */
+Test(apply_gate, connect_version_message)
+{
+	struct fx_change ch;
+	struct fx_diff_item d;
+	struct fx_buf why = FX_BUF_INIT;
+
+	need_change(&ch, &d, K_CREATE_LEFTOVER, "3.6.0");
+	cr_assert_eq(fx_apply_version_refuses(&ch, 0, 1, &why), 1);
+	cr_expect_str_eq(fx_buf_str(&why),
+			 "connector 'fluxa_x' on http://c:8083: --reset-offsets creates it STOPPED (initial_state) to delete the offsets Connect still holds for it, which needs Kafka Connect 3.7 or later, and it runs 3.6.0: nothing applied; instead upgrade Connect to 3.7 or later; or apply with --keep-offsets (it resumes from them, no snapshot); or delete them yourself (a tombstone, a null value, for the key [\"fluxa_x\",{\"server\":\"shop2\"}] in Connect's offsets topic) and plan again; or rename its mysql pool (a new connector name holds no offsets)");
+	fx_buf_release(&why);
+	fx_config_release(&ch.desired);
+}
+
+/* In the gate: a stop (3, refused) before the question, one message per alter
+ * Connect is too old for; a version that has it goes on to the question. */
+Test(apply_gate, connect_version_stops_before_the_question)
+{
+	static const struct {
+		const char *version_a, *version_b;
+		enum fx_apply_gate_step step;
+		size_t n_said;
+	} t[] = {
+		{ "3.5.1", "3.4.0", STOP, 2 },
+		{ "3.5.1", "3.9.1", STOP, 1 },
+		{ "garbage", "4.1.1", STOP, 1 },
+		{ "3.6.0", "4.1.1", ASK, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct fx_change changes[2];
+		struct fx_diff_item d[2];
+		struct fx_plan p = FX_PLAN_INIT;
+		struct fx_apply_gate_in in = { .plan = &p, .can_ask = 1, .allow_resnapshot = 1 };
+		struct fx_apply_stop stop = FX_APPLY_STOP_INIT;
+		enum fx_apply_gate_step step;
+		const char *s;
+		size_t n = 0;
+
+		need_change(&changes[0], &d[0], K_RESNAPSHOT, t[i].version_a);
+		need_change(&changes[1], &d[1], K_BREAKING, t[i].version_b);
+		changes[1].connector = (char *)"fluxa_y";
+		p.changes = changes;
+		p.n_changes = 2;
+		step = fx_apply_gate(&in, &stop);
+		cr_expect_eq(step, t[i].step, "case %zu: step %d", i, step);
+		for (s = fx_apply_said(&stop.says, NULL); s; s = fx_apply_said(&stop.says, s)) {
+			cr_expect(strstr(s, "apply: connector 'fluxa_") == s, "%s", s);
+			n++;
+		}
+		cr_expect_eq(n, t[i].n_said, "case %zu: %zu said", i, n);
+		if (step == STOP) {
+			cr_expect_eq(stop.code, FX_EXIT_REFUSED);
+			cr_expect_str_eq(stop.status, "refused");
+		}
+		fx_apply_stop_release(&stop);
+		fx_config_release(&changes[0].desired);
+		fx_config_release(&changes[1].desired);
 	}
 }

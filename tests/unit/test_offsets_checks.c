@@ -214,3 +214,46 @@ Test(offsets_checks, kafka_side)
 		fx_offsets_release(&lo.offsets);
 	}
 }
+
+/* connect.offsets' hint follows the cluster's version: --reset-offsets needs
+ * Connect 3.7 (a create STOPPED), so an older one is told what it can do. */
+Test(kafka_offsets_checks, leftover_hint_by_connect_version)
+{
+	static const struct {
+		const char *version;
+		const char *want, *not_want;
+	} t[] = {
+		{ "3.9.1", "apply --reset-offsets creates it STOPPED", "needs Kafka Connect 3.7" },
+		{ "3.7.0", "apply --reset-offsets creates it STOPPED", "needs Kafka Connect 3.7" },
+		{ "3.6.0", "needs Kafka Connect 3.7 (a create with initial_state STOPPED) and " URL " runs 3.6.0", "creates it STOPPED, deletes" },
+		{ "3.4.0", "apply --keep-offsets resumes from them", "creates it STOPPED, deletes" },
+		{ NULL, "runs an unknown version", "creates it STOPPED, deletes" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct fx_kafka_pool kp = { .code = (char *)"default", .connect_url = (char *)URL };
+		struct fx_mysql_pool mp = { .code = (char *)"default" };
+		struct fx_manifest m = { .mysql = &mp, .n_mysql = 1, .kafka = &kp, .n_kafka = 1 };
+		struct fx_connector dc = { .name = (char *)"fluxa_default", .kafka = &kp, .mysql = &mp };
+		struct fx_desired d = { .connectors = &dc, .n = 1 };
+		struct fx_observed_cluster cl = { .connect_url = (char *)URL, .reachable = 1,
+						  .version = (char *)t[i].version,
+						  .offsets_supported = 1 };
+		struct fx_kafka_leftover lo = { .connector = (char *)"fluxa_default",
+						.server = (char *)"fluxa_default", .found = 1,
+						.topic = (char *)"connect-offsets" };
+		struct fx_kafka_facts f = { .reachable = 1, .leftover = &lo, .n_leftover = 1 };
+		struct fx_checks out = FX_CHECKS_INIT;
+		int asked = 1;
+
+		load_offsets("mariadb-3.2-streaming.json", &lo.offsets);
+		cr_assert_eq(fx_kafka_offsets_checks(&m, &d, &cl, 1, NULL, &f, &asked, &out), 0);
+		cr_assert_eq(out.n, 1, "%s: %zu checks", t[i].version ? t[i].version : "(null)", out.n);
+		cr_expect_str_eq(out.items[0].id, "connect.offsets");
+		cr_expect(strstr(out.items[0].hint, t[i].want), "%s", out.items[0].hint);
+		cr_expect(!strstr(out.items[0].hint, t[i].not_want), "%s", out.items[0].hint);
+		fx_checks_release(&out);
+		fx_offsets_release(&lo.offsets);
+	}
+}
