@@ -38,65 +38,77 @@ static const struct fx_diff_item *apply_snap_item(const struct fx_change *c, con
 	return NULL;
 }
 
+int fx_apply_snapshot_item(const struct fx_plan *p, size_t i, const struct fx_apply_result *res,
+			   int no_snapshot, int waited, struct fx_apply_snap *s, struct fx_err *err)
+{
+	const struct fx_change *c = &p->changes[i];
+	const struct fx_diff_item *d = apply_snap_item(c, "table.include.list");
+	const char *db = fx_config_get(&c->desired, "database.include.list");
+	const char *cls = fx_config_get(&c->desired, "connector.class");
+	char **tables = NULL;
+	size_t n = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (c->action != FX_ACTION_UPDATE || !d || !d->after || !db ||
+	    !fx_config_get(&c->desired, "signal.kafka.topic"))
+		return 0;
+	if (fx_snapshot_added_tables(d->before ? d->before : "", d->after, db, &tables, &n) < 0)
+		return fx_err_set(err, 1, "out of memory");
+	if (!n) {
+		free(tables);
+		return 0;
+	}
+	s->change = i;
+	s->tables = tables;
+	s->n_tables = n;
+	s->connector = fx_strdup(c->connector);
+	s->database = fx_strdup(db);
+	s->token = fx_asprintf("apply\n%s\n%s", d->before ? d->before : "", d->after);
+	if (!s->connector || !s->database || !s->token) {
+		apply_snap_release(s);
+		memset(s, 0, sizeof(*s));
+		return fx_err_set(err, 1, "out of memory");
+	}
+	if (fx_snapshot_unsupported(&c->desired, cls && !strcmp(cls, FX_CLASS_MARIADB))) {
+		s->skip = fx_snapshot_unsupported(&c->desired, cls && !strcmp(cls, FX_CLASS_MARIADB));
+		s->skip_status = "unsupported";
+	} else if (no_snapshot) {
+		s->skip = "--no-snapshot: the added tables' existing rows are not backfilled; 'fluxacdc snapshot' does it later";
+		s->skip_status = "skipped";
+	} else if (res->outcome != FX_APPLY_APPLIED) {
+		s->skip = "the update was not applied: no snapshot requested";
+		s->skip_status = "skipped";
+	} else if (!waited) {
+		s->skip = "--no-wait: the connector was not seen RUNNING with its new config, so no snapshot was requested; run 'fluxacdc snapshot' for the added entities once it runs";
+		s->skip_status = "pending";
+	} else if (!res->state || strcmp(res->state, "RUNNING")) {
+		s->skip = "the connector is not RUNNING (it kept its PAUSED or STOPPED state): Debezium reads signals only while its task runs; run 'fluxacdc snapshot' for the added entities after resuming it";
+		s->skip_status = "pending";
+	}
+	return 1;
+}
+
 int fx_apply_snapshot_plan(const struct fx_plan *p, const struct fx_apply_results *r,
 			   int no_snapshot, int waited, struct fx_apply_snaps *out,
 			   struct fx_err *err)
 {
 	size_t i;
+	int got;
 
 	*out = (struct fx_apply_snaps)FX_APPLY_SNAPS_INIT;
 	out->items = fx_calloc(p->n_changes ? p->n_changes : 1, sizeof(*out->items));
 	if (!out->items)
 		return fx_err_set(err, 1, "out of memory");
 	for (i = 0; i < p->n_changes && i < r->n; i++) {
-		const struct fx_change *c = &p->changes[i];
-		const struct fx_apply_result *res = &r->items[i];
-		const struct fx_diff_item *d = apply_snap_item(c, "table.include.list");
-		const char *db = fx_config_get(&c->desired, "database.include.list");
-		const char *cls = fx_config_get(&c->desired, "connector.class");
-		struct fx_apply_snap *s;
-		char **tables = NULL;
-		size_t n = 0;
-
-		if (c->action != FX_ACTION_UPDATE || !d || !d->after || !db ||
-		    !fx_config_get(&c->desired, "signal.kafka.topic"))
-			continue;
-		if (fx_snapshot_added_tables(d->before ? d->before : "", d->after, db, &tables, &n) < 0)
-			goto oom;
-		if (!n) {
-			free(tables);
-			continue;
+		got = fx_apply_snapshot_item(p, i, &r->items[i], no_snapshot, waited, &out->items[out->n],
+					     err);
+		if (got < 0) {
+			fx_apply_snaps_release(out);
+			return -1;
 		}
-		s = &out->items[out->n++];
-		s->change = i;
-		s->tables = tables;
-		s->n_tables = n;
-		s->connector = fx_strdup(c->connector);
-		s->database = fx_strdup(db);
-		s->token = fx_asprintf("apply\n%s\n%s", d->before ? d->before : "", d->after);
-		if (!s->connector || !s->database || !s->token)
-			goto oom;
-		if (fx_snapshot_unsupported(&c->desired, cls && !strcmp(cls, FX_CLASS_MARIADB))) {
-			s->skip = fx_snapshot_unsupported(&c->desired, cls && !strcmp(cls, FX_CLASS_MARIADB));
-			s->skip_status = "unsupported";
-		} else if (no_snapshot) {
-			s->skip = "--no-snapshot: the added tables' existing rows are not backfilled; 'fluxacdc snapshot' does it later";
-			s->skip_status = "skipped";
-		} else if (res->outcome != FX_APPLY_APPLIED) {
-			s->skip = "the update was not applied: no snapshot requested";
-			s->skip_status = "skipped";
-		} else if (!waited) {
-			s->skip = "--no-wait: the connector was not seen RUNNING with its new config, so no snapshot was requested; run 'fluxacdc snapshot' for the added entities once it runs";
-			s->skip_status = "pending";
-		} else if (!res->state || strcmp(res->state, "RUNNING")) {
-			s->skip = "the connector is not RUNNING (it kept its PAUSED or STOPPED state): Debezium reads signals only while its task runs; run 'fluxacdc snapshot' for the added entities after resuming it";
-			s->skip_status = "pending";
-		}
+		out->n += (size_t)got;
 	}
 	return 0;
-oom:
-	fx_apply_snaps_release(out);
-	return fx_err_set(err, 1, "out of memory");
 }
 
 const struct fx_apply_snap *fx_apply_snaps_find(const struct fx_apply_snaps *s, size_t change)

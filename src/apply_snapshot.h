@@ -51,6 +51,15 @@ struct fx_apply_snaps {
 int fx_apply_snapshot_plan(const struct fx_plan *p, const struct fx_apply_results *r,
 			   int no_snapshot, int waited, struct fx_apply_snaps *out,
 			   struct fx_err *err);
+/*
+ * The item of plan change i alone, as fx_apply_snapshot_plan makes it, from
+ * that change's result (final: its alter is over): 1 with s filled (the
+ * caller's to release with the others), 0 when the change gets none, -1 on
+ * OOM (err).  apply calls it as each alter ends, to start its backfill while
+ * other alters are still under way.
+ */
+int fx_apply_snapshot_item(const struct fx_plan *p, size_t i, const struct fx_apply_result *res,
+			   int no_snapshot, int waited, struct fx_apply_snap *s, struct fx_err *err);
 void fx_apply_snaps_release(struct fx_apply_snaps *s);
 /* The item of change i, or NULL. */
 const struct fx_apply_snap *fx_apply_snaps_find(const struct fx_apply_snaps *s, size_t change);

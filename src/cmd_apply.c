@@ -134,19 +134,33 @@ static int apply_opt(int id, const char *arg, void *ctx, struct fx_err *err)
 	return 0;
 }
 
-/* Progress on stderr: one rewritten line on a TTY, one line per change off it. */
+struct apply_backfills;
+
+/*
+ * Progress on stderr: one rewritten line on a TTY, one line per change off
+ * it.  The backfills' threads print too: lock serializes the lines and keeps
+ * a TTY line from being torn.
+ */
 struct apply_progress {
 	const struct fx_opts *opts;
 	int tty;
 	int dirty; /* a TTY line is showing */
+	pthread_mutex_t lock;
+	struct apply_backfills *bf; /* started as alters end (apply_backfill_start) */
 };
+
+static void apply_backfill_start(struct apply_backfills *bf, const struct fx_apply_result *r);
 
 static void apply_progress_cb(void *ctx, const struct fx_apply_event *ev)
 {
 	struct apply_progress *pr = ctx;
 
+	pthread_mutex_lock(&pr->lock);
 	if (!pr->opts->quiet)
 		fx_render_apply_progress(stderr, ev, pr->tty, &pr->dirty);
+	pthread_mutex_unlock(&pr->lock);
+	if (ev->kind == FX_APPLY_EV_DONE && pr->bf)
+		apply_backfill_start(pr->bf, ev->result);
 }
 
 /* -v request log that does not tear a TTY progress line. */
@@ -156,45 +170,88 @@ static void apply_log(void *ctx, const char *line)
 
 	if (!pr->opts->verbose)
 		return;
+	pthread_mutex_lock(&pr->lock);
 	if (pr->dirty) {
 		fputs("\r\033[K", stderr);
 		pr->dirty = 0;
 	}
 	fprintf(stderr, "fluxacdc: %s\n", line);
+	pthread_mutex_unlock(&pr->lock);
 }
 
 /*
- * The snapshot step: each applied update that added tables to a connector now
- * RUNNING gets one incremental snapshot of exactly those tables, followed to
- * its end (bounded by --wait), one after the other, progress on stderr.
+ * The backfills (SPEC §4 "Snapshots of added tables"): each applied update
+ * that added tables to a connector now RUNNING gets one incremental snapshot
+ * of exactly those tables, followed to its end (bounded by --wait).  Each
+ * starts the moment its alter is over, from the scheduler's DONE event, so it
+ * overlaps the alters still under way and the other backfills; at most
+ * parallelism run at once (a thread waits for a place).  Most of each one's
+ * time is Debezium picking up the signal and the server's binlog traffic
+ * closing its windows.  Each is a unit of its own (its producer and
+ * consumer); one that cannot get a thread runs after the alters, in turn.
  */
-/* One backfill of one alter, run by a thread of apply_run_snapshots. */
-struct apply_snap_job {
+struct apply_backfills {
 	const struct fx_opts *opts;
 	const struct fx_manifest *m;
 	const struct fx_plan *p;
-	struct fx_apply_snap *sn;
-	int wait_s;
+	struct apply_progress *pr;
+	int no_snapshot, wait_s, parallelism;
+	struct fx_apply_snaps snaps;  /* one item per change at most, appended as alters end */
+	struct apply_snap_job *jobs;  /* jobs[k] runs snaps.items[k] */
+	int failed;                   /* out of memory while starting one */
+	pthread_mutex_t lock;         /* running */
+	pthread_cond_t room;
+	int running;
 };
 
-static void *apply_snap_job_run(void *arg)
+struct apply_snap_job {
+	struct apply_backfills *bf;
+	struct fx_apply_snap *sn;
+	pthread_t tid;
+	int threaded, queued;         /* a thread runs it / it runs after the alters */
+};
+
+/* A backfill's progress context: the snapshot command's, and apply's own. */
+struct apply_snap_pctx {
+	struct fx_cmd_snap_ctx pc;
+	struct apply_progress *pr;
+};
+
+/* Snapshot progress lines, serialized with apply's own (a TTY line is cleared first). */
+static void apply_snap_progress(void *ctx, const struct fx_snap_progress *p, const struct fx_snap_tick *t)
 {
-	struct apply_snap_job *j = arg;
+	struct apply_snap_pctx *pc = ctx;
+	struct apply_progress *pr = pc->pr;
+
+	pthread_mutex_lock(&pr->lock);
+	if (pr->dirty && !pr->opts->quiet) {
+		fputs("\r\033[K", stderr);
+		pr->dirty = 0;
+	}
+	fx_cmd_snapshot_progress(&pc->pc, p, t);
+	pthread_mutex_unlock(&pr->lock);
+}
+
+static void apply_snap_job_do(struct apply_snap_job *j)
+{
+	struct apply_backfills *bf = j->bf;
 	struct fx_apply_snap *sn = j->sn;
-	const struct fx_change *c = &j->p->changes[sn->change];
-	const struct fx_kafka_pool *kp = fx_manifest_kafka(j->m, c->kafka_pool);
+	const struct fx_change *c = &bf->p->changes[sn->change];
+	const struct fx_kafka_pool *kp = fx_manifest_kafka(bf->m, c->kafka_pool);
 	struct fx_buf brokers = FX_BUF_INIT;
 	struct fx_snap_kafka k = { 0 };
 	struct fx_snap_run r = { 0 };
-	struct fx_cmd_snap_ctx pc = { 0 };
+	struct apply_snap_pctx pc = { .pc = { .opts = bf->opts, .connector = c->connector,
+					      .last_print = -100 },
+				      .pr = bf->pr };
 	struct fx_err err = FX_ERR_INIT;
 	const char *prefix = fx_config_get(&c->desired, "topic.prefix");
 
 	if (!kp) {
 		sn->error = fx_strdup("its kafka pool is not in the manifest");
-		return NULL;
+		return;
 	}
-	fx_cmd_snapshot_kafka(kp, j->opts->timeout_s, &brokers, &k);
+	fx_cmd_snapshot_kafka(kp, bf->opts->timeout_s, &brokers, &k);
 	r.req.connector = prefix ? prefix : c->connector;
 	r.req.database = sn->database;
 	r.req.tables = (const char *const *)sn->tables;
@@ -203,12 +260,9 @@ static void *apply_snap_job_run(void *arg)
 	r.signal_topic = fx_config_get(&c->desired, "signal.kafka.topic");
 	r.notification_topic = fx_config_get(&c->desired, "notification.sink.topic.name");
 	r.follow = 1;
-	r.wait_s = j->wait_s;
+	r.wait_s = bf->wait_s;
 	r.interrupt = &fx_interrupted;
-	r.progress = fx_cmd_snapshot_progress;
-	pc.opts = j->opts;
-	pc.connector = c->connector;
-	pc.last_print = -100;
+	r.progress = apply_snap_progress;
 	r.progress_ctx = &pc;
 	sn->ran = 1;
 	if (fx_snapshot_kafka_run(&k, &r, &sn->out, &err) < 0) {
@@ -216,44 +270,134 @@ static void *apply_snap_job_run(void *arg)
 		sn->error = fx_strdup(err.msg);
 	}
 	fx_buf_release(&brokers);
+}
+
+/* A backfill's thread: waits for a place among the parallelism, runs, frees it. */
+static void *apply_snap_job_thread(void *arg)
+{
+	struct apply_snap_job *j = arg;
+	struct apply_backfills *bf = j->bf;
+
+	pthread_mutex_lock(&bf->lock);
+	while (bf->running >= bf->parallelism && !fx_interrupted) {
+		struct timespec until;
+
+		/* a signal does not wake a condition wait: look at fx_interrupted now and then */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 200 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&bf->room, &bf->lock, &until);
+	}
+	bf->running++;
+	pthread_mutex_unlock(&bf->lock);
+	apply_snap_job_do(j);
+	pthread_mutex_lock(&bf->lock);
+	bf->running--;
+	pthread_cond_signal(&bf->room);
+	pthread_mutex_unlock(&bf->lock);
 	return NULL;
 }
 
-/*
- * The backfills of the alters that added tables, at most parallelism at
- * once: most of each one's time is Debezium picking up the signal and the
- * server's binlog traffic closing its windows, so they overlap as the waits
- * for RUNNING do.  Each is a unit of its own (its producer and consumer);
- * one that cannot get a thread runs here, in turn.
- */
-static void apply_run_snapshots(const struct fx_opts *opts, const struct fx_manifest *m,
-				const struct fx_plan *p, struct fx_apply_snaps *s, int wait_s,
-				int parallelism)
+/* bf's lock and room are initialized by the caller (statically). */
+static int apply_backfills_init(struct apply_backfills *bf, const struct fx_opts *opts,
+				const struct fx_manifest *m, const struct fx_plan *p,
+				struct apply_progress *pr, int no_snapshot, int wait_s, int parallelism)
 {
-	size_t i = 0, j, batch = parallelism > 1 ? (size_t)parallelism : 1;
+	size_t n = p->n_changes ? p->n_changes : 1;
 
-	while (i < s->n && !fx_interrupted) {
-		struct apply_snap_job jobs[64];
-		pthread_t tids[64];
-		int started[64];
-		size_t n = 0;
+	bf->opts = opts;
+	bf->m = m;
+	bf->p = p;
+	bf->pr = pr;
+	bf->no_snapshot = no_snapshot;
+	bf->wait_s = wait_s;
+	bf->parallelism = parallelism > 1 ? parallelism : 1;
+	bf->snaps.items = fx_calloc(n, sizeof(*bf->snaps.items));
+	bf->jobs = fx_calloc(n, sizeof(*bf->jobs));
+	return bf->snaps.items && bf->jobs ? 0 : -1;
+}
 
-		for (; i < s->n && n < batch && n < 64; i++) {
-			if (s->items[i].skip)
-				continue;
-			jobs[n] = (struct apply_snap_job){ .opts = opts, .m = m, .p = p,
-							   .sn = &s->items[i], .wait_s = wait_s };
-			n++;
-		}
-		for (j = 0; j < n; j++)
-			started[j] = n > 1 && pthread_create(&tids[j], NULL, apply_snap_job_run, &jobs[j]) == 0;
-		for (j = 0; j < n; j++) {
-			if (started[j])
-				pthread_join(tids[j], NULL);
-			else
-				apply_snap_job_run(&jobs[j]);
-		}
-	}
+/* The plan change whose result r is (changes are unique by cluster and name). */
+static size_t apply_change_of(const struct fx_plan *p, const struct fx_apply_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_changes; i++)
+		if (!strcmp(p->changes[i].connector, r->connector) &&
+		    !strcmp(p->changes[i].connect_url, r->connect_url))
+			return i;
+	return p->n_changes;
+}
+
+/* Makes change i's item, if it gets one, and with start its backfill's thread. */
+static void apply_backfill_add(struct apply_backfills *bf, size_t i, const struct fx_apply_result *r,
+			       int start)
+{
+	struct fx_err err = FX_ERR_INIT;
+	struct apply_snap_job *j;
+	int got;
+
+	if (i >= bf->p->n_changes || fx_apply_snaps_find(&bf->snaps, i))
+		return;
+	got = fx_apply_snapshot_item(bf->p, i, r, bf->no_snapshot, bf->wait_s > 0,
+				     &bf->snaps.items[bf->snaps.n], &err);
+	if (got < 0)
+		bf->failed = 1;
+	if (got <= 0)
+		return;
+	j = &bf->jobs[bf->snaps.n];
+	*j = (struct apply_snap_job){ .bf = bf, .sn = &bf->snaps.items[bf->snaps.n] };
+	bf->snaps.n++;
+	if (j->sn->skip)
+		return;
+	j->threaded = start && pthread_create(&j->tid, NULL, apply_snap_job_thread, j) == 0;
+	j->queued = !j->threaded;
+}
+
+static void apply_backfill_start(struct apply_backfills *bf, const struct fx_apply_result *r)
+{
+	apply_backfill_add(bf, apply_change_of(bf->p, r), r, 1);
+}
+
+static int apply_snap_by_change(const void *a, const void *b)
+{
+	const struct fx_apply_snap *x = a, *y = b;
+
+	return (x->change > y->change) - (x->change < y->change);
+}
+
+/*
+ * After the alters: waits for the backfills under way, runs those that got
+ * no thread, adds the items of alters that never ended (not attempted), and
+ * puts the items in plan order.  -1 on OOM.
+ */
+static int apply_backfills_finish(struct apply_backfills *bf, const struct fx_apply_results *res)
+{
+	size_t i, n;
+
+	for (i = 0; i < bf->snaps.n; i++)
+		if (bf->jobs[i].threaded)
+			pthread_join(bf->jobs[i].tid, NULL);
+	for (i = 0; i < bf->snaps.n && !fx_interrupted; i++)
+		if (bf->jobs[i].queued)
+			apply_snap_job_do(&bf->jobs[i]);
+	n = res->n < bf->p->n_changes ? res->n : bf->p->n_changes;
+	for (i = 0; i < n; i++)
+		apply_backfill_add(bf, i, &res->items[i], 0);
+	qsort(bf->snaps.items, bf->snaps.n, sizeof(*bf->snaps.items), apply_snap_by_change);
+	return bf->failed ? -1 : 0;
+}
+
+static void apply_backfills_release(struct apply_backfills *bf)
+{
+	fx_apply_snaps_release(&bf->snaps);
+	free(bf->jobs);
+	bf->jobs = NULL;
+	pthread_mutex_destroy(&bf->lock);
+	pthread_cond_destroy(&bf->room);
 }
 
 /* Asks for "yes" on the terminal. */
@@ -359,12 +503,13 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	struct fx_render_plan_opts rend = FX_RENDER_PLAN_OPTS_INIT;
 	struct fx_apply_opts ao = FX_APPLY_OPTS_INIT;
 	struct fx_apply_results res = FX_APPLY_RESULTS_INIT;
-	struct fx_apply_snaps snaps = FX_APPLY_SNAPS_INIT;
+	struct apply_backfills bf = { .snaps = FX_APPLY_SNAPS_INIT, .lock = PTHREAD_MUTEX_INITIALIZER,
+				      .room = PTHREAD_COND_INITIALIZER };
 	struct apply_args a = {
 		.wait_s = 120, .parallelism = APPLY_DEFAULT_PARALLELISM,
 		.retry_budget_s = FX_NET_RETRY_BUDGET_S,
 	};
-	struct apply_progress pr = { .opts = opts };
+	struct apply_progress pr = { .opts = opts, .lock = PTHREAD_MUTEX_INITIALIZER, .bf = &bf };
 	struct apply_run run = { .opts = opts, .plan = &p, .rend = &rend };
 	struct fx_apply_gate_in gate = { .plan = &p };
 	struct fx_apply_stop stop = FX_APPLY_STOP_INIT;
@@ -445,6 +590,11 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 	ao.interrupt = &fx_interrupted;
 	ao.progress = apply_progress_cb;
 	ao.ctx = &pr;
+	if (apply_backfills_init(&bf, opts, &m, &p, &pr, a.no_snapshot, a.wait_s, a.parallelism) < 0) {
+		fx_err_set(&err, 1, "out of memory");
+		ret = fx_cmd_fail(&err);
+		goto cleanup;
+	}
 	if (fx_apply_run(&p, &clients, &ao, &res, &err) < 0) {
 		fx_apply_say(&stop.says, "%s", err.msg[0] ? err.msg : "failed");
 		stop.code = err.code ? err.code : FX_EXIT_FAILURE;
@@ -453,18 +603,18 @@ static int cmd_apply_run(const struct fx_cmd *self, int argc, char **argv, struc
 		ret = apply_report_stop(&run, &stop);
 		goto cleanup;
 	}
-	if (fx_apply_snapshot_plan(&p, &res, a.no_snapshot, a.wait_s > 0, &snaps, &err) < 0) {
+	if (apply_backfills_finish(&bf, &res) < 0) {
+		fx_err_set(&err, 1, "out of memory");
 		ret = fx_cmd_fail(&err);
 		goto cleanup;
 	}
-	apply_run_snapshots(opts, &m, &p, &snaps, a.wait_s, a.parallelism);
-	ret = apply_report_results(&run, &res, &snaps);
+	ret = apply_report_results(&run, &res, &bf.snaps);
 	if (opts->verbose)
 		for (i = 0; i < clients.n; i++)
 			fx_notef(opts, "%lu requests to %s", fx_connect_client_requests(clients.items[i]),
 				 fx_connect_client_url(clients.items[i]));
 cleanup:
-	fx_apply_snaps_release(&snaps);
+	apply_backfills_release(&bf);
 	fx_apply_stop_release(&stop);
 	fx_apply_results_release(&res);
 	fx_connect_clients_release(&clients);

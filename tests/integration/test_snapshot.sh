@@ -4,7 +4,10 @@
 # backfilled by one apply (exactly R distinct ids as r events, no r event on
 # the other table's topic, one signal), a second apply sends no signal;
 # `snapshot E --where` re-emits exactly the matching rows; a STOPPED
-# connector and an entity that is not captured are refused.
+# connector and an entity that is not captured are refused.  A second
+# connector adds the same table in the same apply: its backfill starts from
+# apply's scheduler as its update ends and runs at the same time as the first
+# (each signal is sent before the other backfill completes), both exact.
 #
 # Traffic: a read-only incremental snapshot closes each chunk's window when
 # the server writes to its binlog (Debezium 3.2 waits on an idle database).
@@ -16,6 +19,8 @@ R=${SNAPTEST_ROWS:-250}
 N=$((RANDOM % 9000 + 1000))
 P=snaptest$N
 C=fluxa_$P
+P2=${P}b  # the second connector, backfilled in the same apply
+C2=fluxa_$P2
 DB=$FLUXACDC_MYSQL_DATABASE
 M="$FX_TMP/m.yaml"
 export SNAPTEST_PW="$FLUXACDC_MYSQL_PASSWORD"
@@ -24,12 +29,16 @@ HB_PID=
 cleanup() {
 	[ -n "$HB_PID" ] && kill "$HB_PID" 2>/dev/null
 	curl -sS -o /dev/null -m 30 -X DELETE "${FLUXACDC_CONNECT_URL}/connectors/$C"
+	curl -sS -o /dev/null -m 30 -X DELETE "${FLUXACDC_CONNECT_URL}/connectors/$C2"
 	"$STACK" kafka-topics --delete --topic "$C(\\..*|_.*)" >/dev/null 2>&1
+	"$STACK" kafka-topics --delete --topic "$C2(\\..*|_.*)" >/dev/null 2>&1
 	rm -rf "$FX_TMP"
 }
 trap cleanup EXIT
 
-# manifest ENTITY...: one pool $P capturing the named tables
+# manifest ENTITY...: pool $P capturing the named tables; pool $P2 captures
+# SnapTestBase, and SnapTestNew too once P2_NEW=1
+P2_NEW=0
 manifest() {
 	{
 		echo "version: 1"
@@ -38,6 +47,10 @@ manifest() {
 		echo "    dsn: \"${FLUXACDC_MYSQL_USER}:\${SNAPTEST_PW}@tcp(${FLUXACDC_MYSQL_HOST}:${FLUXACDC_MYSQL_PORT})/$DB\""
 		echo "    flavor: mariadb"
 		echo "    server_id: $((7800 + N % 100))"
+		echo "  $P2:"
+		echo "    dsn: \"${FLUXACDC_MYSQL_USER}:\${SNAPTEST_PW}@tcp(${FLUXACDC_MYSQL_HOST}:${FLUXACDC_MYSQL_PORT})/$DB\""
+		echo "    flavor: mariadb"
+		echo "    server_id: $((7900 + N % 100))"
 		echo "kafka:"
 		echo "  default:"
 		echo "    brokers: [\"${FLUXACDC_BROKERS}\"]"
@@ -45,6 +58,8 @@ manifest() {
 		echo "entities:"
 		echo "  SnapTestNotCaptured: {mysql: $P}"
 		for e in "$@"; do echo "  $e: {debezium: true, mysql: $P}"; done
+		echo "  SnapTestBase2: {debezium: true, mysql: $P2, table: SnapTestBase}"
+		[ "$P2_NEW" = 1 ] && echo "  SnapTestNew2: {debezium: true, mysql: $P2, table: SnapTestNew}"
 	} >"$M"
 }
 
@@ -62,7 +77,7 @@ state() {
 
 # Other tests' managed connectors would become deletes in our plan: wait them out.
 for i in $(seq 1 120); do
-	foreign=$(curl -sS -m 10 "${FLUXACDC_CONNECT_URL}/connectors" | jq -r --arg c "$C" '[.[] | select(startswith("fluxa_") and . != $c)] | join(" ")')
+	foreign=$(curl -sS -m 10 "${FLUXACDC_CONNECT_URL}/connectors" | jq -r --arg c "$C" --arg c2 "$C2" '[.[] | select(startswith("fluxa_") and . != $c and . != $c2)] | join(" ")')
 	[ -z "$foreign" ] && break
 	[ "$i" = 1 ] && echo "  .. waiting for other tests' connectors to go: $foreign"
 	sleep 1
@@ -85,17 +100,19 @@ HB_PID=$!
 manifest SnapTestBase
 run_fx "$FX_TMP/1" apply -f "$M" --auto-approve --wait 120
 assert_eq "(1) create: exit 0" 0 "$RC"
-base_done() { [ "$(r_ids SnapTestBase | wc -l)" -eq 5 ]; }
+base_done() { [ "$(r_ids SnapTestBase | wc -l)" -eq 5 ] && [ "$(r_ids SnapTestBase2 | wc -l)" -eq 5 ]; }
 wait_until 120 base_done && ok "(1) initial snapshot: 5 rows" ||
 	fail "(1) initial snapshot: $(r_ids SnapTestBase | wc -l) rows"
 base_before=$(topic_count "$C.$DB.SnapTestBase")
 
 # (2) the plan says which table will be backfilled
+P2_NEW=1
 manifest SnapTestBase SnapTestNew
 run_fx "$FX_TMP/2" plan -f "$M" --format json
 assert_eq "(2) plan: exit 0" 0 "$RC"
 assert_eq "(2) the update's note names the table and the backfill" 1 \
-	"$(jq '[.changes[0].notes[] | select(test("SnapTestNew") and test("backfills"))] | length' "$FX_TMP/2.out")"
+	"$(jq --arg c "$C" '[.changes[] | select(.connector == $c) | .notes[] | select(test("SnapTestNew") and test("backfills"))] | length' "$FX_TMP/2.out")"
+assert_eq "(2) two updates, one per connector" "$C $C2" "$(jq -r '[.changes[] | select(.action == "update") | .connector] | join(" ")' "$FX_TMP/2.out")"
 
 # (3) one apply: update, then the incremental snapshot of exactly that table
 t0=$(date +%s.%N)
@@ -106,8 +123,10 @@ assert_eq "(3) apply: exit 0" 0 "$RC"
 # rows is Debezium's own total_rows_scanned: at least the table's rows (3.5 has
 # been seen to count a chunk read again twice: 500 for 250); the rows that
 # reached the topic are counted exactly below
-assert_eq "(3) the result says completed, that table, at least $R rows scanned" "completed $DB.SnapTestNew 1" \
-	"$(jq -r --argjson r "$R" '.results[0].snapshot | "\(.status) \(.tables | join(",")) \(if .rows >= $r then 1 else .rows end)"' "$FX_TMP/3.out")"
+for c in "$C" "$C2"; do
+	assert_eq "(3) $c: the result says completed, that table, at least $R rows scanned" "completed $DB.SnapTestNew 1" \
+		"$(jq -r --arg c "$c" --argjson r "$R" '.results[] | select(.connector == $c) | .snapshot | "\(.status) \(.tables | join(",")) \(if .rows >= $r then 1 else .rows end)"' "$FX_TMP/3.out")"
+done
 python3 "$FLUXACDC_ROOT/tests/schema/validate.py" apply-result.schema.json "$FX_TMP/3.out" &&
 	ok "(3) JSON matches apply-result.schema.json" || fail "(3) schema"
 assert_contains "(3) progress on stderr says what it waits for or reads" "$FX_TMP/3.err" "snapshot:"
@@ -117,6 +136,20 @@ assert_eq "(3) tail -e --from beginning --op r: exactly $R distinct ids" "$R" "$
 assert_eq "(3) ids 1..$R" "1 $R" "$(printf '%s\n' "$ids" | sed -n '1p;$p' | paste -sd' ')"
 assert_eq "(3) the other table's topic got nothing new" "$base_before" "$(topic_count "$C.$DB.SnapTestBase")"
 assert_eq "(3) one signal sent" 1 "$(topic_count "${C}_signal")"
+ids2=$(r_ids SnapTestNew2)
+assert_eq "(3) the second connector: exactly $R distinct ids, 1..$R" "$R 1 $R" \
+	"$(printf '%s\n' "$ids2" | grep -c .) $(printf '%s\n' "$ids2" | sed -n '1p;$p' | paste -sd' ')"
+assert_eq "(3) the second connector: one signal sent" 1 "$(topic_count "${C2}_signal")"
+# the backfills overlapped: each signal was sent before the other's last notification
+# (kcat's %T: the broker's record timestamp, ms)
+last_ts() { kcat -C -b "$FLUXACDC_BROKERS" -t "$1" -e -q -f '%T\n' 2>/dev/null | sort -n | tail -1; }
+sig1=$(last_ts "${C}_signal") sig2=$(last_ts "${C2}_signal")
+done1=$(last_ts "${C}_notifications") done2=$(last_ts "${C2}_notifications")
+if [ -n "$sig1" ] && [ -n "$done2" ] && [ "$sig1" -lt "$done2" ] && [ -n "$sig2" ] && [ -n "$done1" ] && [ "$sig2" -lt "$done1" ]; then
+	ok "(3) the two backfills ran at the same time"
+else
+	fail "(3) the two backfills did not overlap: signals $sig1 $sig2, last notifications $done1 $done2"
+fi
 
 # (3b) status shows the incremental snapshot from the notification topic
 run_fx "$FX_TMP/3b" status -f "$M" --format json
@@ -144,7 +177,7 @@ new_before=$(topic_count "$C.$DB.SnapTestNew")
 run_fx "$FX_TMP/4b" apply -f "$M" --auto-approve --wait 240 --format json
 assert_eq "(4b) apply of the same change again: exit 0" 0 "$RC"
 assert_eq "(4b) the snapshot is the first one's: completed, the same rows scanned, not sent again" \
-	"completed $(jq -r '.results[0].snapshot.rows' "$FX_TMP/3.out")" \
+	"completed $(jq -r --arg c "$C" '.results[] | select(.connector == $c) | .snapshot.rows' "$FX_TMP/3.out")" \
 	"$(jq -r '.results[0].snapshot | "\(.status) \(.rows)"' "$FX_TMP/4b.out")"
 assert_eq "(4b) still one signal" 1 "$(topic_count "${C}_signal")"
 assert_eq "(4b) no r event re-emitted" 0 "$(kcat -C -b "$FLUXACDC_BROKERS" -t "$C.$DB.SnapTestNew" -o "$new_before" -e -q 2>/dev/null | jq -c 'select(.op == "r")' | wc -l)"

@@ -191,3 +191,49 @@ Test(apply_snapshot, outcome_status_exit_and_json)
 	fx_apply_snaps_release(&s);
 	release(&p, &r);
 }
+
+/* apply makes each item as its alter ends, in whatever order they end: the same items. */
+Test(apply_snapshot, one_item_as_each_alter_ends)
+{
+	struct row rows[] = {
+		{ FX_ACTION_UPDATE, "app\\.A", "app\\.A,app\\.B", 1, "true", FX_APPLY_APPLIED, "RUNNING" },
+		{ FX_ACTION_CREATE, NULL, "app\\.A", 1, "true", FX_APPLY_APPLIED, "RUNNING" },
+		{ FX_ACTION_UPDATE, "app\\.C", "app\\.B,app\\.C", 1, "true", FX_APPLY_FAILED, "FAILED" },
+	};
+	struct fx_plan p;
+	struct fx_apply_results r;
+	struct fx_apply_snaps s;
+	struct fx_apply_snap one[3];
+	struct fx_err err = FX_ERR_INIT;
+	size_t order[] = { 2, 1, 0 }, i;
+
+	build(rows, 3, &p, &r);
+	cr_assert_eq(fx_apply_snapshot_plan(&p, &r, 0, 1, &s, &err), 0);
+	cr_assert_eq(s.n, 2);
+	for (i = 0; i < 3; i++) {
+		size_t k = order[i];
+		const struct fx_apply_snap *want = fx_apply_snaps_find(&s, k);
+		int got = fx_apply_snapshot_item(&p, k, &r.items[k], 0, 1, &one[i], &err);
+
+		cr_assert_eq(got, want ? 1 : 0, "change %zu", k);
+		if (!want)
+			continue;
+		cr_expect_eq(one[i].change, k);
+		cr_expect_str_eq(one[i].token, want->token);
+		cr_expect_eq(one[i].n_tables, want->n_tables);
+		cr_expect_str_eq(one[i].tables[0], want->tables[0]);
+		cr_expect_eq(one[i].skip, want->skip, "change %zu: the same skip reason", k);
+		cr_expect_eq(one[i].skip_status, want->skip_status);
+	}
+	{ /* the items made one by one are released as a set, as apply does */
+		struct fx_apply_snaps mine = { .items = calloc(2, sizeof(*mine.items)), .n = 0 };
+
+		cr_assert(mine.items);
+		mine.items[mine.n++] = one[0];
+		mine.items[mine.n++] = one[2];
+		cr_expect_str_eq(fx_apply_snap_status(&mine.items[0]), "skipped");
+		fx_apply_snaps_release(&mine);
+	}
+	fx_apply_snaps_release(&s);
+	release(&p, &r);
+}
