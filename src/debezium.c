@@ -20,6 +20,7 @@ struct scan {
 	int spaced;        /* whitespace was skipped between tokens */
 	const char *why;   /* first error */
 	size_t at;         /* its byte offset */
+	int oom;           /* why is that a row could not grow */
 };
 
 static void scan_init(struct scan *s, const char *p, size_t n)
@@ -30,6 +31,7 @@ static void scan_init(struct scan *s, const char *p, size_t n)
 	s->spaced = 0;
 	s->why = NULL;
 	s->at = 0;
+	s->oom = 0;
 }
 
 static int scan_fail(struct scan *s, const char *why)
@@ -107,12 +109,6 @@ static int scan_u4(const unsigned char *p, const unsigned char *end)
 	return v;
 }
 
-/* A string at s->p (on its opening quote); out spans it with the quotes. */
-/*
- * The length of the run of plain string bytes at p (printable ASCII, no quote
- * nor backslash), eight at a time: a word has none of the others when no
- * byte is < 0x20, >= 0x80, '"' or '\\'.
- */
 /* 1 for a byte that may stand for itself in a string: printable ASCII but '"' and '\\'. */
 static const unsigned char plain_byte[256] = {
 	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
@@ -123,6 +119,13 @@ static const unsigned char plain_byte[256] = {
 	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/*
+ * The length of the run of plain string bytes at p (printable ASCII, no
+ * quote nor backslash), eight at a time.  In each word, a byte's high bit in
+ * bad is set when the byte is < 0x20, '"', '\\' or >= 0x80 -- exactly for
+ * the first such byte: a borrow only reaches the bytes above it, so the
+ * lowest set bit (the words are read little-endian) says where the run ends.
+ */
 static size_t plain_run(const unsigned char *p, const unsigned char *end)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
@@ -134,12 +137,17 @@ static size_t plain_run(const unsigned char *p, const unsigned char *end)
 		memcpy(&w, q, 8);
 		quote = w ^ (ones * '"');
 		bslash = w ^ (ones * '\\');
-		bad = ((w - ones * 0x20) & ~w) |        /* a byte < 0x20 */
-		      ((quote - ones) & ~quote) |       /* a '"' */
-		      ((bslash - ones) & ~bslash) |     /* a backslash */
-		      w;                                /* a byte >= 0x80 */
-		if (bad & high)
-			break; /* one of them (or a borrow's false alarm): byte by byte */
+		bad = (((w - ones * 0x20) & ~w) |        /* a byte < 0x20 */
+		       ((quote - ones) & ~quote) |       /* a '"' */
+		       ((bslash - ones) & ~bslash) |     /* a backslash */
+		       w) & high;                        /* a byte >= 0x80 */
+		if (bad) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return (size_t)(q - p) + (size_t)(__builtin_ctzll(bad) >> 3);
+#else
+			break;
+#endif
+		}
 		q += 8;
 	}
 	while (q < end && plain_byte[*q])
@@ -147,6 +155,7 @@ static size_t plain_run(const unsigned char *p, const unsigned char *end)
 	return (size_t)(q - p);
 }
 
+/* A string at s->p (on its opening quote); out spans it with the quotes. */
 static int scan_string(struct scan *s, struct fx_span *out)
 {
 	const unsigned char *p = s->p + 1, *end = s->end;
@@ -786,6 +795,45 @@ int fx_debezium_decode_key_typed(struct fx_event *ev, const void *key, size_t le
 	return 0;
 }
 
+/* A member of the source block, if it is one that matters (name without quotes). */
+static void source_take(struct fx_source *src, struct fx_span name, struct fx_span value)
+{
+	const char *n = name.p;
+
+	switch (name.n) {
+	case 2:
+		if (!memcmp(n, "db", 2))
+			src->db = value;
+		break;
+	case 3:
+		if (!memcmp(n, "pos", 3))
+			src->pos = value;
+		break;
+	case 4:
+		if (!memcmp(n, "file", 4))
+			src->file = value;
+		else if (!memcmp(n, "gtid", 4))
+			src->gtid = value;
+		else if (!memcmp(n, "name", 4))
+			src->name = value;
+		break;
+	case 5:
+		if (!memcmp(n, "table", 5))
+			src->table = value;
+		else if (!memcmp(n, "ts_ms", 5))
+			src->ts_ms = value;
+		break;
+	case 8:
+		if (!memcmp(n, "snapshot", 8))
+			src->snapshot = value;
+		break;
+	case 9:
+		if (!memcmp(n, "connector", 9))
+			src->connector = value;
+		break;
+	}
+}
+
 /* The source object at p (validated): its fields; returns where it ends. */
 static const unsigned char *source_walk(struct fx_source *src, const unsigned char *p,
 					const unsigned char *end)
@@ -797,42 +845,8 @@ static const unsigned char *source_walk(struct fx_source *src, const unsigned ch
 	scan_init(&it.s, (const char *)p, (size_t)(end - p));
 	it.s.p++; /* '{' */
 	scan_ws(&it.s);
-	while (obj_iter_next(&it, &f)) {
-		const char *n = f.name.p;
-
-		switch (f.name.n) {
-		case 2:
-			if (!memcmp(n, "db", 2))
-				src->db = f.value;
-			break;
-		case 3:
-			if (!memcmp(n, "pos", 3))
-				src->pos = f.value;
-			break;
-		case 4:
-			if (!memcmp(n, "file", 4))
-				src->file = f.value;
-			else if (!memcmp(n, "gtid", 4))
-				src->gtid = f.value;
-			else if (!memcmp(n, "name", 4))
-				src->name = f.value;
-			break;
-		case 5:
-			if (!memcmp(n, "table", 5))
-				src->table = f.value;
-			else if (!memcmp(n, "ts_ms", 5))
-				src->ts_ms = f.value;
-			break;
-		case 8:
-			if (!memcmp(n, "snapshot", 8))
-				src->snapshot = f.value;
-			break;
-		case 9:
-			if (!memcmp(n, "connector", 9))
-				src->connector = f.value;
-			break;
-		}
-	}
+	while (obj_iter_next(&it, &f))
+		source_take(src, f.name, f.value);
 	src->raw.p = (const char *)p;
 	src->raw.n = (size_t)(it.s.p + 1 - p);
 	return it.s.p + 1;
@@ -953,15 +967,194 @@ int fx_debezium_decode_value(struct fx_event *ev, const void *value, size_t len,
 	return fx_debezium_decode_value_typed(ev, value, len, NULL, err);
 }
 
+/* The members of a change event that decoding looks at, as raw JSON. */
+struct rec_parts {
+	struct fx_span op, before, after, source, ts;
+	int walked_before, walked_after, walked_source; /* their fields were taken */
+};
+
+#define REC_PARTS_INIT { .walked_before = 0 } /* the rest zero */
+
+/* A member of the event's root object; walked: its object's fields were taken. */
+static void rec_take(struct fx_event *ev, struct rec_parts *r, struct fx_span name,
+		     struct fx_span value, int walked)
+{
+	if (name_is(name, "op"))
+		r->op = value;
+	else if (name_is(name, "before"))
+		r->before = value, r->walked_before = walked;
+	else if (name_is(name, "after"))
+		r->after = value, r->walked_after = walked;
+	else if (name_is(name, "source"))
+		r->source = value, r->walked_source = walked;
+	else if (name_is(name, "ts_ms"))
+		r->ts = value;
+	else if (name_is(name, "message"))
+		ev->message = value;
+}
+
+/*
+ * The one pass over a record: the scanner that validates the JSON takes the
+ * fields of the rows and of the source block as it goes, instead of a walk
+ * over text validated before.
+ *
+ * scan_member: between the members of an object whose '{' scan_open read,
+ * as scan_container goes.  Returns 1 with the next member's name (without
+ * quotes) and s->p on its value, 0 after the closing brace, -1 on an error.
+ */
+static int scan_open(struct scan *s)
+{
+	s->p++; /* '{' */
+	if (++s->depth > SCAN_MAX_DEPTH)
+		return scan_fail(s, "nested too deeply");
+	scan_ws(s);
+	return 0;
+}
+
+static int scan_member(struct scan *s, int first, struct fx_span *name)
+{
+	if (!first) {
+		scan_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			scan_ws(s);
+		} else if (s->p < s->end && *s->p == '}') {
+			s->p++;
+			s->depth--;
+			return 0;
+		} else {
+			return scan_fail(s, "expected ',' or '}'");
+		}
+	} else if (s->p < s->end && *s->p == '}') {
+		s->p++;
+		s->depth--;
+		return 0;
+	}
+	if (s->p >= s->end || *s->p != '"')
+		return scan_fail(s, "expected a field name");
+	if (scan_string(s, name) < 0)
+		return -1;
+	name->p++;
+	name->n -= 2;
+	scan_ws(s);
+	if (s->p >= s->end || *s->p != ':')
+		return scan_fail(s, "expected ':'");
+	s->p++;
+	scan_ws(s);
+	return 1;
+}
+
+/* A row object at s->p: validated, its fields into row. */
+static int scan_row(struct scan *s, struct fx_row *row)
+{
+	const unsigned char *begin = s->p;
+	struct fx_field f;
+	int r, first = 1;
+
+	row->n = 0;
+	row->present = 1;
+	if (scan_open(s) < 0)
+		return -1;
+	f.kind = 0;
+	while ((r = scan_member(s, first, &f.name)) > 0) {
+		first = 0;
+		if (scan_value(s, &f.value) < 0)
+			return -1;
+		if (row->n == row->alloc &&
+		    fx_grow(&row->fields, &row->alloc, row->n + 1, sizeof(*row->fields)) < 0) {
+			s->oom = 1;
+			return scan_fail(s, "out of memory");
+		}
+		row->fields[row->n++] = f;
+	}
+	if (r < 0)
+		return -1;
+	row->raw.p = (const char *)begin;
+	row->raw.n = (size_t)(s->p - begin);
+	return 0;
+}
+
+/* The source object at s->p: validated, the fields that matter into src. */
+static int scan_source(struct scan *s, struct fx_source *src)
+{
+	const unsigned char *begin = s->p;
+	struct fx_span name, value;
+	int r, first = 1;
+
+	memset(src, 0, sizeof(*src));
+	if (scan_open(s) < 0)
+		return -1;
+	while ((r = scan_member(s, first, &name)) > 0) {
+		first = 0;
+		if (scan_value(s, &value) < 0)
+			return -1;
+		source_take(src, name, value);
+	}
+	if (r < 0)
+		return -1;
+	src->raw.p = (const char *)begin;
+	src->raw.n = (size_t)(s->p - begin);
+	return 0;
+}
+
+/* The event's root object at s->p: validated, its members into ev and r. */
+static int scan_record(struct scan *s, struct fx_event *ev, struct rec_parts *r)
+{
+	struct fx_span name, value;
+	int k, first = 1;
+
+	if (scan_open(s) < 0)
+		return -1;
+	while ((k = scan_member(s, first, &name)) > 0) {
+		const unsigned char *v = s->p;
+		int obj = v < s->end && *v == '{', walked = 0;
+
+		first = 0;
+		if (obj && name_is(name, "before"))
+			walked = 1, k = scan_row(s, &ev->before);
+		else if (obj && name_is(name, "after"))
+			walked = 1, k = scan_row(s, &ev->after);
+		else if (obj && name_is(name, "source"))
+			walked = 1, k = scan_source(s, &ev->source);
+		else
+			k = scan_value(s, &value);
+		if (k < 0)
+			return -1;
+		value.p = (const char *)v;
+		value.n = (size_t)(s->p - v);
+		rec_take(ev, r, name, value, walked);
+	}
+	return k;
+}
+
+/*
+ * A record that is an object whose first member is neither "schema" nor
+ * "payload" (no JsonConverter envelope): read in one pass.
+ */
+static int plain_record(const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	if (p == end || *p != '{')
+		return 0;
+	p++;
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	n = (size_t)(end - p);
+	return !(n > 8 && !memcmp(p, "\"schema\"", 8)) && !(n > 9 && !memcmp(p, "\"payload\"", 9));
+}
+
 int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_t len,
 				   struct fx_typer *ty, struct fx_err *err)
 {
 	struct scan s;
-	struct fx_span schema, doc, root, op = { NULL, 0 }, before = { NULL, 0 }, after = { NULL, 0 };
-	struct fx_span source = { NULL, 0 }, ts = { NULL, 0 };
+	struct fx_span schema = { NULL, 0 }, doc, root;
+	struct rec_parts rp = REC_PARTS_INIT;
 	struct obj_iter it;
 	struct fx_field f;
-	int env, walked_before = 0, walked_after = 0, walked_source = 0;
+	int env;
 
 	if (!value) {
 		ev->tombstone = 1;
@@ -970,6 +1163,20 @@ int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_
 	if (!len)
 		return fx_err_set(err, FX_EXIT_FAILURE, "value is empty bytes (not null, not JSON)");
 	scan_init(&s, value, len);
+	if (plain_record(value, len)) {
+		scan_ws(&s);
+		if (scan_record(&s, ev, &rp) == 0) {
+			scan_ws(&s);
+			if (s.p != s.end)
+				scan_fail(&s, "trailing bytes after the JSON value");
+		}
+		if (s.oom)
+			return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+		if (s.why)
+			return scan_error(err, "value", &s);
+		ev->compact = !s.spaced;
+		goto parts;
+	}
 	if (scan_document(&s, &doc) < 0)
 		return scan_error(err, "value", &s);
 	ev->compact = !s.spaced;
@@ -986,6 +1193,7 @@ int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_
 		struct scan *sc = &it.s;
 		const unsigned char *v, *vend;
 		struct fx_row *row = NULL;
+		int walked = 0;
 
 		/* obj_iter_next, but a row is walked into instead of skipped over */
 		if (sc->p >= sc->end || *sc->p == '}')
@@ -1007,51 +1215,44 @@ int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_
 			row = &ev->before;
 		else if (*v == '{' && name_is(f.name, "after"))
 			row = &ev->after;
-		if (row)
+		if (row) {
 			vend = row_walk(row, v, sc->end, err);
-		else if (*v == '{' && name_is(f.name, "source"))
+			walked = 1;
+		} else if (*v == '{' && name_is(f.name, "source")) {
 			vend = source_walk(&ev->source, v, sc->end);
-		else
+			walked = 1;
+		} else {
 			vend = skip_value(v, sc->end);
+		}
 		if (!vend)
 			return -1;
 		f.value.p = (const char *)v;
 		f.value.n = (size_t)(vend - v);
 		sc->p = vend;
 		scan_ws(sc);
-		if (name_is(f.name, "op"))
-			op = f.value;
-		else if (name_is(f.name, "before"))
-			before = f.value, walked_before = !!row;
-		else if (name_is(f.name, "after"))
-			after = f.value, walked_after = !!row;
-		else if (name_is(f.name, "source"))
-			source = f.value, walked_source = *v == '{';
-		else if (name_is(f.name, "ts_ms"))
-			ts = f.value;
-		else if (name_is(f.name, "message"))
-			ev->message = f.value;
+		rec_take(ev, &rp, f.name, f.value, walked);
 	}
-	if (!op.p)
+parts:
+	if (!rp.op.p)
 		return not_debezium(err, "no \"op\" field");
-	if (op.n != 3 || op.p[0] != '"' || !strchr("cudrtm", op.p[1]) || !op.p[1])
+	if (rp.op.n != 3 || rp.op.p[0] != '"' || !strchr("cudrtm", rp.op.p[1]) || !rp.op.p[1])
 		return not_debezium(err, "unknown \"op\"");
-	ev->op = (enum fx_op)op.p[1];
-	if (before.p && before.p[0] != '{' && !span_is_null(before))
+	ev->op = (enum fx_op)rp.op.p[1];
+	if (rp.before.p && rp.before.p[0] != '{' && !span_is_null(rp.before))
 		return not_debezium(err, "\"before\" is neither an object nor null");
-	if (after.p && after.p[0] != '{' && !span_is_null(after))
+	if (rp.after.p && rp.after.p[0] != '{' && !span_is_null(rp.after))
 		return not_debezium(err, "\"after\" is neither an object nor null");
-	if (source.p && !walked_source && source_fill(&ev->source, source) < 0)
+	if (rp.source.p && !rp.walked_source && source_fill(&ev->source, rp.source) < 0)
 		return not_debezium(err, "\"source\" is not an object");
-	if ((ev->op == FX_OP_CREATE || ev->op == FX_OP_READ) && !(after.p && after.p[0] == '{'))
+	if ((ev->op == FX_OP_CREATE || ev->op == FX_OP_READ) && !(rp.after.p && rp.after.p[0] == '{'))
 		return not_debezium(err, "a create without \"after\"");
-	if (ev->op == FX_OP_DELETE && !(before.p && before.p[0] == '{'))
+	if (ev->op == FX_OP_DELETE && !(rp.before.p && rp.before.p[0] == '{'))
 		return not_debezium(err, "a delete without \"before\"");
-	if (ev->op == FX_OP_UPDATE && !(after.p && after.p[0] == '{'))
+	if (ev->op == FX_OP_UPDATE && !(rp.after.p && rp.after.p[0] == '{'))
 		return not_debezium(err, "an update without \"after\"");
-	if (before.p && !walked_before && row_fill(&ev->before, before, err) < 0)
+	if (rp.before.p && !rp.walked_before && row_fill(&ev->before, rp.before, err) < 0)
 		return -1;
-	if (after.p && !walked_after && row_fill(&ev->after, after, err) < 0)
+	if (rp.after.p && !rp.walked_after && row_fill(&ev->after, rp.after, err) < 0)
 		return -1;
 	if (ty) {
 		if (type_fields(ev, &ev->before, ty, schema, 1, err) < 0 ||
@@ -1061,7 +1262,7 @@ int fx_debezium_decode_value_typed(struct fx_event *ev, const void *value, size_
 		if (ev->key_fields.n == 1 && !ev->id_composite && ev->key.p && ev->key.p[0] == '{')
 			ev->id = ev->key_fields.fields[0].value;
 	}
-	ev->has_ts_ms = ts.p && fx_debezium_span_int(ts, &ev->ts_ms) == 0;
+	ev->has_ts_ms = rp.ts.p && fx_debezium_span_int(rp.ts, &ev->ts_ms) == 0;
 	ev->has_source_ts_ms = fx_debezium_span_int(ev->source.ts_ms, &ev->source_ts_ms) == 0;
 	if (!ev->id.p)
 		id_from_row(ev);

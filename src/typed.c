@@ -812,6 +812,7 @@ static int entry_fill(struct typer_entry *e, const struct fx_typed_table *table,
 	struct fx_span fields;
 	struct fx_json_iter it;
 	struct fx_field f;
+	size_t i;
 
 	e->schema = fx_malloc(schema.n ? schema.n : 1);
 	if (!e->schema)
@@ -830,7 +831,13 @@ static int entry_fill(struct typer_entry *e, const struct fx_typed_table *table,
 		struct fx_span name = member(f.value, "field");
 		int w = span_eq(name, "\"before\"") ? 1 : span_eq(name, "\"after\"") ? 2 : 0;
 
-		if (w && parse_struct(table, f.value, &e->cols[w], &e->n_cols[w]) < 0)
+		if (!w)
+			continue;
+		/* a schema that names "before" twice: the last one, as the payload's */
+		for (i = 0; i < e->n_cols[w]; i++)
+			free(e->cols[w][i].name);
+		free(e->cols[w]);
+		if (parse_struct(table, f.value, &e->cols[w], &e->n_cols[w]) < 0)
 			return -1;
 	}
 	return 0;

@@ -485,3 +485,30 @@ Test(typed, a_changed_table_is_matched_by_name)
 	free(t.cols);
 	free(t.name);
 }
+
+Test(typed, a_schema_naming_before_twice_types_by_the_last)
+{
+	struct fx_typer *ty = fx_typer_new();
+	struct fx_event ev = FX_EVENT_INIT;
+	struct fx_err err = FX_ERR_INIT;
+	/* the first "before" says DECIMAL scale 2, the second a Date: the last one counts
+	 * (as the payload's last "before" does), and the first one's columns are freed */
+	static const char value[] =
+		"{\"schema\":{\"type\":\"struct\",\"fields\":["
+		"{\"field\":\"before\",\"type\":\"struct\",\"fields\":[{\"field\":\"A\",\"type\":\"bytes\","
+		"\"name\":\"org.apache.kafka.connect.data.Decimal\",\"parameters\":{\"scale\":\"2\"}}]},"
+		"{\"field\":\"before\",\"type\":\"struct\",\"fields\":[{\"field\":\"A\",\"type\":\"int32\","
+		"\"name\":\"io.debezium.time.Date\"}]},"
+		"{\"field\":\"op\",\"type\":\"string\"}]},"
+		"\"payload\":{\"before\":{\"A\":1},\"after\":null,\"op\":\"d\"}}";
+
+	cr_assert_eq(fx_debezium_decode_key_typed(&ev, NULL, 0, ty, &err), 0);
+	cr_assert_eq(fx_debezium_decode_value_typed(&ev, value, strlen(value), ty, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(ev.before.n, 1);
+	cr_assert_eq(ev.before.fields[0].kind, FX_TYPED_DATE);
+	cr_assert_eq(ev.before.fields[0].value.n, 12);
+	cr_assert(!memcmp(ev.before.fields[0].value.p, "\"1970-01-02\"", 12));
+	fx_event_release(&ev);
+	fx_typer_free(ty);
+}
