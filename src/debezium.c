@@ -455,6 +455,7 @@ static int obj_iter_next(struct obj_iter *it, struct fx_field *f)
 	if (s->p >= s->end || *s->p != '"')
 		return 0;
 	f->kind = 0;
+	f->decoded = 0;
 	f->name.p = (const char *)s->p + 1;
 	s->p = skip_string(s->p, s->end);
 	f->name.n = (size_t)((const char *)s->p - 1 - f->name.p);
@@ -498,6 +499,7 @@ int fx_json_iter_next(struct fx_json_iter *it, struct fx_field *f)
 	if (s.p >= s.end)
 		return 0;
 	f->kind = 0;
+	f->decoded = 0;
 	f->name.p = NULL;
 	f->name.n = 0;
 	if (!it->array) {
@@ -684,19 +686,68 @@ static void fix_spans(struct fx_event *ev)
 }
 
 /*
+ * The row typed before this one (an update's before, while typing its
+ * after), in a record without whitespace: a value sent the same in both is
+ * not decoded twice.
+ */
+struct type_prev {
+	const struct fx_row *row;
+	const struct fx_typed_col *cols; /* the columns it was typed with */
+	size_t fix_from, fix_to;         /* its entries in ev->fix, in field order */
+	size_t next;                     /* where to look for the next one */
+};
+
+/* Field i's value as the (compact) record sent it, though it was decoded since. */
+static struct fx_span sent_value(const struct fx_row *row, size_t i)
+{
+	const struct fx_field *f = &row->fields[i];
+	struct fx_span v;
+
+	v.p = f->name.p + f->name.n + 2; /* after '":' */
+	v.n = (size_t)((i + 1 < row->n ? row->fields[i + 1].name.p - 2 :
+			row->raw.p + row->raw.n - 1) - v.p);
+	return v;
+}
+
+/* The offset in ev->typed of prev's field i when it was sent as v and decoded; -1 if not. */
+static long prev_decoded(struct fx_event *ev, struct type_prev *prev, size_t i,
+			 const struct fx_field *f)
+{
+	const struct fx_field *b;
+	struct fx_span was;
+
+	if (!prev || i >= prev->row->n)
+		return -1;
+	b = &prev->row->fields[i];
+	if (!b->decoded || b->name.n != f->name.n || memcmp(b->name.p, f->name.p, f->name.n))
+		return -1;
+	was = sent_value(prev->row, i);
+	if (was.n != f->value.n || memcmp(was.p, f->value.p, was.n))
+		return -1;
+	while (prev->next < prev->fix_to && ev->fix[prev->next].span != &b->value)
+		prev->next++;
+	if (prev->next == prev->fix_to)
+		return -1;
+	return (long)ev->fix[prev->next++].off;
+}
+
+/*
  * Decodes the fields of row whose columns need it.  Field i is column i when
  * the names agree (Debezium writes the columns in table order: one compare,
  * no search); otherwise, a table changed since the types were read, by name.
  */
 static int type_row(struct fx_event *ev, struct fx_row *row, const struct fx_typed_col *cols,
-		    size_t n_cols, struct fx_err *err)
+		    size_t n_cols, struct type_prev *prev, struct fx_err *err)
 {
 	size_t i;
 
+	if (prev && prev->cols != cols)
+		prev = NULL; /* other columns (a schema's before and after differ) */
 	for (i = 0; i < row->n; i++) {
 		struct fx_field *f = &row->fields[i];
 		const struct fx_typed_col *c = NULL;
-		size_t off;
+		size_t off, n;
+		long was;
 		int r;
 
 		if (i < n_cols && cols[i].name_len == f->name.n &&
@@ -715,37 +766,51 @@ static int type_row(struct fx_event *ev, struct fx_row *row, const struct fx_typ
 		f->kind = c->kind;
 		if (f->value.p[0] == 'n') /* null */
 			continue;
-		off = ev->typed.len;
-		r = fx_typed_decode(c, f->value, &ev->typed);
-		if (!fx_buf_ok(&ev->typed))
-			return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
-		if (r <= 0) { /* as sent */
-			ev->typed.len = off;
-			if (ev->typed.buf)
-				ev->typed.buf[off] = '\0';
-			continue;
+		was = prev_decoded(ev, prev, i, f);
+		if (was >= 0) {
+			off = (size_t)was;
+			n = prev->row->fields[i].value.n;
+		} else {
+			off = ev->typed.len;
+			r = fx_typed_decode(c, f->value, &ev->typed);
+			if (!fx_buf_ok(&ev->typed))
+				return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+			if (r <= 0) { /* as sent */
+				ev->typed.len = off;
+				if (ev->typed.buf)
+					ev->typed.buf[off] = '\0';
+				continue;
+			}
+			n = ev->typed.len - off;
 		}
-		if (fx_grow(&ev->fix, &ev->fix_alloc, ev->n_fix + 1, sizeof(*ev->fix)) < 0)
+		if (ev->n_fix == ev->fix_alloc &&
+		    fx_grow(&ev->fix, &ev->fix_alloc, ev->n_fix + 1, sizeof(*ev->fix)) < 0)
 			return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
 		ev->fix[ev->n_fix].span = &f->value;
 		ev->fix[ev->n_fix].off = off;
 		ev->n_fix++;
-		f->value.n = ev->typed.len - off;
+		f->value.n = n;
+		f->decoded = 1;
 		row->typed = 1;
 	}
 	return 0;
 }
 
 static int type_fields(struct fx_event *ev, struct fx_row *row, struct fx_typer *ty,
-		       struct fx_span schema, int which, struct fx_err *err)
+		       struct fx_span schema, int which, struct type_prev *prev,
+		       const struct fx_typed_col **used, struct fx_err *err)
 {
 	const struct fx_typed_col *cols;
 	size_t n;
 
+	if (used)
+		*used = NULL;
 	if (!row->n)
 		return 0;
 	cols = fx_typer_cols(ty, schema, which, &n);
-	return cols ? type_row(ev, row, cols, n, err) : 0;
+	if (used)
+		*used = cols;
+	return cols ? type_row(ev, row, cols, n, prev, err) : 0;
 }
 
 int fx_debezium_decode_key(struct fx_event *ev, const void *key, size_t len, struct fx_err *err)
@@ -782,7 +847,7 @@ int fx_debezium_decode_key_typed(struct fx_event *ev, const void *key, size_t le
 	if (row_fill(&ev->key_fields, ev->key, err) < 0)
 		return -1;
 	if (ty) {
-		if (type_fields(ev, &ev->key_fields, ty, schema, 0, err) < 0)
+		if (type_fields(ev, &ev->key_fields, ty, schema, 0, NULL, NULL, err) < 0)
 			return -1;
 		fix_spans(ev);
 	}
@@ -1056,6 +1121,7 @@ static int scan_row(struct scan *s, struct fx_row *row)
 	if (scan_open(s) < 0)
 		return -1;
 	f.kind = 0;
+	f.decoded = 0;
 	while ((r = scan_member(s, first, &f.name)) > 0) {
 		first = 0;
 		if (scan_value(s, &f.value) < 0)
@@ -1255,8 +1321,14 @@ parts:
 	if (rp.after.p && !rp.walked_after && row_fill(&ev->after, rp.after, err) < 0)
 		return -1;
 	if (ty) {
-		if (type_fields(ev, &ev->before, ty, schema, 1, err) < 0 ||
-		    type_fields(ev, &ev->after, ty, schema, 2, err) < 0)
+		struct type_prev prev = { .row = &ev->before, .fix_from = ev->n_fix };
+
+		if (type_fields(ev, &ev->before, ty, schema, 1, NULL, &prev.cols, err) < 0)
+			return -1;
+		prev.fix_to = ev->n_fix;
+		prev.next = prev.fix_from;
+		if (type_fields(ev, &ev->after, ty, schema, 2,
+				ev->compact && ev->before.typed ? &prev : NULL, NULL, err) < 0)
 			return -1;
 		fix_spans(ev); /* the key's too: the buffer may have moved */
 		if (ev->key_fields.n == 1 && !ev->id_composite && ev->key.p && ev->key.p[0] == '{')

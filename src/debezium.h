@@ -37,6 +37,7 @@ struct fx_field {
 	struct fx_span name;
 	struct fx_span value;
 	unsigned kind;        /* enum fx_typed_kind of its column; 0 when not known */
+	unsigned decoded;     /* value is the database's form, not the record's text */
 };
 
 struct fx_row {

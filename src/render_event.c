@@ -85,13 +85,35 @@ static void put_json(struct fx_buf *out, struct fx_span v, int compact)
 	fx_buf_add(out, v.p + run, v.n - run);
 }
 
-/* A row: its text as sent, or, when values were decoded, rebuilt from its fields. */
+/*
+ * A row: its text as sent, or, when values were decoded, rebuilt from its
+ * fields.  In a record without whitespace the rebuilt text is the row's own
+ * but for the decoded values: the text between them is copied in runs (a
+ * field's value starts right after its name's quote and ':', and ends at the
+ * ',' before the next name, or at the closing brace).
+ */
 static void put_row(struct fx_buf *out, const struct fx_row *r, int compact)
 {
 	size_t i;
 
 	if (!r->typed) {
 		put_json(out, r->raw, compact);
+		return;
+	}
+	if (compact) {
+		const char *cur = r->raw.p, *end = r->raw.p + r->raw.n;
+
+		for (i = 0; i < r->n; i++) {
+			const struct fx_field *f = &r->fields[i];
+			const char *v = f->name.p + f->name.n + 2; /* after '":' */
+
+			if (!f->decoded)
+				continue;
+			fx_buf_add(out, cur, (size_t)(v - cur));
+			fx_buf_add(out, f->value.p, f->value.n);
+			cur = i + 1 < r->n ? r->fields[i + 1].name.p - 2 : end - 1;
+		}
+		fx_buf_add(out, cur, (size_t)(end - cur));
 		return;
 	}
 	fx_buf_addc(out, '{');

@@ -56,23 +56,13 @@ static int buf_reserve(struct fx_buf *b, size_t extra)
 	return 0;
 }
 
-void fx_buf_add(struct fx_buf *b, const void *data, size_t n)
+void fx_buf_grow_add(struct fx_buf *b, const void *data, size_t n)
 {
 	if (buf_reserve(b, n) < 0)
 		return;
 	memcpy(b->buf + b->len, data, n);
 	b->len += n;
 	b->buf[b->len] = '\0';
-}
-
-void fx_buf_adds(struct fx_buf *b, const char *s)
-{
-	fx_buf_add(b, s, strlen(s));
-}
-
-void fx_buf_addc(struct fx_buf *b, char c)
-{
-	fx_buf_add(b, &c, 1);
 }
 
 void fx_buf_vaddf(struct fx_buf *b, const char *fmt, va_list ap)
