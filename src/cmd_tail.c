@@ -461,6 +461,20 @@ cleanup:
 	free(topic_of);
 }
 
+/*
+ * A topic that is no manifest entity's has no table to read types from:
+ * said once per topic (not with -q), as an unreadable table is.
+ */
+static void tail_untyped_note(const struct tail_plan *p, const struct fx_opts *opts)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_topics; i++)
+		if (!p->topics[i].entity)
+			fx_notef(opts, "tail: topic '%s' is no manifest entity's: its column types are unknown, its values are shown as sent (events with a schema are still decoded)",
+				 p->topics[i].topic);
+}
+
 static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct fx_opts *opts)
 {
 	static const char *const formats[] = { "pretty", "json", NULL };
@@ -552,8 +566,10 @@ static int cmd_tail_run(const struct fx_cmd *self, int argc, char **argv, struct
 		ret = fx_cmd_fail(&err);
 		goto cleanup;
 	}
-	if (!a.raw)
+	if (!a.raw) {
 		tail_types_read(&m, &plan, opts, &types);
+		tail_untyped_note(&plan, opts);
+	}
 	if (a.group)
 		fx_notef(opts, "tail: joining consumer group '%s' (its members rebalance)%s", a.group,
 			 a.commit ? "" : "; offsets are not committed without --commit");

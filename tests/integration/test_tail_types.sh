@@ -206,4 +206,33 @@ assert_eq "no database, schema envelope: decoded from the schema" '"1234.50" "20
 run_fx "$FX_TMP/nodb3" -f "$FX_TMP/nodb.yaml" tail Plain -e --from beginning --format json --raw --timeout 3
 assert_eq "--raw: no database needed, nothing said" "0 " "$RC $(cat "$FX_TMP/nodb3.err")"
 
+# a topic that is no entity's: no types to read; said once per topic, not with -q
+{
+	echo "version: 1"
+	echo "mysql:"
+	pool "$P1" "$FLUXACDC_MYSQL_PORT" ""
+	cat <<YAML
+kafka:
+  default:
+    brokers: ["$FLUXACDC_BROKERS"]
+    connect_url: "$FLUXACDC_CONNECT_URL"
+entities:
+  Other: {debezium: true, mysql: $P1, table: ${TABLE}_other}
+YAML
+} >"$FX_TMP/notopic.yaml"
+T1=fluxa_$P1.$DB.$TABLE
+run_fx "$FX_TMP/nt" -f "$FX_TMP/notopic.yaml" tail --topic "$T1" -e --from beginning --format json
+assert_eq "--topic of no entity: exit 0, every event" "0 4" "$RC $(wc -l <"$FX_TMP/nt.out")"
+assert_eq "--topic of no entity: said once" 1 \
+	"$(grep -c "topic '$T1' is no manifest entity's: its column types are unknown, its values are shown as sent" "$FX_TMP/nt.err")"
+assert_eq "--topic of no entity: the decimal as sent" '"AeI6"' "$(jq -c 'select(.op == "r") | .after.Amount' "$FX_TMP/nt.out")"
+run_fx "$FX_TMP/nt2" -q -f "$FX_TMP/notopic.yaml" tail --topic "$T1" -e --from beginning --format json
+assert_eq "--topic of no entity, -q: nothing said" "0 " "$RC $(cat "$FX_TMP/nt2.err")"
+run_fx "$FX_TMP/nt3" -f "$FX_TMP/notopic.yaml" tail --topic "$T1" -e --from beginning --format json --raw
+assert_eq "--topic of no entity, --raw: nothing said" "0 " "$RC $(cat "$FX_TMP/nt3.err")"
+# the entity's own topic named with --topic keeps its types: nothing said
+run_fx "$FX_TMP/nt4" -f "$M" tail --topic "$T1" -e --from beginning --format json
+assert_eq "--topic of an entity: decoded, nothing said" '0 "1234.50"' \
+	"$RC $(jq -c 'select(.op == "r") | .after.Amount' "$FX_TMP/nt4.out")$(cat "$FX_TMP/nt4.err")"
+
 finish
