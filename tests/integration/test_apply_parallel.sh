@@ -21,14 +21,18 @@ BADCFG="{database.user: $NOGRANT_USER, database.password: \"\${APPLYTEST_NG_PW}\
 ours() { applytest_connectors | sort | tr '\n' ' ' | sed 's/ $//'; }
 
 # ---- (1) a failure in the middle of a parallel apply ------------------------
-pools=() ents=()
-for i in 1 2 3 4 5 6; do
-	p=applytest_p${i}x$R
-	if [ $i = 3 ]; then pools+=("$p:$((7660 + i)):$BADCFG"); else pools+=("$p:$((7660 + i))"); fi
-	ents+=("UserEntity:$p")
-done
-write_manifest "$M" "$FLUXACDC_CONNECT_URL" "${pools[@]}" -- "${ents[@]}"
-sed -i '/server_id:/a\    snapshot_new_tables: false' "$M"
+# six_creates SUFFIX: a manifest of six new connectors applytest_p{1..6}xSUFFIX, the third failing
+six_creates() {
+	local i p pools=() ents=()
+	for i in 1 2 3 4 5 6; do
+		p=applytest_p${i}x$1
+		if [ $i = 3 ]; then pools+=("$p:$((7660 + i)):$BADCFG"); else pools+=("$p:$((7660 + i))"); fi
+		ents+=("UserEntity:$p")
+	done
+	write_manifest "$M" "$FLUXACDC_CONNECT_URL" "${pools[@]}" -- "${ents[@]}"
+	sed -i '/server_id:/a\    snapshot_new_tables: false' "$M"
+}
+six_creates "$R"
 run_fx "$FX_TMP/1" apply -f "$M" --auto-approve --skip-db-checks --parallelism 3 --wait 90 --format json
 assert_eq "(1) a failed task among six creates: partial, exit 5" 5 "$RC"
 python3 "$FLUXACDC_ROOT/tests/schema/validate.py" apply-result.schema.json "$FX_TMP/1.out" &&
@@ -50,6 +54,10 @@ assert_eq "(1) on Connect: exactly the alters that were written" "$want" "$(ours
 # none started after the failure was seen: the -v progress lines, in order
 applytest_cleanup
 for _ in $(seq 120); do [ -z "$(ours)" ] && break; sleep 0.5; done
+# new names: Connect keeps the deleted connectors' offsets once it has flushed
+# them, and apply refuses to create a name over them (connect.offsets)
+R=$((R + 10000))
+six_creates "$R"
 run_fx "$FX_TMP/1v" apply -f "$M" --auto-approve --skip-db-checks --parallelism 3 --wait 90
 assert_eq "(1v) again, with progress lines: exit 5" 5 "$RC"
 first_fail=$(grep -n "^fluxacdc: fluxa_applytest_p3x$R: failed" "$FX_TMP/1v.err" | head -1 | cut -d: -f1)
