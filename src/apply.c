@@ -28,21 +28,27 @@ static int apply_sleep(const struct fx_apply_opts *o, long ms)
 	return fx_clock_sleep_ms(ms, o->interrupt);
 }
 
-static void apply_emit(const struct fx_apply_opts *o, enum fx_apply_event_kind kind,
+/* One run's options and where it stands, for the progress events. */
+struct apply_run_ctx {
+	const struct fx_apply_opts *o;
+	size_t n_total, n_over, n_under_way;
+};
+
+static void apply_emit(const struct apply_run_ctx *c, enum fx_apply_event_kind kind,
 		       const struct fx_apply_result *r, const char *state, double t0)
 {
 	struct fx_apply_event ev;
 
-	if (!o->progress)
+	if (!c->o->progress)
 		return;
 	ev.kind = kind;
-	ev.n_total = o->n_total;
-	ev.n_over = o->n_over;
-	ev.n_under_way = o->n_under_way;
+	ev.n_total = c->n_total;
+	ev.n_over = c->n_over;
+	ev.n_under_way = c->n_under_way;
 	ev.result = r;
 	ev.state = state;
 	ev.elapsed = fx_clock_now() - t0;
-	o->progress(o->ctx, &ev);
+	c->o->progress(c->o->ctx, &ev);
 }
 
 static void apply_result_release(struct fx_apply_result *r)
@@ -187,9 +193,10 @@ static void apply_waiter_release(struct apply_waiter *w)
  * 0 RUNNING, 1 failed or timed out, 2 interrupted, 3 not yet, -1 OOM.
  */
 static int apply_wait_step(struct fx_connect_client *client, const struct fx_change *ch,
-			   const struct fx_apply_opts *o, struct fx_apply_result *r,
+			   const struct apply_run_ctx *c, struct fx_apply_result *r,
 			   struct apply_waiter *w)
 {
+	const struct fx_apply_opts *o = c->o;
 	struct fx_observed_connector s;
 	struct fx_err err = FX_ERR_INIT;
 	char *line;
@@ -231,10 +238,10 @@ static int apply_wait_step(struct fx_connect_client *client, const struct fx_cha
 	if (!w->last || strcmp(w->last, line)) {
 		free(w->last);
 		w->last = line;
-		apply_emit(o, FX_APPLY_EV_STATE, r, w->last, w->t0);
+		apply_emit(c, FX_APPLY_EV_STATE, r, w->last, w->t0);
 	} else {
 		free(line);
-		apply_emit(o, FX_APPLY_EV_TICK, r, w->last, w->t0);
+		apply_emit(c, FX_APPLY_EV_TICK, r, w->last, w->t0);
 	}
 	if (w->streak >= APPLY_RUNNING_READS)
 		return apply_set(&r->state, fx_strdup("RUNNING")) < 0 ? -1 : 0;
@@ -374,10 +381,10 @@ static int apply_wait_stopped(struct fx_connect_client *client, const char *name
 }
 
 /* The alter is over: its time, and the DONE event. */
-static void apply_over(const struct fx_apply_opts *o, struct fx_apply_result *r, double t0)
+static void apply_over(const struct apply_run_ctx *c, struct fx_apply_result *r, double t0)
 {
 	r->seconds = fx_clock_now() - t0;
-	apply_emit(o, FX_APPLY_EV_DONE, r, r->state, t0);
+	apply_emit(c, FX_APPLY_EV_DONE, r, r->state, t0);
 }
 
 /*
@@ -386,10 +393,11 @@ static void apply_over(const struct fx_apply_opts *o, struct fx_apply_result *r,
  * up: poll it with apply_wait_step, then apply_finish), -1 only on OOM.
  */
 static int apply_start(struct fx_connect_client *client, const char *salt,
-		       const struct fx_change *ch, const struct fx_apply_opts *o,
+		       const struct fx_change *ch, const struct apply_run_ctx *c,
 		       struct fx_apply_result *r, struct fx_apply_results *out,
 		       struct apply_waiter *wt)
 {
+	const struct fx_apply_opts *o = c->o;
 	struct fx_err werr = FX_ERR_INIT;
 	struct fx_config live = FX_CONFIG_INIT;
 	double t0 = fx_clock_now();
@@ -398,7 +406,7 @@ static int apply_start(struct fx_connect_client *client, const char *salt,
 
 	wt->t0 = t0;
 
-	apply_emit(o, FX_APPLY_EV_START, r, NULL, t0);
+	apply_emit(c, FX_APPLY_EV_START, r, NULL, t0);
 	/* Re-read just before the write: another apply may have written since the plan. */
 	if (apply_read_live(client, salt, ch, &found, fp, &live, &werr) < 0) {
 		rc = -1;
@@ -516,7 +524,7 @@ attempted:
 	wt->streak = 0;
 	return 1;
 done:
-	apply_over(o, r, t0);
+	apply_over(c, r, t0);
 	return 0;
 }
 
@@ -526,7 +534,7 @@ done:
  * back once more: is it still what this apply wrote?  -1 only on OOM.
  */
 static int apply_finish(struct fx_connect_client *client, const char *salt,
-			const struct fx_change *ch, const struct fx_apply_opts *o,
+			const struct fx_change *ch, const struct apply_run_ctx *c,
 			struct fx_apply_result *r, struct fx_apply_results *out,
 			const struct apply_waiter *wt, int step)
 {
@@ -549,7 +557,7 @@ static int apply_finish(struct fx_connect_client *client, const char *salt,
 		if (!r->error && apply_set(&r->error, fx_strdup("interrupted while waiting for RUNNING")) < 0)
 			return -1;
 	}
-	apply_over(o, r, wt->t0);
+	apply_over(c, r, wt->t0);
 	return 0;
 }
 
@@ -562,11 +570,10 @@ static int apply_stops(const struct fx_apply_result *r, const struct fx_apply_re
 
 /* Counts for the progress line of a TTY. */
 static void apply_count_progress(const struct fx_sched_item *items, size_t n,
-				 struct fx_apply_opts *counted, const struct fx_apply_opts *o)
+				 struct apply_run_ctx *counted)
 {
 	size_t i;
 
-	*counted = *o;
 	counted->n_total = n;
 	counted->n_over = counted->n_under_way = 0;
 	for (i = 0; i < n; i++) {
@@ -609,7 +616,7 @@ static int apply_schedule(const struct fx_plan *p, const struct fx_connect_clien
 	struct fx_sched_item *items = fx_calloc(p->n_changes + 1, sizeof(*items));
 	struct apply_waiter *wts = fx_calloc(p->n_changes + 1, sizeof(*wts));
 	long poll = o->poll_ms > 0 ? o->poll_ms : 1000;
-	struct fx_apply_opts oc;
+	struct apply_run_ctx oc = { .o = o };
 	int stop = 0, ret = -1, step;
 	size_t i, n = p->n_changes;
 	double due, now;
@@ -628,7 +635,7 @@ static int apply_schedule(const struct fx_plan *p, const struct fx_connect_clien
 				break;
 			}
 			items[i].state = FX_SCHED_RUNNING;
-			apply_count_progress(items, n, &oc, o);
+			apply_count_progress(items, n, &oc);
 			step = apply_start(fx_connect_clients_find(cs, p->changes[i].connect_url), p->salt,
 					   &p->changes[i], &oc, &res->items[i], res, &wts[i]);
 			if (step < 0)
@@ -657,7 +664,7 @@ static int apply_schedule(const struct fx_plan *p, const struct fx_connect_clien
 			    (wts[i].due > now && !apply_interrupted(o)))
 				continue;
 			wts[i].due = now + poll / 1000.0;
-			apply_count_progress(items, n, &oc, o);
+			apply_count_progress(items, n, &oc);
 			step = apply_interrupted(o) ? 2 : apply_wait_step(client, &p->changes[i], &oc,
 									  &res->items[i], &wts[i]);
 			if (step < 0)

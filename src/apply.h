@@ -84,8 +84,6 @@ struct fx_apply_opts {
 	int wait_s;         /* wait for RUNNING at most this long; 0: do not wait */
 	int poll_ms;        /* between status reads; <= 0 means 1000 */
 	int parallelism;    /* alters under way at once per cluster (--parallelism); < 1 means 1 */
-	/* set by apply for the progress callback's events; callers leave them 0 */
-	size_t n_total, n_over, n_under_way;
 	volatile sig_atomic_t *interrupt; /* lent; stops between requests */
 	void (*progress)(void *ctx, const struct fx_apply_event *ev);
 	void *ctx;
@@ -93,8 +91,8 @@ struct fx_apply_opts {
 
 #define FX_APPLY_OPTS_INIT { .allow_destroy = 0, .allow_resnapshot = 0, \
 			    .leftover = FX_APPLY_OFFSETS_REFUSE, .wait_s = 120, \
-			    .poll_ms = 1000, .parallelism = 1, .n_total = 0, .n_over = 0, \
-			    .n_under_way = 0, .interrupt = NULL, .progress = NULL, .ctx = NULL }
+			    .poll_ms = 1000, .parallelism = 1, .interrupt = NULL, \
+			    .progress = NULL, .ctx = NULL }
 
 /*
  * Applies p's changes.  Returns 0 when the run took place, whatever its
