@@ -63,7 +63,8 @@ static void put_json(struct fx_buf *out, struct fx_span v, int compact)
 		fx_buf_adds(out, "null");
 		return;
 	}
-	if (compact) {
+	if (compact || (v.n && v.p[0] != '{' && v.p[0] != '[')) {
+		/* a scalar has no whitespace between tokens: it is one */
 		fx_buf_add(out, v.p, v.n);
 		return;
 	}
@@ -126,6 +127,18 @@ static void put_row(struct fx_buf *out, const struct fx_row *r, int compact)
 		put_json(out, r->fields[i].value, compact);
 	}
 	fx_buf_addc(out, '}');
+}
+
+/* n spaces (the pretty columns' padding). */
+static void put_spaces(struct fx_buf *out, size_t n)
+{
+	static const char sp[] = "                                ";
+
+	while (n > sizeof(sp) - 1) {
+		fx_buf_add(out, sp, sizeof(sp) - 1);
+		n -= sizeof(sp) - 1;
+	}
+	fx_buf_add(out, sp, n);
 }
 
 static void put_int(struct fx_buf *out, int64_t v)
@@ -308,40 +321,44 @@ static int span_is(struct fx_span v, const char *lit)
 	return v.n == strlen(lit) && !memcmp(v.p, lit, v.n);
 }
 
+/* What put_safe does, to the bytes appended to out since from. */
+static void make_safe(struct fx_buf *out, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < out->len; i++)
+		if ((unsigned char)out->buf[i] < 0x20 || out->buf[i] == 0x7f)
+			out->buf[i] = '?';
+}
+
 static void put_unquoted(struct fx_buf *out, struct fx_span s)
 {
-	struct fx_buf tmp = FX_BUF_INIT;
+	size_t from = out->len;
 
-	fx_debezium_unescape(s, &tmp);
-	put_safe(out, fx_buf_str(&tmp), tmp.len);
-	fx_buf_release(&tmp);
+	fx_debezium_unescape(s, out);
+	make_safe(out, from);
 }
 
 /* Where the change came from in the database: binlog position, GTID, snapshot. */
 static void put_source(struct fx_buf *out, const struct fx_source *src)
 {
-	struct fx_buf tmp = FX_BUF_INIT;
-
 	if (src->snapshot.p && !span_is(src->snapshot, "\"false\"") &&
 	    !span_is(src->snapshot, "false") && !span_is(src->snapshot, "null")) {
-		fx_buf_adds(&tmp, " snapshot=");
-		put_unquoted(&tmp, src->snapshot);
+		fx_buf_adds(out, " snapshot=");
+		put_unquoted(out, src->snapshot);
 	}
 	if (src->gtid.p && src->gtid.p[0] == '"') {
-		fx_buf_adds(&tmp, " gtid=");
-		put_unquoted(&tmp, src->gtid);
+		fx_buf_adds(out, " gtid=");
+		put_unquoted(out, src->gtid);
 	}
 	if (src->file.p && src->file.p[0] == '"' && src->file.n > 2) {
-		fx_buf_addc(&tmp, ' ');
-		put_unquoted(&tmp, src->file);
+		fx_buf_addc(out, ' ');
+		put_unquoted(out, src->file);
 		if (src->pos.p) {
-			fx_buf_addc(&tmp, ':');
-			put_unquoted(&tmp, src->pos);
+			fx_buf_addc(out, ':');
+			put_unquoted(out, src->pos);
 		}
 	}
-	if (tmp.len)
-		fx_buf_add(out, tmp.buf, tmp.len);
-	fx_buf_release(&tmp);
 }
 
 static void render_pretty(struct fx_buf *out, const struct fx_render_event_opts *o,
@@ -371,17 +388,21 @@ static void render_pretty(struct fx_buf *out, const struct fx_render_event_opts 
 	else
 		put_unquoted(out, ev->source.table);
 	if (ev->id.p) {
-		struct fx_buf id = FX_BUF_INIT;
+		size_t from;
 
 		fx_buf_addc(out, '#');
-		fx_debezium_id_text(ev, &id);
-		put_safe(out, fx_buf_str(&id), id.len);
-		fx_buf_release(&id);
+		from = out->len;
+		fx_debezium_id_text(ev, out);
+		make_safe(out, from);
 	}
 	fx_buf_adds(out, reset);
-	fx_buf_addf(out, " %s", dim);
+	fx_buf_addc(out, ' ');
+	fx_buf_adds(out, dim);
 	put_safe(out, m->topic, strlen(m->topic));
-	fx_buf_addf(out, "[%" PRId32 "]@%" PRId64, m->partition, m->offset);
+	fx_buf_addc(out, '[');
+	put_int(out, m->partition);
+	fx_buf_adds(out, "]@");
+	put_int(out, m->offset);
 	put_source(out, &ev->source);
 	fx_buf_adds(out, reset);
 	fx_buf_addc(out, '\n');
@@ -396,9 +417,13 @@ static void render_pretty(struct fx_buf *out, const struct fx_render_event_opts 
 
 			fx_buf_adds(out, "    ");
 			fx_buf_add(out, c->name.p, c->name.n);
-			fx_buf_addf(out, "%*s  ", (int)(width - c->name.n), "");
+			put_spaces(out, width - c->name.n + 2);
 			put_value(out, c->before, c->kind, max, o->color);
-			fx_buf_addf(out, " %s→%s ", dim, reset);
+			fx_buf_addc(out, ' ');
+			fx_buf_adds(out, dim);
+			fx_buf_adds(out, "→");
+			fx_buf_adds(out, reset);
+			fx_buf_addc(out, ' ');
 			put_value(out, c->after, c->kind, max, o->color);
 			fx_buf_addc(out, '\n');
 		}
@@ -423,7 +448,7 @@ static void render_pretty(struct fx_buf *out, const struct fx_render_event_opts 
 		idlen = f->name.n;
 		fx_buf_adds(out, "    ");
 		fx_buf_add(out, f->name.p, idlen);
-		fx_buf_addf(out, "%*s  ", (int)(width - idlen), "");
+		put_spaces(out, width - idlen + 2);
 		put_value(out, f->value, f->kind, max, o->color);
 		fx_buf_addc(out, '\n');
 	}
