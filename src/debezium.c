@@ -524,15 +524,26 @@ int fx_json_iter_next(struct fx_json_iter *it, struct fx_field *f)
 	return 1;
 }
 
-int fx_json_valid(const char *p, size_t n)
+int fx_json_valid_spaced(const char *p, size_t n, int *spaced)
 {
 	struct scan s;
 	struct fx_span doc;
 
+	*spaced = 0;
 	if (!n)
 		return 0;
 	scan_init(&s, p, n);
-	return scan_document(&s, &doc) == 0;
+	if (scan_document(&s, &doc) < 0)
+		return 0;
+	*spaced = s.spaced;
+	return 1;
+}
+
+int fx_json_valid(const char *p, size_t n)
+{
+	int spaced;
+
+	return fx_json_valid_spaced(p, n, &spaced);
 }
 
 void fx_event_init(struct fx_event *ev)
@@ -766,6 +777,8 @@ static int type_row(struct fx_event *ev, struct fx_row *row, const struct fx_typ
 		f->kind = c->kind;
 		if (f->value.p[0] == 'n') /* null */
 			continue;
+		if (c->kind == FX_TYPED_UNSIGNED64 && f->value.p[0] != '-')
+			continue; /* only a negative long is a wrapped one */
 		was = prev_decoded(ev, prev, i, f);
 		if (was >= 0) {
 			off = (size_t)was;

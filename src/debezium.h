@@ -166,6 +166,8 @@ void fx_json_iter_init(struct fx_json_iter *it, struct fx_span container);
 int fx_json_iter_next(struct fx_json_iter *it, struct fx_field *f);
 /* n bytes at p are one whole JSON document (RFC 8259, UTF-8). */
 int fx_json_valid(const char *p, size_t n);
+/* The same; *spaced gets whether it has whitespace between tokens. */
+int fx_json_valid_spaced(const char *p, size_t n, int *spaced);
 
 /* "create", "update", "delete", "read", "truncate", "message"; "tombstone" for NONE. */
 const char *fx_op_name(enum fx_op op);

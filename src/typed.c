@@ -527,22 +527,64 @@ static int put_bits(struct fx_buf *out, struct fx_span v)
 	return 0;
 }
 
+/*
+ * A JSON string's content unescaped, appended to out: in place after a
+ * copy (unescaping never lengthens), but for \\u escapes, which
+ * fx_debezium_unescape decodes.  v was validated by the scanner.
+ */
+static void put_unescaped(struct fx_buf *out, struct fx_span v)
+{
+	size_t start = out->len;
+	char *b, *r, *w, *end;
+
+	fx_buf_add(out, v.p + 1, v.n - 2);
+	if (!fx_buf_ok(out))
+		return;
+	b = r = w = out->buf + start;
+	end = b + (v.n - 2);
+	while (r < end) {
+		if (*r != '\\') {
+			*w++ = *r++;
+			continue;
+		}
+		switch (r[1]) {
+		case 'b': *w++ = '\b'; break;
+		case 'f': *w++ = '\f'; break;
+		case 'n': *w++ = '\n'; break;
+		case 'r': *w++ = '\r'; break;
+		case 't': *w++ = '\t'; break;
+		case 'u':
+			out->len = start;
+			out->buf[start] = '\0';
+			fx_debezium_unescape(v, out);
+			return;
+		default: *w++ = r[1]; break; /* '"', '\\', '/' */
+		}
+		r += 2;
+	}
+	out->len = start + (size_t)(w - b);
+	out->buf[out->len] = '\0';
+}
+
 static int put_json_column(struct fx_buf *out, struct fx_span v)
 {
 	size_t start = out->len, n;
+	int spaced;
 
 	if (v.n < 2 || v.p[0] != '"')
 		return -1;
-	fx_debezium_unescape(v, out);
+	put_unescaped(out, v);
 	if (!fx_buf_ok(out))
 		return -1;
 	n = out->len - start;
-	if (!n || !fx_json_valid(out->buf + start, n)) {
+	if (!n || !fx_json_valid_spaced(out->buf + start, n, &spaced)) {
 		out->len = start;
 		if (out->buf)
 			out->buf[start] = '\0';
 		return -1;
 	}
+	if (!spaced) /* compact already: MariaDB keeps JSON as written */
+		return 0;
 	/* compact in place: never longer than what it reads */
 	{
 		char *p = out->buf + start;

@@ -152,6 +152,14 @@ Test(typed, each_kind_as_the_database_shows_it)
 		  "{\"a\":[1,2.5,\"x\"],\"b\":{\"c\":null}}" },
 		{ FX_TYPED_JSON, -1, "\"[]\"", 1, "[]" },
 		{ FX_TYPED_JSON, -1, "\"\\\"a b\\\"\"", 1, "\"a b\"" },
+		/* every escape; \\u (and a surrogate pair) too; a compact one stays as it is */
+		{ FX_TYPED_JSON, -1, "\"[\\\"a\\\\\\\\b\\/\\\",\\t1,\\n2,\\r3]\"", 1,
+		  "[\"a\\\\b/\",1,2,3]" },
+		{ FX_TYPED_JSON, -1, "\"{\\\"\\u00e9\\\":\\\"\\ud83d\\ude00 \\\\u0041\\\"}\"", 1,
+		  "{\"\xc3\xa9\":\"\xf0\x9f\x98\x80 \\u0041\"}" },
+		{ FX_TYPED_JSON, -1, "\"{\\\"plan\\\":\\\"pro\\\",\\\"n\\\":11}\"", 1,
+		  "{\"plan\":\"pro\",\"n\":11}" },
+		{ FX_TYPED_JSON, -1, "\"[1,\\u0001]\"", -1, NULL },
 		{ FX_TYPED_JSON, -1, "\"{oops\"", -1, NULL },
 		{ FX_TYPED_JSON, -1, "\"\"", -1, NULL },
 		/* BIGINT UNSIGNED as Debezium's long */
