@@ -513,6 +513,63 @@ Test(debezium, json_values_at_their_edges)
 	}
 }
 
+/*
+ * The string scanner goes sixteen and eight bytes at a time: a byte that
+ * ends a run of plain ones (a quote, an escape, a control character, UTF-8,
+ * a byte that is not UTF-8) is found at every position of a string of every
+ * length around those widths, and the string is cut there when it is the
+ * closing quote.
+ */
+Test(debezium, strings_of_every_length_with_a_special_byte_anywhere)
+{
+	static const struct {
+		const char *special; /* at position k of a run of 'a' */
+		int ok;
+	} specials[] = {
+		{ "\\\"", 1 }, { "\\n", 1 }, { "\\u00e9", 1 }, { "\xc3\xa9", 1 },
+		{ "\xf0\x9f\x98\x80", 1 }, { "\x01", 0 }, { "\x1f", 0 }, { "\x80", 0 },
+		{ "\xff", 0 }, { "\\x", 0 }, { "~", 1 }, { " ", 1 }, { "\x7f", 1 },
+	};
+	size_t len, k, i;
+
+	for (i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
+		for (len = 0; len <= 40; len++)
+			for (k = 0; k <= len; k++) {
+				size_t sl = strlen(specials[i].special), n = 0;
+				char doc[64];
+				struct fx_event ev = FX_EVENT_INIT;
+				struct fx_err err = FX_ERR_INIT;
+				char *exact;
+
+				doc[n++] = '"';
+				memset(doc + n, 'a', k);
+				n += k;
+				memcpy(doc + n, specials[i].special, sl);
+				n += sl;
+				memset(doc + n, 'a', len - k);
+				n += len - k;
+				doc[n++] = '"';
+				exact = malloc(n);
+				cr_assert_not_null(exact);
+				memcpy(exact, doc, n);
+				cr_expect_eq(fx_json_valid(exact, n), specials[i].ok,
+					     "special %zu at %zu of %zu", i, k, len);
+				/* and as a key, whose ID is the string */
+				if (specials[i].ok) {
+					cr_expect_eq(fx_debezium_decode_key(&ev, exact, n, &err), 0,
+						     "special %zu at %zu of %zu: %s", i, k, len, err.msg);
+					cr_expect_eq(ev.id.n, n, "special %zu at %zu of %zu", i, k, len);
+				}
+				/* a closing quote at k: the rest is trailing bytes */
+				doc[k + 1] = '"';
+				memcpy(exact, doc, n);
+				cr_expect_eq(fx_json_valid(exact, k + 2), 1, "quote at %zu", k);
+				cr_expect_eq(fx_json_valid(exact, n), k + 2 == n, "quote at %zu of %zu", k, n);
+				fx_event_release(&ev);
+				free(exact);
+			}
+}
+
 /* A column's type is used for the field of that name only: a column of
  * another name at the same position (the table changed since its types were
  * read) is not, even when the names are as long. */
