@@ -1,6 +1,8 @@
 #include "snapshot_kafka.h"
 
 #include <librdkafka/rdkafka.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,9 +34,42 @@ static int snapk_set(rd_kafka_conf_t *conf, const char *k, const char *v, struct
 	return 0;
 }
 
-/* A producer (idempotent, acks=all) or a consumer with no group, from the pool. */
+/*
+ * Broker trouble as librdkafka reports it through its error callback, which
+ * runs in the thread that calls rd_kafka_poll on the handle (each run has its
+ * own handles, so no lock): since when all brokers are down, and the latest
+ * complaint.
+ */
+struct snapk_health {
+	double down_since; /* all brokers down, or a connection lost, since; 0 while fine */
+	char last[256];
+};
+
+static void snapk_error_cb(rd_kafka_t *rk, int e, const char *reason, void *opaque)
+{
+	struct snapk_health *h = opaque;
+
+	(void)rk;
+	if (!h)
+		return;
+	if ((e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || e == RD_KAFKA_RESP_ERR__TRANSPORT) &&
+	    !h->down_since)
+		h->down_since = snapk_now();
+	/* "1/1 brokers are down" follows the error that says why: keep that one */
+	if (e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && h->last[0])
+		return;
+	snprintf(h->last, sizeof(h->last), "%s", reason ? reason : rd_kafka_err2str(e));
+}
+
+/*
+ * A producer (idempotent, acks=all) or a consumer, from the pool.  The
+ * consumer has no group: it reads partitions with librdkafka's simple
+ * consumer (snapk_reader), so there is no group coordinator to find, join,
+ * commit to or leave, none of which ends while the brokers are gone.  h (may
+ * be NULL) gets the broker trouble, through rd_kafka_poll.
+ */
 static rd_kafka_t *snapk_client(const struct fx_snap_kafka *k, rd_kafka_type_t type,
-				struct fx_err *err)
+				struct snapk_health *h, struct fx_err *err)
 {
 	rd_kafka_conf_t *conf = rd_kafka_conf_new();
 	char errstr[512];
@@ -56,13 +91,18 @@ static rd_kafka_t *snapk_client(const struct fx_snap_kafka *k, rd_kafka_type_t t
 		    snapk_set(conf, "acks", "all", err) < 0)
 			goto fail;
 	} else if (snapk_set(conf, "enable.auto.commit", "false", err) < 0 ||
+		   /* the simple consumer's own (topic) setting: it would commit by default */
+		   snapk_set(conf, "auto.commit.enable", "false", err) < 0 ||
 		   snapk_set(conf, "enable.partition.eof", "false", err) < 0 ||
-		   snapk_set(conf, "fetch.wait.max.ms", "200", err) < 0 ||
-		   snapk_set(conf, "group.id", "fluxacdc-snapshot", err) < 0) {
+		   snapk_set(conf, "fetch.wait.max.ms", "200", err) < 0) {
 		goto fail;
 	}
 	/* librdkafka's own log lines would go to stderr unredacted: errors come back through calls */
 	rd_kafka_conf_set_log_cb(conf, NULL);
+	if (h) {
+		rd_kafka_conf_set_opaque(conf, h);
+		rd_kafka_conf_set_error_cb(conf, snapk_error_cb);
+	}
 	rk = rd_kafka_new(type, conf, errstr, sizeof(errstr));
 	if (!rk) {
 		fx_err_set(err, 1, "kafka: %s", errstr);
@@ -72,6 +112,181 @@ static rd_kafka_t *snapk_client(const struct fx_snap_kafka *k, rd_kafka_type_t t
 fail:
 	rd_kafka_conf_destroy(conf);
 	return NULL;
+}
+
+/*
+ * Partitions of one topic read into one queue with the simple consumer, as
+ * tail does without a group: nothing joined, nothing committed.
+ */
+struct snapk_reader {
+	rd_kafka_topic_t *rkt;
+	rd_kafka_queue_t *q;
+	int32_t *started;  /* the partitions started, to stop them */
+	int n_started;
+};
+
+#define SNAPK_READER_INIT { .rkt = NULL, .q = NULL, .started = NULL, .n_started = 0 }
+
+/* Stops what rd started (each consume_stop is answered by librdkafka's own
+ * threads, with or without brokers) and releases it. */
+static void snapk_read_stop(struct snapk_reader *rd)
+{
+	int i;
+
+	for (i = 0; rd->rkt && i < rd->n_started; i++)
+		rd_kafka_consume_stop(rd->rkt, rd->started[i]);
+	if (rd->q)
+		rd_kafka_queue_destroy(rd->q);
+	if (rd->rkt)
+		rd_kafka_topic_destroy(rd->rkt);
+	free(rd->started);
+	*rd = (struct snapk_reader)SNAPK_READER_INIT;
+}
+
+/* Starts reading each partition of l (one topic) from its offset, after
+ * stopping what rd read before. */
+static int snapk_read_start(rd_kafka_t *c, struct snapk_reader *rd,
+			    const rd_kafka_topic_partition_list_t *l, struct fx_err *err)
+{
+	int i;
+
+	snapk_read_stop(rd);
+	if (!l->cnt)
+		return 0;
+	rd->rkt = rd_kafka_topic_new(c, l->elems[0].topic, NULL);
+	rd->q = rd_kafka_queue_new(c);
+	rd->started = fx_calloc((size_t)l->cnt, sizeof(*rd->started));
+	if (!rd->rkt || !rd->q || !rd->started) {
+		snapk_read_stop(rd);
+		return fx_err_set(err, 1, "kafka: reading '%s': %s", l->elems[0].topic,
+				  rd_kafka_err2str(rd_kafka_last_error()));
+	}
+	for (i = 0; i < l->cnt; i++) {
+		if (rd_kafka_consume_start_queue(rd->rkt, l->elems[i].partition, l->elems[i].offset,
+						 rd->q) < 0) {
+			fx_err_set(err, 1, "kafka: reading '%s' [%d]: %s", l->elems[i].topic,
+				   (int)l->elems[i].partition, rd_kafka_err2str(rd_kafka_last_error()));
+			snapk_read_stop(rd);
+			return -1;
+		}
+		rd->started[rd->n_started++] = l->elems[i].partition;
+	}
+	return 0;
+}
+
+/* The next record (or error) read, waiting at most ms; NULL when none. */
+static rd_kafka_message_t *snapk_read(struct snapk_reader *rd, int ms)
+{
+	return rd->q ? rd_kafka_consume_queue(rd->q, ms) : NULL;
+}
+
+/*
+ * The end of a handle, bounded: librdkafka's teardown (a reader's stop, a
+ * producer's purge, rd_kafka_destroy) runs in a thread of its own and is
+ * waited for at most ms, and at most a second once *interrupt is set.  A teardown
+ * that does not end in time is left to finish (or not) on its own: the
+ * handle is not used again, and the command ends.  Without brokers it has
+ * been seen to block for good (issue 16: an apply hung in rd_kafka_destroy
+ * after Kafka went away, deaf to --wait and SIGTERM).
+ */
+struct snapk_teardown {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	rd_kafka_t *rk;
+	struct snapk_reader rd;
+	int done;
+	int abandoned; /* the waiter left: the thread frees this */
+};
+
+static void snapk_teardown_free(struct snapk_teardown *t)
+{
+	pthread_cond_destroy(&t->cv);
+	pthread_mutex_destroy(&t->mu);
+	free(t);
+}
+
+static void *snapk_teardown_run(void *arg)
+{
+	struct snapk_teardown *t = arg;
+	int abandoned;
+
+	snapk_read_stop(&t->rd);
+	if (rd_kafka_type(t->rk) == RD_KAFKA_PRODUCER)
+		/* what was not delivered is dropped, not waited for */
+		rd_kafka_purge(t->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+	/* no group, nothing to commit: no consumer close */
+	rd_kafka_destroy_flags(t->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+	pthread_mutex_lock(&t->mu);
+	t->done = 1;
+	abandoned = t->abandoned;
+	pthread_cond_signal(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	if (abandoned)
+		snapk_teardown_free(t);
+	return NULL;
+}
+
+/* Ends rk (and rd, read from it, may be NULL) within ms; 1 when it had to
+ * be left behind. */
+static int snapk_close(rd_kafka_t *rk, struct snapk_reader *rd, int ms,
+		       const volatile sig_atomic_t *interrupt)
+{
+	struct snapk_teardown *t = fx_calloc(1, sizeof(*t));
+	double deadline = snapk_now() + ms / 1000.0;
+	pthread_t tid;
+	int left = 0;
+
+	if (!rk)
+		return 0;
+	if (t) {
+		t->rk = rk;
+		if (rd) {
+			t->rd = *rd;
+			*rd = (struct snapk_reader)SNAPK_READER_INIT;
+		}
+	}
+	if (!t || pthread_mutex_init(&t->mu, NULL) != 0) {
+		free(t);
+		if (rd)
+			snapk_read_stop(rd);
+		rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+		return 0;
+	}
+	pthread_cond_init(&t->cv, NULL);
+	if (pthread_create(&tid, NULL, snapk_teardown_run, t) != 0) {
+		snapk_teardown_run(t);
+		snapk_teardown_free(t);
+		return 0;
+	}
+	pthread_mutex_lock(&t->mu);
+	while (!t->done) {
+		struct timespec ts;
+
+		/* interrupted: a second more at most, then the command goes */
+		if (interrupt && *interrupt && snapk_now() + 1 < deadline)
+			deadline = snapk_now() + 1;
+		if (snapk_now() >= deadline) {
+			t->abandoned = 1;
+			left = 1;
+			break;
+		}
+		/* the condition variable's clock is CLOCK_REALTIME: wait in short slices */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&t->cv, &t->mu, &ts);
+	}
+	pthread_mutex_unlock(&t->mu);
+	if (left) {
+		pthread_detach(tid);
+		return 1;
+	}
+	pthread_join(tid, NULL);
+	snapk_teardown_free(t);
+	return 0;
 }
 
 /* Partitions of topic (0 when it does not exist), -1 with err on a broker failure. */
@@ -102,7 +317,8 @@ static int snapk_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms, s
 }
 
 /* Creates the signal topic with one partition (Debezium reads partition 0 only). */
-static int snapk_create_topic(rd_kafka_t *rk, const char *topic, int timeout_ms, struct fx_err *err)
+static int snapk_create_topic(rd_kafka_t *rk, const char *topic, int timeout_ms,
+			      const volatile sig_atomic_t *interrupt, struct fx_err *err)
 {
 	char errstr[512];
 	rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, 1, -1, errstr, sizeof(errstr));
@@ -118,7 +334,16 @@ static int snapk_create_topic(rd_kafka_t *rk, const char *topic, int timeout_ms,
 	rd_kafka_AdminOptions_set_operation_timeout(ao, timeout_ms, errstr, sizeof(errstr));
 	rd_kafka_AdminOptions_set_request_timeout(ao, timeout_ms, errstr, sizeof(errstr));
 	rd_kafka_CreateTopics(rk, &nt, 1, ao, q);
-	ev = rd_kafka_queue_poll(q, timeout_ms + 1000);
+	{
+		double deadline = snapk_now() + timeout_ms / 1000.0 + 1;
+
+		while (!ev && snapk_now() < deadline && !(interrupt && *interrupt))
+			ev = rd_kafka_queue_poll(q, 200);
+	}
+	if (!ev && interrupt && *interrupt) {
+		fx_err_set(err, FX_EXIT_INTERRUPTED, "interrupted");
+		goto cleanup;
+	}
 	if (!ev) {
 		fx_err_set(err, 1, "kafka: creating topic '%s' did not answer in %d ms", topic, timeout_ms);
 		goto cleanup;
@@ -158,8 +383,10 @@ cleanup:
  * *ts_ms gets the found record's timestamp (0 when not found).
  */
 static int snapk_find_signal(rd_kafka_t *c, const char *topic, const char *id, int timeout_ms,
-			     int64_t *ts_ms, struct fx_err *err)
+			     const volatile sig_atomic_t *interrupt, int64_t *ts_ms,
+			     struct fx_err *err)
 {
+	struct snapk_reader rd = SNAPK_READER_INIT;
 	int64_t lo = 0, hi = 0, next;
 	rd_kafka_topic_partition_list_t *l = NULL;
 	rd_kafka_resp_err_t e;
@@ -174,17 +401,19 @@ static int snapk_find_signal(rd_kafka_t *c, const char *topic, const char *id, i
 		return 0;
 	l = rd_kafka_topic_partition_list_new(1);
 	rd_kafka_topic_partition_list_add(l, topic, 0)->offset = lo;
-	if ((e = rd_kafka_assign(c, l)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		fx_err_set(err, 1, "kafka: reading '%s': %s", topic, rd_kafka_err2str(e));
+	if (snapk_read_start(c, &rd, l, err) < 0)
 		goto cleanup;
-	}
 	next = lo;
 	deadline = snapk_now() + timeout_ms / 1000.0 + 5;
 	while (next < hi && snapk_now() < deadline) {
-		rd_kafka_message_t *m = rd_kafka_consumer_poll(c, 200);
+		rd_kafka_message_t *m;
 		char *got;
 
-		if (!m)
+		if (interrupt && *interrupt) {
+			fx_err_set(err, FX_EXIT_INTERRUPTED, "interrupted");
+			goto cleanup;
+		}
+		if (!(m = snapk_read(&rd, 200)))
 			continue;
 		if (m->err) {
 			rd_kafka_message_destroy(m);
@@ -204,7 +433,7 @@ static int snapk_find_signal(rd_kafka_t *c, const char *topic, const char *id, i
 	}
 	ret = 0;
 cleanup:
-	rd_kafka_assign(c, NULL);
+	snapk_read_stop(&rd);
 	if (l)
 		rd_kafka_topic_partition_list_destroy(l);
 	return ret;
@@ -247,10 +476,13 @@ static rd_kafka_topic_partition_list_t *snapk_starts(rd_kafka_t *c, const char *
 	return l;
 }
 
+/* Sends the signal and waits, at most timeout_ms and not past an interrupt,
+ * until the broker acknowledged it. */
 static int snapk_produce(rd_kafka_t *p, const struct fx_snap_run *r, const char *json,
 			 int timeout_ms, struct fx_err *err)
 {
 	rd_kafka_resp_err_t e;
+	double deadline = snapk_now() + timeout_ms / 1000.0;
 
 	e = rd_kafka_producev(p, RD_KAFKA_V_TOPIC(r->signal_topic), RD_KAFKA_V_PARTITION(0),
 			      RD_KAFKA_V_KEY(r->req.connector, strlen(r->req.connector)),
@@ -259,8 +491,15 @@ static int snapk_produce(rd_kafka_t *p, const struct fx_snap_run *r, const char 
 	if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
 		return fx_err_set(err, 1, "kafka: sending the signal to '%s': %s", r->signal_topic,
 				  rd_kafka_err2str(e));
-	e = rd_kafka_flush(p, timeout_ms);
-	if (e != RD_KAFKA_RESP_ERR_NO_ERROR || rd_kafka_outq_len(p) > 0)
+	/* flushed in slices: an interrupt is seen within 200 ms */
+	while (rd_kafka_outq_len(p) > 0 && snapk_now() < deadline) {
+		if (r->interrupt && *r->interrupt)
+			return fx_err_set(err, FX_EXIT_INTERRUPTED,
+					  "interrupted before the signal to '%s' was acknowledged (it may still arrive)",
+					  r->signal_topic);
+		rd_kafka_flush(p, 200);
+	}
+	if (rd_kafka_outq_len(p) > 0)
 		return fx_err_set(err, 1, "kafka: the signal to '%s' was not acknowledged within %d ms",
 				  r->signal_topic, timeout_ms);
 	return 0;
@@ -281,9 +520,33 @@ static void snapk_tick(const struct fx_snap_run *r, const struct fx_snap_outcome
 	r->progress(r->progress_ctx, &out->progress, &t);
 }
 
+/*
+ * Kafka has been unreachable (librdkafka's error callback) for longer than
+ * timeout_ms and a metadata request within timeout_ms gets no answer either:
+ * -1 with err.  Trouble that passed resets the clock.  As tail -e decides.
+ */
+static int snapk_outage(rd_kafka_t *c, struct snapk_health *h, const char *topic, int timeout_ms,
+			const char *brokers, struct fx_err *err)
+{
+	struct fx_err probe = FX_ERR_INIT;
+
+	rd_kafka_poll(c, 0); /* serves the error callback */
+	if (!h->down_since || snapk_now() - h->down_since <= timeout_ms / 1000.0)
+		return 0;
+	if (snapk_partitions(c, topic, timeout_ms, &probe) >= 0) {
+		h->down_since = 0;
+		return 0;
+	}
+	return fx_err_set(err, 1,
+			  "kafka: unreachable for longer than --timeout (%d s) while following the snapshot (brokers %s: %s); Debezium goes on with it once Kafka is back: 'fluxacdc status' shows its progress",
+			  timeout_ms / 1000, brokers, h->last[0] ? h->last : probe.msg);
+}
+
 int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_run *r,
 			  struct fx_snap_outcome *out, struct fx_err *err)
 {
+	struct snapk_health hc = { 0 }, hp = { 0 };
+	struct snapk_reader rd = SNAPK_READER_INIT;
 	rd_kafka_t *c = NULL, *p = NULL;
 	rd_kafka_topic_partition_list_t *starts = NULL;
 	char *json = NULL;
@@ -300,7 +563,7 @@ int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_ru
 			fx_err_set(err, 1, "out of memory");
 		goto cleanup;
 	}
-	c = snapk_client(k, RD_KAFKA_CONSUMER, err);
+	c = snapk_client(k, RD_KAFKA_CONSUMER, &hc, err);
 	if (!c)
 		goto cleanup;
 	nsig = snapk_partitions(c, r->signal_topic, tmo, err);
@@ -311,7 +574,8 @@ int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_ru
 			   r->signal_topic, nsig);
 		goto cleanup;
 	}
-	if (nsig == 1 && snapk_find_signal(c, r->signal_topic, out->id, tmo, &sent_ts, err) < 0)
+	if (nsig == 1 && snapk_find_signal(c, r->signal_topic, out->id, tmo, r->interrupt, &sent_ts,
+					   err) < 0)
 		goto cleanup;
 	/* where "since the signal" starts: the end now, or the old signal's time */
 	nnote = snapk_partitions(c, r->notification_topic, tmo, err);
@@ -321,10 +585,10 @@ int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_ru
 	if (!starts)
 		goto cleanup;
 	if (!sent_ts) {
-		p = snapk_client(k, RD_KAFKA_PRODUCER, err);
+		p = snapk_client(k, RD_KAFKA_PRODUCER, &hp, err);
 		if (!p)
 			goto cleanup;
-		if (nsig == 0 && snapk_create_topic(p, r->signal_topic, tmo, err) < 0)
+		if (nsig == 0 && snapk_create_topic(p, r->signal_topic, tmo, r->interrupt, err) < 0)
 			goto cleanup;
 		json = fx_snapshot_signal_json(&r->req, out->id);
 		if (!json) {
@@ -334,15 +598,16 @@ int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_ru
 		if (snapk_produce(p, r, json, tmo, err) < 0)
 			goto cleanup;
 		out->sent = 1;
+		/* the producer's part is over: end it now, not after the follow */
+		snapk_close(p, NULL, tmo, r->interrupt);
+		p = NULL;
 	}
 	if (!r->follow) {
 		ret = 0;
 		goto cleanup;
 	}
-	if (nnote > 0 && rd_kafka_assign(c, starts) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		fx_err_set(err, 1, "kafka: reading '%s' failed", r->notification_topic);
+	if (nnote > 0 && snapk_read_start(c, &rd, starts, err) < 0)
 		goto cleanup;
-	}
 	snapk_tick(r, out, t0, last_change, nnote == 0);
 	while (!fx_snapshot_progress_finished(&out->progress)) {
 		rd_kafka_message_t *m;
@@ -356,6 +621,8 @@ int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_ru
 			out->timed_out = 1;
 			break;
 		}
+		if (snapk_outage(c, &hc, r->notification_topic, tmo, k->brokers, err) < 0)
+			goto cleanup;
 		if (nnote == 0 && now - last_tick >= 1) {
 			/* Debezium creates the topic with its first notification */
 			nnote = snapk_partitions(c, r->notification_topic, tmo, err);
@@ -369,14 +636,19 @@ int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_ru
 				for (i = 0; i < nnote; i++)
 					rd_kafka_topic_partition_list_add(starts, r->notification_topic, i)->offset =
 						RD_KAFKA_OFFSET_BEGINNING;
-				rd_kafka_assign(c, starts);
+				if (snapk_read_start(c, &rd, starts, err) < 0)
+					goto cleanup;
 			}
 		}
 		if (now - last_tick >= 1) {
 			snapk_tick(r, out, t0, last_change, nnote == 0);
 			last_tick = now;
 		}
-		m = rd_kafka_consumer_poll(c, 250);
+		if (!rd.q) { /* no notification topic yet: nothing to read */
+			rd_kafka_poll(c, 250);
+			continue;
+		}
+		m = snapk_read(&rd, 250);
 		if (!m)
 			continue;
 		if (!m->err) {
@@ -402,16 +674,16 @@ int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_ru
 	}
 	ret = 0;
 cleanup:
+	if (ret < 0 && err->code == FX_EXIT_INTERRUPTED) { /* an interrupt is an outcome */
+		out->interrupted = 1;
+		ret = 0;
+	}
 	out->elapsed_s = snapk_now() - t0;
 	free(json);
 	if (starts)
 		rd_kafka_topic_partition_list_destroy(starts);
-	if (c) {
-		rd_kafka_assign(c, NULL);
-		rd_kafka_destroy(c);
-	}
-	if (p)
-		rd_kafka_destroy(p);
+	snapk_close(c, &rd, tmo, r->interrupt);
+	snapk_close(p, NULL, tmo, r->interrupt);
 	return ret;
 }
 
@@ -419,6 +691,7 @@ int fx_snapshot_kafka_latest(const struct fx_snap_kafka *k, const char *topic, i
 			     struct fx_snap_progress *out, int *found, struct fx_err *err)
 {
 	rd_kafka_t *c = NULL;
+	struct snapk_reader rd = SNAPK_READER_INIT;
 	rd_kafka_topic_partition_list_t *l = NULL;
 	struct fx_notification *notes = NULL;
 	size_t n_notes = 0, alloc = 0, want = 0, i, start = 0;
@@ -428,7 +701,7 @@ int fx_snapshot_kafka_latest(const struct fx_snap_kafka *k, const char *topic, i
 
 	*found = 0;
 	*out = (struct fx_snap_progress)FX_SNAP_PROGRESS_INIT;
-	c = snapk_client(k, RD_KAFKA_CONSUMER, err);
+	c = snapk_client(k, RD_KAFKA_CONSUMER, NULL, err);
 	if (!c)
 		return -1;
 	np = snapk_partitions(c, topic, tmo, err);
@@ -459,7 +732,8 @@ int fx_snapshot_kafka_latest(const struct fx_snap_kafka *k, const char *topic, i
 		ret = 0;
 		goto cleanup;
 	}
-	rd_kafka_assign(c, l);
+	if (snapk_read_start(c, &rd, l, err) < 0)
+		goto cleanup;
 	deadline = snapk_now() + tmo / 1000.0;
 	for (;;) {
 		rd_kafka_message_t *m;
@@ -470,7 +744,7 @@ int fx_snapshot_kafka_latest(const struct fx_snap_kafka *k, const char *topic, i
 				done = 0;
 		if (done || snapk_now() > deadline)
 			break;
-		m = rd_kafka_consumer_poll(c, 200);
+		m = snapk_read(&rd, 200);
 		if (!m)
 			continue;
 		if (!m->err && m->partition < np) {
@@ -516,10 +790,7 @@ cleanup:
 	free(ends);
 	if (l)
 		rd_kafka_topic_partition_list_destroy(l);
-	if (c) {
-		rd_kafka_assign(c, NULL);
-		rd_kafka_destroy(c);
-	}
+	snapk_close(c, &rd, tmo, NULL);
 	if (ret < 0)
 		fx_snapshot_progress_release(out);
 	return ret;
@@ -528,13 +799,14 @@ cleanup:
 int fx_snapshot_kafka_partitions(const struct fx_snap_kafka *k, const char *topic, int *n,
 				 struct fx_err *err)
 {
-	rd_kafka_t *c = snapk_client(k, RD_KAFKA_CONSUMER, err);
+	rd_kafka_t *c = snapk_client(k, RD_KAFKA_CONSUMER, NULL, err);
+	int tmo = k->timeout_ms > 0 ? k->timeout_ms : 10000;
 
 	*n = 0;
 	if (!c)
 		return -1;
-	*n = snapk_partitions(c, topic, k->timeout_ms > 0 ? k->timeout_ms : 10000, err);
-	rd_kafka_destroy(c);
+	*n = snapk_partitions(c, topic, tmo, err);
+	snapk_close(c, NULL, tmo, NULL);
 	if (*n < 0) {
 		*n = 0;
 		return -1;

@@ -64,7 +64,15 @@ struct fx_snap_outcome {
 
 #define FX_SNAP_OUTCOME_INIT { NULL, 0, 0, 0, 0, FX_SNAP_PROGRESS_INIT }
 
-/* 0 (also on a timeout or interrupt: see out), -1 with err when Kafka failed. */
+/*
+ * 0 (also on a timeout or interrupt: see out), -1 with err when Kafka failed:
+ * a metadata, offset or produce operation that did not answer within
+ * timeout_ms, or, while following, Kafka unreachable for longer than
+ * timeout_ms (as tail -e decides).  Every handle ends within timeout_ms
+ * (its teardown is abandoned after that, or a second after an interrupt):
+ * no group is joined, nothing is committed, a signal not acknowledged is
+ * purged.
+ */
 int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_run *r,
 			  struct fx_snap_outcome *out, struct fx_err *err);
 void fx_snap_outcome_release(struct fx_snap_outcome *o);
