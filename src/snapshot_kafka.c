@@ -231,13 +231,14 @@ static void *snapk_teardown_run(void *arg)
 static int snapk_close(rd_kafka_t *rk, struct snapk_reader *rd, int ms,
 		       const volatile sig_atomic_t *interrupt)
 {
-	struct snapk_teardown *t = fx_calloc(1, sizeof(*t));
+	struct snapk_teardown *t;
 	double deadline = snapk_now() + ms / 1000.0;
 	pthread_t tid;
 	int left = 0;
 
 	if (!rk)
 		return 0;
+	t = fx_calloc(1, sizeof(*t));
 	if (t) {
 		t->rk = rk;
 		if (rd) {
@@ -674,7 +675,8 @@ int fx_snapshot_kafka_run(const struct fx_snap_kafka *k, const struct fx_snap_ru
 	}
 	ret = 0;
 cleanup:
-	if (ret < 0 && err->code == FX_EXIT_INTERRUPTED) { /* an interrupt is an outcome */
+	/* an interrupt is an outcome, whatever it cut short (a probe of the brokers too) */
+	if (ret < 0 && (err->code == FX_EXIT_INTERRUPTED || (r->interrupt && *r->interrupt))) {
 		out->interrupted = 1;
 		ret = 0;
 	}
