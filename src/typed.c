@@ -156,19 +156,19 @@ const struct fx_typed_col *fx_typed_table_col(const struct fx_typed_table *t, co
 
 /* ------------------------------------------------------------ values */
 
+/* Each base64 digit's value + 1, standard and URL-safe alphabets; 0: none. */
+static const unsigned char b64_digit[256] = {
+	['A'] = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+	24, 25, 26,
+	['a'] = 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+	48, 49, 50, 51, 52,
+	['0'] = 53, 54, 55, 56, 57, 58, 59, 60, 61, 62,
+	['+'] = 63, ['-'] = 63, ['/'] = 64, ['_'] = 64,
+};
+
 static int b64val(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
+	return (int)b64_digit[c] - 1;
 }
 
 /* Standard or URL-safe base64, padding optional; bytes into out (max). -1 when not base64. */
@@ -235,7 +235,15 @@ int fx_typed_decimal(const char *b64, size_t n, int scale, struct fx_buf *out)
 			carry = v >> 8;
 		}
 	}
-	for (k = 0; k < (size_t)len; k++) { /* limbs = limbs * 256 + byte */
+	if (len <= 8) { /* the common case: the magnitude fits a word */
+		uint64_t v = 0;
+
+		for (k = 0; k < (size_t)len; k++)
+			v = v << 8 | bytes[k];
+		for (; v; v /= 10) /* digits, least significant first */
+			digits[nd++] = (char)('0' + v % 10);
+	}
+	for (k = 0; len > 8 && k < (size_t)len; k++) { /* limbs = limbs * 256 + byte */
 		uint64_t carry = bytes[k];
 
 		for (i = 0; i < n_limbs; i++) {
@@ -396,6 +404,14 @@ static char *put_date_at(char *p, int64_t days)
 	unsigned m, d;
 
 	civil(days, &y, &m, &d);
+	if (y >= 0 && y <= 9999) { /* the common case, without put_u's loop */
+		p = put_2(p, (unsigned)(y / 100));
+		p = put_2(p, (unsigned)(y % 100));
+		*p++ = '-';
+		p = put_2(p, m);
+		*p++ = '-';
+		return put_2(p, d);
+	}
 	if (y < 0)
 		*p++ = '-';
 	p = put_u(p, (uint64_t)(y < 0 ? -y : y), 4);
@@ -416,7 +432,8 @@ static char *put_fraction(char *p, int64_t us, int fsp, int unit_digits)
 		fsp = 6;
 	if (!fsp)
 		return p;
-	put_u(f, (uint64_t)us, 6);
+	put_2(put_2(put_2(f, (unsigned)(us / 10000)), (unsigned)(us / 100 % 100)),
+	      (unsigned)(us % 100)); /* 0 <= us < 10^6 */
 	*p++ = '.';
 	memcpy(p, f, (size_t)fsp);
 	return p + fsp;

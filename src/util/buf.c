@@ -94,8 +94,3 @@ const char *fx_buf_str(const struct fx_buf *b)
 {
 	return b->buf ? b->buf : "";
 }
-
-int fx_buf_ok(const struct fx_buf *b)
-{
-	return !b->oom;
-}

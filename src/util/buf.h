@@ -57,6 +57,9 @@ void fx_buf_addf(struct fx_buf *b, const char *fmt, ...) __attribute__((format(p
 void fx_buf_vaddf(struct fx_buf *b, const char *fmt, va_list ap);
 /* The contents as a string ("" when empty). */
 const char *fx_buf_str(const struct fx_buf *b);
-int fx_buf_ok(const struct fx_buf *b);
+static inline int fx_buf_ok(const struct fx_buf *b)
+{
+	return !b->oom;
+}
 
 #endif

@@ -7,9 +7,11 @@
  * database printed for the same rows (select.tsv).
  */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "debezium.h"
 #include "helpers.h"
@@ -55,6 +57,15 @@ Test(typed, decimal_from_precise_bytes)
 		{ "AIA=", 0, "\"128\"" },
 		{ "/wA=", 1, "\"-25.6\"" },
 		{ "f/////////8=", 0, "\"9223372036854775807\"" },
+		/* around a word: 7, 8 bytes (one word) and 9 (limbs) */
+		{ "gAAAAAAAAAA=", 0, "\"-9223372036854775808\"" },
+		{ "AIAAAAAAAAAA", 0, "\"9223372036854775808\"" },
+		{ "/3//////////", 4, "\"-922337203685477.5809\"" },
+		{ "AQAAAAAAAAAA", 0, "\"18446744073709551616\"" },
+		{ "//////////8=", 2, "\"-0.01\"" },
+		{ "f////////w==", 3, "\"36028797018963.967\"" },
+		{ "gAAAAAAAAA==", 0, "\"-36028797018963968\"" },
+		{ "/wAAAAAAAAAB", 0, "\"-18446744073709551615\"" },
 		{ "AeI6", 2000, NULL },               /* scale out of reach */
 		{ "", 2, NULL },
 		{ "A", 2, NULL },
@@ -579,4 +590,165 @@ Test(typed, an_update_shows_both_sides_decoded)
 		free(t.cols[k].name);
 	free(t.cols);
 	free(t.name);
+}
+
+/* ------------------------------------------------------------ against slow references */
+
+static uint64_t lcg(uint64_t *x)
+{
+	*x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *x >> 11;
+}
+
+/* What gmtime_r and snprintf print for days since 1970 (the slow, sure way). */
+static void ref_date(int64_t days, char *out, size_t n)
+{
+	time_t t = (time_t)(days * 86400);
+	struct tm tm;
+
+	cr_assert_not_null(gmtime_r(&t, &tm));
+	snprintf(out, n, "\"%04d-%02d-%02d\"", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* DATE over years 0001 to 9999 (leap days, 1900, 2000, before 1970), as gmtime_r has them. */
+Test(typed, dates_as_gmtime_has_them)
+{
+	struct fx_typed_col c = { .kind = FX_TYPED_DATE, .fsp = -1 };
+	int64_t days;
+	char in[32], want[32];
+
+	for (days = -719162; days <= 2932896; days += (days > -1000 && days < 1000) ? 1 : 97) {
+		struct fx_buf b = FX_BUF_INIT;
+
+		snprintf(in, sizeof(in), "%lld", (long long)days);
+		ref_date(days, want, sizeof(want));
+		cr_assert_eq(fx_typed_decode(&c, sp(in), &b), 1, "%s", in);
+		cr_assert_str_eq(fx_buf_str(&b), want, "days %s", in);
+		fx_buf_release(&b);
+	}
+	/* every 29 February of the Gregorian cycle, and the days around it */
+	for (days = -719162; days <= 2932896; days += 1) {
+		time_t t = (time_t)(days * 86400);
+		struct tm tm;
+		struct fx_buf b = FX_BUF_INIT;
+
+		gmtime_r(&t, &tm);
+		if (!(tm.tm_mon == 1 && tm.tm_mday >= 28) && !(tm.tm_mon == 2 && tm.tm_mday == 1))
+			continue;
+		snprintf(in, sizeof(in), "%lld", (long long)days);
+		ref_date(days, want, sizeof(want));
+		cr_assert_eq(fx_typed_decode(&c, sp(in), &b), 1, "%s", in);
+		cr_assert_str_eq(fx_buf_str(&b), want, "days %s", in);
+		fx_buf_release(&b);
+	}
+}
+
+/* DATETIME(n) in ms and µs, TIME in µs (negative, over 24 h), against gmtime_r and snprintf. */
+Test(typed, datetimes_and_times_as_gmtime_has_them)
+{
+	uint64_t x = 42;
+	int i;
+
+	for (i = 0; i < 200000; i++) {
+		int micros = (int)(lcg(&x) & 1), fsp = (int)(lcg(&x) % 8) - 1; /* -1 .. 6 */
+		int64_t per_s = micros ? 1000000 : 1000;
+		/* years 0001..9999 */
+		int64_t v = (int64_t)(lcg(&x) % (uint64_t)(315537897600LL)) - 62135596800LL;
+		int64_t frac = (int64_t)(lcg(&x) % (uint64_t)per_s), us;
+		struct fx_typed_col c = { .kind = micros ? FX_TYPED_DATETIME_MICROS :
+					  FX_TYPED_DATETIME_MILLIS, .fsp = fsp };
+		char in[40], want[64], f[16];
+		time_t t = (time_t)v;
+		struct tm tm;
+		struct fx_buf b = FX_BUF_INIT;
+		int digits;
+
+		snprintf(in, sizeof(in), "%lld", (long long)(v * per_s + frac));
+		cr_assert_not_null(gmtime_r(&t, &tm));
+		us = frac * (1000000 / per_s);
+		digits = fsp < 0 ? (frac ? (micros ? 6 : 3) : 0) : fsp;
+		snprintf(f, sizeof(f), "%06lld", (long long)us);
+		snprintf(want, sizeof(want), "\"%04d-%02d-%02dT%02d:%02d:%02d%s%.*s\"",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, digits ? "." : "", digits, f);
+		cr_assert_eq(fx_typed_decode(&c, sp(in), &b), 1, "%s", in);
+		cr_assert_str_eq(fx_buf_str(&b), want, "%s fsp %d", in, fsp);
+		fx_buf_release(&b);
+	}
+	for (i = 0; i < 100000; i++) {
+		/* TIME: -838:59:59.999999 .. 838:59:59.999999 */
+		int64_t v = (int64_t)(lcg(&x) % 6040800000000ULL) - 3020399999999LL;
+		uint64_t a = v < 0 ? (uint64_t)-v : (uint64_t)v;
+		struct fx_typed_col c = { .kind = FX_TYPED_TIME_MICROS, .fsp = 6 };
+		char in[40], want[64];
+		struct fx_buf b = FX_BUF_INIT;
+
+		snprintf(in, sizeof(in), "%lld", (long long)v);
+		snprintf(want, sizeof(want), "\"%s%02llu:%02llu:%02llu.%06llu\"", v < 0 ? "-" : "",
+			 (unsigned long long)(a / 3600000000ULL),
+			 (unsigned long long)(a / 60000000 % 60), (unsigned long long)(a / 1000000 % 60),
+			 (unsigned long long)(a % 1000000));
+		cr_assert_eq(fx_typed_decode(&c, sp(in), &b), 1, "%s", in);
+		cr_assert_str_eq(fx_buf_str(&b), want, "%s", in);
+		fx_buf_release(&b);
+	}
+}
+
+/* A DECIMAL of up to 15 bytes against __int128 and snprintf, scales 0 to 30. */
+Test(typed, decimals_as_int128_has_them)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint64_t x = 7;
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		int nb = 1 + (int)(lcg(&x) % 15), scale = (int)(lcg(&x) % 31), k;
+		unsigned char bytes[16];
+		__int128 v = 0;
+		unsigned __int128 mag;
+		char in[32], digits[48], want[96];
+		size_t n = 0, nd = 0, o = 0;
+		struct fx_buf b = FX_BUF_INIT;
+
+		for (k = 0; k < nb; k++)
+			bytes[k] = (unsigned char)lcg(&x);
+		if (lcg(&x) % 4 == 0)
+			bytes[0] = (unsigned char)(bytes[0] & 0x80 ? 0xff : 0x00); /* a sign byte */
+		for (k = 0; k < nb; k++)
+			v = (__int128)((unsigned __int128)v << 8 | bytes[k]);
+		if (bytes[0] & 0x80) /* sign-extend */
+			v -= (__int128)((unsigned __int128)1 << (8 * nb));
+		for (k = 0; k < nb; k += 3) { /* base64 */
+			unsigned w = (unsigned)bytes[k] << 16 |
+				     (unsigned)(k + 1 < nb ? bytes[k + 1] : 0) << 8 |
+				     (unsigned)(k + 2 < nb ? bytes[k + 2] : 0);
+
+			in[n++] = b64[w >> 18];
+			in[n++] = b64[w >> 12 & 63];
+			in[n++] = k + 1 < nb ? b64[w >> 6 & 63] : '=';
+			in[n++] = k + 2 < nb ? b64[w & 63] : '=';
+		}
+		in[n] = '\0';
+		mag = v < 0 ? (unsigned __int128)-v : (unsigned __int128)v;
+		do {
+			digits[nd++] = (char)('0' + (int)(mag % 10));
+			mag /= 10;
+		} while (mag);
+		while ((int)nd <= scale)
+			digits[nd++] = '0';
+		want[o++] = '"';
+		if (v < 0)
+			want[o++] = '-';
+		while (nd > (size_t)scale)
+			want[o++] = digits[--nd];
+		if (scale)
+			want[o++] = '.';
+		while (nd)
+			want[o++] = digits[--nd];
+		want[o++] = '"';
+		want[o] = '\0';
+		cr_assert_eq(fx_typed_decimal(in, n, scale, &b), 0, "%s", in);
+		cr_assert_str_eq(fx_buf_str(&b), want, "%s scale %d", in, scale);
+		fx_buf_release(&b);
+	}
 }
