@@ -22,20 +22,30 @@
 
 #define RENDER_MAX_VALUE 200
 
+/* 1 for a byte a JSON string must escape: control characters, '"' and '\\'. */
+static const unsigned char json_escaped[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
 void fx_render_json_string(struct fx_buf *out, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *run = s;
 
 	fx_buf_addc(out, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (;;) {
+		unsigned char c;
 		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
+		while (!json_escaped[(unsigned char)*s]) /* stops at the NUL too */
+			s++;
+		c = (unsigned char)*s;
 		fx_buf_add(out, run, (size_t)(s - run));
-		run = s + 1;
+		if (!c)
+			break;
+		run = ++s;
 		switch (c) {
 		case '"': fx_buf_adds(out, "\\\""); break;
 		case '\\': fx_buf_adds(out, "\\\\"); break;
@@ -49,7 +59,6 @@ void fx_render_json_string(struct fx_buf *out, const char *s)
 			break;
 		}
 	}
-	fx_buf_add(out, run, (size_t)(s - run));
 	fx_buf_addc(out, '"');
 }
 
@@ -143,13 +152,24 @@ static void put_spaces(struct fx_buf *out, size_t n)
 
 static void put_int(struct fx_buf *out, int64_t v)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char tmp[24], *p = tmp + sizeof(tmp);
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	while (u >= 100) { /* two digits a division */
+		p -= 2;
+		memcpy(p, pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
 	if (v < 0)
 		*--p = '-';
 	fx_buf_add(out, p, (size_t)(tmp + sizeof(tmp) - p));

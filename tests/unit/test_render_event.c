@@ -291,3 +291,36 @@ Test(render_event, json_string_escapes)
 	cr_expect_str_eq(fx_buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001é\"");
 	fx_buf_release(&b);
 }
+
+/* Numbers printed two digits a division: each length, each sign, the extremes. */
+Test(render_event, json_numbers_at_every_length)
+{
+	static const struct {
+		int64_t offset, ts;
+		const char *want;
+	} cases[] = {
+		{ 0, 0, "\"offset\":0,\"timestamp\":0," },
+		{ 9, -1, "\"offset\":9,\"timestamp\":null," },
+		{ 10, 99, "\"offset\":10,\"timestamp\":99," },
+		{ 100, 101, "\"offset\":100,\"timestamp\":101," },
+		{ 999, 1000, "\"offset\":999,\"timestamp\":1000," },
+		{ 12345, 1795514400007, "\"offset\":12345,\"timestamp\":1795514400007," },
+		{ INT64_MAX, 9000000000000000000, "\"offset\":9223372036854775807,\"timestamp\":9000000000000000000," },
+		{ -1, 5, "\"offset\":-1,\"timestamp\":5," },
+		{ -10, 5, "\"offset\":-10,\"timestamp\":5," },
+		{ INT64_MIN, 5, "\"offset\":-9223372036854775808,\"timestamp\":5," },
+	};
+	struct fx_render_event_opts o = { .format = FX_EVENT_JSON };
+	struct fx_event ev = FX_EVENT_INIT;
+	size_t i;
+
+	ev.tombstone = 1;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx_record_meta m = { "t", 0, cases[i].offset, cases[i].ts, "E" };
+		struct fx_buf b = FX_BUF_INIT;
+
+		fx_render_event(&b, &o, &m, &ev);
+		cr_expect(strstr(fx_buf_str(&b), cases[i].want), "case %zu: %s", i, fx_buf_str(&b));
+		fx_buf_release(&b);
+	}
+}
