@@ -891,11 +891,14 @@ int fx_debezium_decode_key(struct fx_event *ev, const void *key, size_t len, str
 	return fx_debezium_decode_key_typed(ev, key, len, NULL, err);
 }
 
+static int scan_row(struct scan *s, struct fx_row *row);
+static int plain_record(const char *p, size_t n);
+
 int fx_debezium_decode_key_typed(struct fx_event *ev, const void *key, size_t len,
 				 struct fx_typer *ty, struct fx_err *err)
 {
 	struct scan s;
-	struct fx_span doc, schema;
+	struct fx_span doc, schema = { NULL, 0 };
 	int env;
 
 	event_reset(ev);
@@ -904,6 +907,21 @@ int fx_debezium_decode_key_typed(struct fx_event *ev, const void *key, size_t le
 	if (!len)
 		return fx_err_set(err, FX_EXIT_FAILURE, "key is empty bytes");
 	scan_init(&s, key, len);
+	if (plain_record(key, len)) {
+		/* an object, no envelope: its fields taken as it is validated */
+		scan_ws(&s);
+		if (scan_row(&s, &ev->key_fields) == 0) {
+			scan_ws(&s);
+			if (s.p != s.end)
+				scan_fail(&s, "trailing bytes after the JSON value");
+		}
+		if (s.oom)
+			return fx_err_set(err, FX_EXIT_FAILURE, "out of memory");
+		if (s.why)
+			return scan_error(err, "key", &s);
+		ev->key = ev->key_fields.raw;
+		goto fields;
+	}
 	if (scan_document(&s, &doc) < 0)
 		return scan_error(err, "key", &s);
 	ev->key = unwrap(doc, &env, &schema);
@@ -919,6 +937,7 @@ int fx_debezium_decode_key_typed(struct fx_event *ev, const void *key, size_t le
 	}
 	if (row_fill(&ev->key_fields, ev->key, err) < 0)
 		return -1;
+fields:
 	if (ty) {
 		if (type_fields(ev, &ev->key_fields, ty, schema, 0, NULL, NULL, err) < 0)
 			return -1;
