@@ -570,6 +570,47 @@ Test(debezium, strings_of_every_length_with_a_special_byte_anywhere)
 			}
 }
 
+/*
+ * Numbers are scanned eight digits at a time: every length from 1 to 24
+ * digits, followed by each kind of byte (the end of the value, an exponent,
+ * a fraction, bytes next to '0' and '9' in ASCII, a high byte), as a row's
+ * value: valid or not, and the value's span ends where the number does.
+ */
+Test(debezium, numbers_of_every_length_then_any_byte)
+{
+	static const struct {
+		const char *after; /* right after the digits */
+		size_t extra;      /* of it, what is still the number */
+		int ok;
+	} nexts[] = {
+		{ "}", 0, 1 }, { ",\"b\":1}", 0, 1 }, { "e5}", 2, 1 }, { ".25}", 3, 1 }, { " }", 0, 1 },
+		{ "/}", 0, 0 }, { ":}", 0, 0 }, { "x}", 0, 0 }, { "\xff}", 0, 0 }, { "\x3a}", 0, 0 },
+		{ "\x2f}", 0, 0 }, { "@}", 0, 0 }, { "`}", 0, 0 },
+	};
+	size_t len, i;
+
+	for (i = 0; i < sizeof(nexts) / sizeof(nexts[0]); i++)
+		for (len = 1; len <= 24; len++) {
+			char doc[96], digits[32];
+			struct fx_event ev = FX_EVENT_INIT;
+			struct fx_err err = FX_ERR_INIT;
+			size_t k;
+			int r;
+
+			for (k = 0; k < len; k++)
+				digits[k] = (char)('1' + (k * 7 + len) % 9);
+			digits[len] = '\0';
+			snprintf(doc, sizeof(doc), "{\"a\":%s%s", digits, nexts[i].after);
+			r = fx_debezium_decode_key(&ev, doc, strlen(doc), &err);
+			cr_expect_eq(r, nexts[i].ok ? 0 : -1, "%s: %s", doc, err.msg);
+			if (!r) {
+				cr_expect_eq(ev.key_fields.n, 1 + (nexts[i].after[0] == ','), "%s", doc);
+				cr_expect_eq(ev.key_fields.fields[0].value.n, len + nexts[i].extra, "%s", doc);
+			}
+			fx_event_release(&ev);
+		}
+}
+
 /* A column's type is used for the field of that name only: a column of
  * another name at the same position (the table changed since its types were
  * read) is not, even when the names are as long. */
