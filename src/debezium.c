@@ -771,6 +771,15 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
 		memcpy(&y, b + n - 8, 8);
 		return x == y;
 	}
+	if (n >= 4) { /* the first four and the last four */
+		uint32_t u, v, w, z;
+
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		memcpy(&w, a + n - 4, 4);
+		memcpy(&z, b + n - 4, 4);
+		return u == v && w == z;
+	}
 	for (; n; n--)
 		if (*a++ != *b++)
 			return 0;

@@ -743,3 +743,46 @@ Test(debezium, update_changed_fields_table)
 		free(v);
 	}
 }
+
+/*
+ * Names are compared a word (or half of one) at a time: a column whose name
+ * differs from the field's in any one byte, at every length from 1 to 20,
+ * is not the field's column; the same name is.
+ */
+Test(debezium, typed_column_names_differing_in_one_byte)
+{
+	struct fx_typed_modes modes = FX_TYPED_MODES_INIT;
+	size_t len, k;
+
+	for (len = 1; len <= 20; len++)
+		for (k = 0; k <= len; k++) { /* k == len: the same name */
+			struct fx_typed_table t = { 0 };
+			struct fx_typer *ty = fx_typer_new();
+			struct fx_event ev = FX_EVENT_INIT;
+			struct fx_err err = FX_ERR_INIT;
+			char name[24], col[24], value[96];
+			size_t i;
+
+			for (i = 0; i < len; i++)
+				name[i] = (char)('a' + (i * 5 + len) % 26);
+			name[len] = '\0';
+			memcpy(col, name, len + 1);
+			if (k < len)
+				col[k] = (char)(col[k] == 'Z' ? 'Y' : 'Z');
+			snprintf(value, sizeof(value), "{\"after\":{\"%s\":20000},\"op\":\"c\"}", name);
+			t.name = strdup("x");
+			cr_assert_eq(fx_typed_table_add(&t, col, fx_typed_col_from_mysql(
+				"date", "date", NULL, NULL, NULL, 0, &modes)), 0);
+			fx_typer_set_table(ty, &t);
+			cr_assert_eq(fx_debezium_decode_key_typed(&ev, NULL, 0, ty, &err), 0);
+			cr_assert_eq(fx_debezium_decode_value_typed(&ev, value, strlen(value), ty,
+								    &err), 0, "%s", err.msg);
+			cr_expect_eq(ev.after.fields[0].kind, k == len ? FX_TYPED_DATE : FX_TYPED_AS_SENT,
+				     "'%s' against column '%s'", name, col);
+			fx_event_release(&ev);
+			fx_typer_free(ty);
+			free(t.cols[0].name);
+			free(t.cols);
+			free(t.name);
+		}
+}
