@@ -82,9 +82,10 @@ unit: $(UNIT_BIN) $(BIN)
 
 # The unit suite under valgrind (memcheck, definite and indirect leaks), on a
 # plain build whatever SANITIZE says: valgrind and ASan do not mix.
+VALGRIND_JOBS ?= 2
 valgrind-unit:
 	@$(MAKE) --no-print-directory SANITIZE= build/run_unit
-	@scripts/unit.sh --valgrind build/run_unit --jobs 2
+	@scripts/unit.sh --valgrind build/run_unit --jobs $(VALGRIND_JOBS)
 
 lint-man:
 	@scripts/lint-man.sh
@@ -92,9 +93,10 @@ lint-man:
 schema-check: $(BIN)
 	@python3 tests/schema/check_schemas.py
 
-# Every test: unit tests (also under valgrind), offline CLI tests, schemas,
-# man pages, fuzz smoke, then integration tests against the real local stack
-# (brought up once, always brought down).  With SANITIZE=, every sanitized
+# Every test: unit tests, offline CLI tests, schemas, man pages, fuzz smoke,
+# then integration tests against the real local stack (brought up once per
+# profile, always brought down) with the unit tests under valgrind running
+# alongside them on one core (scripts/alongside.sh: their times overlap).  With SANITIZE=, every sanitized
 # process reports to $(SAN_REPORTS) and any report fails the check.
 SAN_REPORTS := $(CURDIR)/$(BUILD)/sanitizer-reports
 ifneq ($(SANITIZE),)
@@ -105,11 +107,13 @@ check: build
 	@rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	@scripts/timed.sh unit $(MAKE) --no-print-directory unit
 	@scripts/timed.sh bare-build tests/build/test_bare_build.sh
-	@scripts/timed.sh valgrind-unit $(MAKE) --no-print-directory valgrind-unit
 	@scripts/timed.sh cli tests/cli/run.sh ./$(BIN)
 	@scripts/timed.sh schema+man $(MAKE) --no-print-directory schema-check lint-man
 	@scripts/timed.sh fuzz-check $(MAKE) --no-print-directory fuzz-check
-	@scripts/timed.sh integration $(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory SANITIZE= build/run_unit
+	@scripts/alongside.sh $(BUILD)/valgrind-unit.log \
+	  scripts/timed.sh valgrind-unit $(MAKE) --no-print-directory valgrind-unit VALGRIND_JOBS=1 -- \
+	  scripts/timed.sh integration $(MAKE) --no-print-directory integration
 	@scripts/san-reports.sh $(SAN_REPORTS)
 
 # make check's own stack, never the demo's (.stack, 13306/19092/18083): its

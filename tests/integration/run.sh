@@ -15,12 +15,16 @@ fi
 eval "$("$stack" env)"
 
 if [ $# -gt 0 ]; then tests=("$@"); else tests=("$root"/tests/integration/smoke_stack.sh "$root"/tests/integration/test_*.sh); fi
-pass=0 fail=0 failed=()
+pass=0 fail=0 failed=() took=()
 for t in "${tests[@]}"; do
 	[ -f "$t" ] || continue
 	echo "== $(basename "$t")"
+	t0=$(date +%s)
 	if bash "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed+=("$(basename "$t")"); fi
+	took+=("$(basename "$t" .sh) $(($(date +%s) - t0))s")
 done
+# what each script cost, for keeping make check's time in bounds
+echo "integration: took ${took[*]}"
 [ ${#failed[@]} -eq 0 ] || echo "integration: failed: ${failed[*]}"
 echo "integration: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
