@@ -8,6 +8,15 @@ FX_FAIL=0
 FX_TEST_NAME=$(basename "$0" .sh)
 FX_TMP=$(mktemp -d "${TMPDIR:-/tmp}/fx-${FX_TEST_NAME}.XXXXXX")
 STACK="${FLUXACDC_ROOT}/tests/stack/stack.sh"
+# FX_RUN: digits of this run's own, for the names of the pools (so
+# connectors) a test creates: NAME$FX_RUN, and a letter after it for each
+# case that needs a name again.  Connect keeps a deleted connector's source
+# offsets in its offsets topic, and apply refuses to create a name over them
+# (connect.offsets, exit 3), so a name must never come back on a stack, even
+# one kept between runs (FLUXACDC_KEEP_STACK=1).  The clock's seconds never
+# come back; $RANDOM (one in 9000) and $$ (pids wrap at 32768) do.  Two runs
+# of one test never start in the same second: each takes longer than that.
+FX_RUN=$(date +%s)
 
 ok()   { FX_PASS=$((FX_PASS + 1)); printf '  ok   %s\n' "$*"; }
 fail() { FX_FAIL=$((FX_FAIL + 1)); printf '  FAIL %s\n' "$*"; }

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apply_lib.sh"
 
-R=$$
+R=$FX_RUN # names of this run's own (lib.sh)
 POOL=adopttest$R
 C=fluxa_$POOL
 T1=AdoptUser$R T2=AdoptOrder$R

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apply_lib.sh"
 
-R=$((RANDOM % 9000 + 1000))
+R=$FX_RUN # names of this run's own (lib.sh)
 P=applytest_a$R
 C=fluxa_$P
 M="$FX_TMP/m.yaml"

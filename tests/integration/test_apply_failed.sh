@@ -6,9 +6,9 @@
 # in MariaDB and the task is restarted, so Debezium cannot log in.
 . "$(dirname "$0")/lib.sh"
 U=$FLUXACDC_CONNECT_URL
-# a fresh pool (so connector) name per run: Connect keeps a deleted connector's
-# offsets, and apply refuses to create a name over them (connect.offsets)
-FT=failtest$((RANDOM % 9000 + 1000))
+# a fresh pool (so connector) name per run (lib.sh): Connect keeps a deleted
+# connector's offsets, and apply refuses to create a name over them (connect.offsets)
+FT=failtest$FX_RUN
 M="$FX_TMP/m.yaml"
 cleanup() {
 	connect_curl DELETE /connectors/fluxa_$FT >/dev/null 2>&1

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apply_lib.sh"
 
-R=$((RANDOM % 9000 + 1000))
+R=$FX_RUN # names of this run's own (lib.sh)
 NG_PW="SENTINEL-faults-$$-pw"
 export APPLYTEST_NG_PW="$NG_PW"
 M="$FX_TMP/m.yaml"

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apply_lib.sh"
 
-R=$((RANDOM % 9000 + 1000))
+R=$FX_RUN # names of this run's own (lib.sh)
 M="$FX_TMP/m.yaml"
 NG_PW="parallel-ng-$R"
 export APPLYTEST_NG_PW="$NG_PW"
@@ -56,11 +56,10 @@ applytest_cleanup
 for _ in $(seq 120); do [ -z "$(ours)" ] && break; sleep 0.5; done
 # new names: Connect keeps the deleted connectors' offsets once it has flushed
 # them, and apply refuses to create a name over them (connect.offsets)
-R=$((R + 10000))
-six_creates "$R"
+six_creates "${R}v"
 run_fx "$FX_TMP/1v" apply -f "$M" --auto-approve --skip-db-checks --parallelism 3 --wait 90
 assert_eq "(1v) again, with progress lines: exit 5" 5 "$RC"
-first_fail=$(grep -n "^fluxacdc: fluxa_applytest_p3x$R: failed" "$FX_TMP/1v.err" | head -1 | cut -d: -f1)
+first_fail=$(grep -n "^fluxacdc: fluxa_applytest_p3x${R}v: failed" "$FX_TMP/1v.err" | head -1 | cut -d: -f1)
 last_start=$(grep -n "^fluxacdc: create fluxa_" "$FX_TMP/1v.err" | tail -1 | cut -d: -f1)
 if [ -n "$first_fail" ] && [ -n "$last_start" ] && [ "$last_start" -lt "$first_fail" ]; then
 	ok "(1v) no create started after the failure was seen (last start line $last_start, failure line $first_fail)"

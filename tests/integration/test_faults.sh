@@ -50,11 +50,12 @@ YAML
 }
 
 ours() { curl -sS -m 10 "$FLUXACDC_CONNECT_URL/connectors" | jq -r '.[] | select(startswith("fluxa_reltest_f"))' | sort | xargs; }
-# Each case gets connector names of its own: Connect keeps a deleted
-# connector's offsets, and a create under an old name would resume from them
-# (Debezium 3.5 then fails: "Source offset 'file' parameter is missing").
+# Each case of each run gets connector names of its own (GEN, FX_RUN from
+# lib.sh): Connect keeps a deleted connector's offsets, and apply refuses a
+# create over them (connect.offsets); resumed, Debezium 3.5 would fail
+# ("Source offset 'file' parameter is missing").
 GEN=0
-newgen() { GEN=$((GEN + 1)); F1=reltest_f1g$GEN; F2=reltest_f2g$GEN; F3=reltest_f3g$GEN; }
+newgen() { GEN=$((GEN + 1)); F1=reltest_f1g${GEN}r$FX_RUN; F2=reltest_f2g${GEN}r$FX_RUN; F3=reltest_f3g${GEN}r$FX_RUN; }
 newgen
 reset_ours() {
 	local c
@@ -78,7 +79,7 @@ start_srv() {
 cleanup() {
 	stop_srv
 	reset_ours
-	"$STACK" kafka-topics --delete --topic 'fluxa_reltest_f[0-9]+(\..*|_schema_history)' >/dev/null 2>&1 # schema history
+	"$STACK" kafka-topics --delete --topic "fluxa_reltest_f[0-9]g[0-9]+r$FX_RUN(\\..*|_schema_history|_signal|_notifications)" >/dev/null 2>&1
 }
 trap cleanup EXIT
 
@@ -186,7 +187,7 @@ assert_eq "cut: each create sent once" 2 "$(grep -c '^POST /connectors -> 201 cu
 assert_contains "cut: the cut is logged" "$FX_TMP/c1.err" "transfer closed with"
 # per connector: the re-read after the cut answer, then apply's read-back of what it wrote
 # (the re-read before the write finds nothing yet: 404)
-assert_eq "cut: re-read each connector before going on, then read it back" 4 "$(grep -cE "GET .*/connectors/fluxa_reltest_f[12]g$GEN/config -> 200" "$FX_TMP/c1.err")"
+assert_eq "cut: re-read each connector before going on, then read it back" 4 "$(grep -cE "GET .*/connectors/fluxa_(${F1}|${F2})/config -> 200" "$FX_TMP/c1.err")"
 assert_eq "cut: both on Connect" "fluxa_${F1} fluxa_${F2}" "$(ours)"
 echo "  .. create answers cut: exit $RC in ${MS} ms"
 # an update whose answer is cut, then a delete whose answer is cut

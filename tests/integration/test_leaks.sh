@@ -34,7 +34,7 @@ IN="$FX_TMP/in"   # manifests: they hold sentinels by design, never searched
 RUN="$FX_TMP/run" # everything fluxacdc may write: searched
 mkdir -p "$IN" "$RUN/home" "$RUN/tmp"
 M="$IN/m.yaml"
-R=$$
+R=$FX_RUN # names of this run's own (lib.sh)
 POOL=reltest_l$R
 C=fluxa_$POOL
 TOPIC=$C.fluxa.UserEntity

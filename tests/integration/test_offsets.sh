@@ -19,7 +19,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apply_lib.sh"
 
-R=$((RANDOM % 9000 + 1000))
+R=$FX_RUN # names of this run's own (lib.sh); (2) re-creates C1 on purpose
 P1=applytest_p$R
 P4=applytest_r$R
 P5=applytest_l$R

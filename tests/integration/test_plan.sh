@@ -4,13 +4,14 @@
 # Connect, and a sentinel password that must never be printed.
 . "$(dirname "$0")/lib.sh"
 SENT="SENTINEL-plan-$$-pw"
+PT=plantest$FX_RUN # a pool name of this run's own (lib.sh)
 export PLANTEST_PW="$FLUXACDC_MYSQL_PASSWORD"
 M="$FX_TMP/m.yaml"
 write_manifest() { # $1: extra entities, $2: connect url
 	cat > "$M" <<YAML
 version: 1
 mysql:
-  plantest:
+  $PT:
     dsn: "${FLUXACDC_MYSQL_USER}:\${PLANTEST_PW}@tcp(${FLUXACDC_MYSQL_HOST}:${FLUXACDC_MYSQL_PORT})/${FLUXACDC_MYSQL_DATABASE}"
     flavor: mariadb
     server_id: 6601
@@ -20,12 +21,12 @@ kafka:
     brokers: ["${FLUXACDC_BROKERS}"]
     connect_url: "${2:-$FLUXACDC_CONNECT_URL}"
 entities:
-  UserEntity: {debezium: true, mysql: plantest}
+  UserEntity: {debezium: true, mysql: $PT}
 $1
 YAML
 }
 cleanup() {
-	for c in fluxa_plantest fluxa_plantest_orphan plantest_unmanaged; do connect_curl DELETE "/connectors/$c" >/dev/null 2>&1; done
+	for c in fluxa_$PT fluxa_${PT}_orphan ${PT}_unmanaged; do connect_curl DELETE "/connectors/$c" >/dev/null 2>&1; done
 	[ -n "${STALL_PID:-}" ] && kill "$STALL_PID" 2>/dev/null
 }
 trap cleanup EXIT
@@ -34,8 +35,8 @@ cleanup
 # Other managed connectors may be on the shared worker while developers run
 # tests side by side (never in make check, which runs tests one at a time):
 # plan rightly lists them as deletes, so assertions select our connector.
-CH='.changes[]|select(.connector=="fluxa_plantest")'
-foreign=$(connect_curl GET /connectors | jq -r '[.[]|select(startswith("fluxa_") and (startswith("fluxa_plantest")|not))]|length')
+CH=".changes[]|select(.connector==\"fluxa_$PT\")"
+foreign=$(connect_curl GET /connectors | jq -r --arg p "fluxa_$PT" '[.[]|select(startswith("fluxa_") and (startswith($p)|not))]|length')
 
 # (a) nothing on Connect for us -> one create; validation by Connect runs
 write_manifest ""
@@ -55,7 +56,7 @@ esac
 python3 "$FLUXACDC_ROOT/tests/schema/validate.py" plan.schema.json "$FX_TMP/a.out" && ok "(a) JSON matches plan.schema.json" || fail "(a) schema"
 run_fx "$FX_TMP/a0" plan -f "$M" --skip-db-checks
 assert_eq "(a) without --detailed-exitcode: exit 0" 0 "$RC"
-assert_contains "(a) text shows the create" "$FX_TMP/a0.out" "+ fluxa_plantest"
+assert_contains "(a) text shows the create" "$FX_TMP/a0.out" "+ fluxa_$PT"
 
 # (b) register exactly the desired config (stopped, so no task runs) -> no changes
 "$FLUXACDC" render -f "$M" --show-secrets | jq -c '.[0] + {initial_state: "STOPPED"}' > "$FX_TMP/create.json"
@@ -67,12 +68,12 @@ else
 	assert_eq "(b) only others' connectors change: exit 2" 2 "$RC"
 	assert_eq "(b) no alter of ours" 0 "$(jq "[$CH]|length" "$FX_TMP/b.out")"
 fi
-assert_eq "(b) unchanged lists it" fluxa_plantest "$(jq -r '.unchanged[0]' "$FX_TMP/b.out")"
+assert_eq "(b) unchanged lists it" fluxa_$PT "$(jq -r '.unchanged[0]' "$FX_TMP/b.out")"
 
 # (c) a key added behind fluxacdc's back, and a table added to the manifest
-cfg=$(connect_curl GET /connectors/fluxa_plantest/config | jq -c '. + {"poll.interval.ms": "999"}')
-connect_write PUT /connectors/fluxa_plantest/config "$cfg" >/dev/null
-write_manifest "  OrderEntity: {debezium: true, mysql: plantest}"
+cfg=$(connect_curl GET /connectors/fluxa_$PT/config | jq -c '. + {"poll.interval.ms": "999"}')
+connect_write PUT /connectors/fluxa_$PT/config "$cfg" >/dev/null
+write_manifest "  OrderEntity: {debezium: true, mysql: $PT}"
 run_fx "$FX_TMP/c" plan -f "$M" --skip-db-checks --no-server-validate --format json --detailed-exitcode
 assert_eq "(c) changes: exit 2" 2 "$RC"
 assert_eq "(c) one update" update "$(jq -r "$CH.action" "$FX_TMP/c.out")"
@@ -83,15 +84,15 @@ assert_eq "(c) backfill note (snapshot_new_tables defaults to true)" 1 "$(jq "[$
 assert_eq "(c) risk restart" restart "$(jq -r "$CH.risk" "$FX_TMP/c.out")"
 
 # (d) a managed connector no entity needs -> delete; an unmanaged one is never mentioned
-orphan=$(jq -c '.config |= (. + {"topic.prefix": "fluxa_plantest_orphan", "database.server.id": "6602"}) | .name = "fluxa_plantest_orphan"' "$FX_TMP/create.json")
+orphan=$(jq -c --arg n "fluxa_${PT}_orphan" '.config |= (. + {"topic.prefix": $n, "database.server.id": "6602"}) | .name = $n' "$FX_TMP/create.json")
 connect_write POST /connectors "$orphan" >/dev/null
-unmanaged=$(jq -c '.config |= (. + {"topic.prefix": "plantest_unmanaged", "database.server.id": "6603"}) | .name = "plantest_unmanaged"' "$FX_TMP/create.json")
+unmanaged=$(jq -c --arg n "${PT}_unmanaged" '.config |= (. + {"topic.prefix": $n, "database.server.id": "6603"}) | .name = $n' "$FX_TMP/create.json")
 connect_write POST /connectors "$unmanaged" >/dev/null
 run_fx "$FX_TMP/d" plan -f "$M" --skip-db-checks --no-server-validate --format json
-assert_eq "(d) orphan deleted" "delete destroy" "$(jq -r '.changes[]|select(.connector=="fluxa_plantest_orphan")|"\(.action) \(.risk)"' "$FX_TMP/d.out")"
-assert_not_contains "(d) unmanaged never mentioned (json)" "$FX_TMP/d.out" plantest_unmanaged
+assert_eq "(d) orphan deleted" "delete destroy" "$(jq -r --arg n "fluxa_${PT}_orphan" '.changes[]|select(.connector==$n)|"\(.action) \(.risk)"' "$FX_TMP/d.out")"
+assert_not_contains "(d) unmanaged never mentioned (json)" "$FX_TMP/d.out" "${PT}_unmanaged"
 run_fx "$FX_TMP/d2" plan -f "$M" --skip-db-checks --no-server-validate -v
-assert_not_contains "(d) unmanaged never mentioned (text)" "$FX_TMP/d2.out" plantest_unmanaged
+assert_not_contains "(d) unmanaged never mentioned (text)" "$FX_TMP/d2.out" "${PT}_unmanaged"
 assert_contains "(d) -v logs the one list request" "$FX_TMP/d2.err" "expand=info"
 
 # (g) Connect unreachable (closed port) and stalled (accepts, never answers): errors within --timeout
@@ -114,7 +115,7 @@ kill "$STALL_PID" 2>/dev/null; STALL_PID=
 
 # (h) a sentinel password appears in no output format, log or plan file
 export PLANTEST_PW="$SENT"
-write_manifest "  OrderEntity: {debezium: true, mysql: plantest}"
+write_manifest "  OrderEntity: {debezium: true, mysql: $PT}"
 for fmt in text json markdown; do
 	run_fx "$FX_TMP/h-$fmt" plan -f "$M" --skip-db-checks --format "$fmt" -vvv --out "$FX_TMP/plan-$fmt.json"
 done
@@ -133,7 +134,7 @@ write_manifest ""
 sed -i 's/snapshot.mode: no_data/snapshot.mode: sometimes/' "$M"
 run_fx "$FX_TMP/i" plan -f "$M" --skip-db-checks
 assert_eq "(i) validation error: exit 1" 1 "$RC"
-assert_contains "(i) points at the key's line:col" "$FX_TMP/i.out" "connect.validate: $M:7:17: connector 'fluxa_plantest': key 'snapshot.mode': "
+assert_contains "(i) points at the key's line:col" "$FX_TMP/i.out" "connect.validate: $M:7:17: connector 'fluxa_$PT': key 'snapshot.mode': "
 assert_contains "(i) shows the value sent" "$FX_TMP/i.out" "observed sometimes"
 assert_not_contains "(i) no placeholder for the missing expected value" "$FX_TMP/i.out" "expected -"
 finish

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apply_lib.sh"
 
-P=applytest_race$((RANDOM % 9000 + 1000)) # a name of its own: Connect keeps a deleted one's offsets
+P=applytest_race$FX_RUN # a name of its own (lib.sh): Connect keeps a deleted one's offsets
 C=fluxa_$P
 ROUNDS=${RACE_ROUNDS:-10}
 trap applytest_cleanup EXIT

@@ -16,7 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 
 R=${SNAPTEST_ROWS:-250}
-N=$((RANDOM % 9000 + 1000))
+N=$FX_RUN # names of this run's own (lib.sh)
 P=snaptest$N
 C=fluxa_$P
 P2=${P}b  # the second connector, backfilled in the same apply

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apply_lib.sh"
 
-R=$((RANDOM % 9000 + 1000))
+R=$FX_RUN # names of this run's own (lib.sh)
 OK=applytest_s$R
 BAD=applytest_f$R
 ABS=applytest_x$R

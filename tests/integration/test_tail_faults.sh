@@ -10,12 +10,12 @@
 #       (the issue: "exits with a clear error if -e was given"), having
 #       printed whole events only.
 # Recorded Debezium events (tests/fixtures/events-tail) are produced with kcat
-# to topics fluxa_reltest_k<pid>.* and fluxa_reltest_kb<pid>.*, deleted at the end.
+# to topics fluxa_reltest_k<FX_RUN>.* and fluxa_reltest_kb<FX_RUN>.*, deleted at the end.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/rel_lib.sh"
 M="$FX_TMP/m.yaml"
 MB="$FX_TMP/mbig.yaml"
-R=$$
+R=$FX_RUN # topics of this run's own (lib.sh)
 T1=fluxa_reltest_k$R.fluxa.UserEntity
 T2=fluxa_reltest_kb$R.fluxa.UserEntity
 TO=3

@@ -7,7 +7,7 @@
 # warning; client certificates required (none, a rogue one, a key that does
 # not match all fail); basic auth (right, wrong, missing); everything at once
 # for plan, status and apply; the basic-auth password never printed.
-# Connector: fluxa_reltest_t, removed at the end.
+# Connector: fluxa_reltest_t<FX_RUN> (a name of this run's own, lib.sh), removed at the end.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tls_lib.sh"
 . "$(dirname "$0")/rel_lib.sh"
@@ -15,10 +15,11 @@ M="$FX_TMP/m.yaml"
 SENT="SENTINEL-tls-$$-pw"
 export RELTEST_PW="$FLUXACDC_MYSQL_PASSWORD" RELTEST_CONNECT_PW="$SENT"
 TO=3
+P=reltest_t$FX_RUN
 cleanup() {
 	tls_nginx_stop
-	curl -sS -o /dev/null -m 30 -X DELETE "$FLUXACDC_CONNECT_URL/connectors/fluxa_reltest_t" 2>/dev/null
-	"$STACK" kafka-topics --delete --topic 'fluxa_reltest_t(\..*|_schema_history)' >/dev/null 2>&1 # schema history
+	curl -sS -o /dev/null -m 30 -X DELETE "$FLUXACDC_CONNECT_URL/connectors/fluxa_$P" 2>/dev/null
+	"$STACK" kafka-topics --delete --topic "fluxa_$P(\\..*|_schema_history|_signal|_notifications)" >/dev/null 2>&1
 }
 trap cleanup EXIT
 
@@ -27,7 +28,7 @@ manifest() {
 	cat >"$M" <<YAML
 version: 1
 mysql:
-  reltest_t:
+  $P:
     dsn: "${FLUXACDC_MYSQL_USER}:\${RELTEST_PW}@tcp(${FLUXACDC_MYSQL_HOST}:${FLUXACDC_MYSQL_PORT})/${FLUXACDC_MYSQL_DATABASE}"
     flavor: mariadb
     server_id: 7721
@@ -39,7 +40,7 @@ kafka:
 ${2:+    connect_tls: $2}
 ${3:+    connect_auth: $3}
 entities:
-  UserEntity: {debezium: true, mysql: reltest_t}
+  UserEntity: {debezium: true, mysql: $P}
 YAML
 	chmod 600 "$M"
 }
@@ -75,7 +76,7 @@ refused() {
 	printf '  .. %-28s %s\n' "$1" "$(jq -r '[.checks[]|select(.id=="connect.reachable" or .id=="connect.auth")][0].message' "$FX_TMP/r.out" | sed 's/.*: GET [^ ]*: //')"
 }
 
-wait_foreign_gone fluxa_reltest_t # status counts every managed connector
+wait_foreign_gone fluxa_$P # status counts every managed connector
 tls_pki || { fail "openssl could not make the test PKI"; cat "$TLS/openssl.log"; finish; exit 1; }
 tls_nginx_start "$SENT" || { fail "nginx did not start"; finish; exit 1; }
 ok "test PKI and nginx (TLS $PORT_TLS, mTLS $PORT_MTLS, auth $PORT_AUTH, all $PORT_ALL)"
@@ -142,21 +143,20 @@ manifest "$H:$PORT_AUTH" "{$CA}"
 refused "no credentials" "HTTP 401: 401 Authorization Required"
 
 # ---- all at once: CA, client certificate, basic auth; plan, apply, status
-wait_foreign_gone fluxa_reltest_t
-curl -sS -o /dev/null -X DELETE "$FLUXACDC_CONNECT_URL/connectors/fluxa_reltest_t"
+wait_foreign_gone fluxa_$P
 manifest "$H:$PORT_ALL" "{$CA, $CLIENT}" "$AUTH"
 works "CA + client certificate + basic auth"
 run_fx "$FX_TMP/ap" apply -f "$M" --skip-db-checks --auto-approve --timeout $TO --wait 90 -vvv
 assert_eq "all: apply through TLS + auth: exit 0" 0 "$RC"
 assert_eq "all: the connector is on Connect" 200 \
-	"$(curl -s -o /dev/null -w '%{http_code}' "$FLUXACDC_CONNECT_URL/connectors/fluxa_reltest_t")"
+	"$(curl -s -o /dev/null -w '%{http_code}' "$FLUXACDC_CONNECT_URL/connectors/fluxa_$P")"
 run_fx "$FX_TMP/st" status -f "$M" --timeout $TO --format json
 assert_eq "all: status exit 0" 0 "$RC"
-assert_contains "all: status shows it" "$FX_TMP/st.out" "fluxa_reltest_t"
+assert_contains "all: status shows it" "$FX_TMP/st.out" "fluxa_$P"
 run_fx "$FX_TMP/ap2" apply -f "$M" --skip-db-checks --auto-approve --timeout $TO --format json
 assert_eq "all: a repeated apply: exit 0" 0 "$RC"
 assert_eq "all: and nothing to do" "unchanged" \
-	"$(jq -r '[.results[]|select(.connector=="fluxa_reltest_t")] | if length == 0 then "unchanged" else .[0].outcome end' "$FX_TMP/ap2.out")"
+	"$(jq -r --arg c "fluxa_$P" '[.results[]|select(.connector==$c)] | if length == 0 then "unchanged" else .[0].outcome end' "$FX_TMP/ap2.out")"
 if grep -rlF -- "$SENT" "$FX_TMP"/*.out "$FX_TMP"/*.err; then
 	fail "the basic-auth password was printed"
 else
