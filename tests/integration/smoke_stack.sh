@@ -186,15 +186,22 @@ check "event order c, u, d, tombstone" jq -e \
 # -- stop it, forget its source offsets (Kafka Connect keeps them after a delete), delete it
 code=$(curl -s -o /dev/null -w '%{http_code}' -m 30 -X PUT "$CONNECT/connectors/$NAME/stop")
 [ "$code" = 204 ] && ok "PUT /connectors/$NAME/stop -> 204" || nok "PUT /connectors/$NAME/stop -> $code"
-for _ in $(seq 1 40); do
-	[ "$(curl -fsS -m 5 "$CONNECT/connectors/$NAME/status" | jq -r .connector.state)" = STOPPED ] && break
+# (offsets can only be deleted once it is STOPPED: up to WAIT seconds)
+deadline=$((SECONDS + WAIT))
+until [ "$(curl -fsS -m 5 "$CONNECT/connectors/$NAME/status" 2>/dev/null | jq -r .connector.state 2>/dev/null)" = STOPPED ]; do
+	[ $SECONDS -lt $deadline ] || { nok "connector STOPPED within ${WAIT}s"; break; }
 	sleep 0.25
 done
 code=$(curl -s -o /dev/null -w '%{http_code}' -m 30 -X DELETE "$CONNECT/connectors/$NAME/offsets")
 [ "$code" = 200 ] && ok "DELETE /connectors/$NAME/offsets -> 200" || nok "DELETE /connectors/$NAME/offsets -> $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -m 30 -X DELETE "$CONNECT/connectors/$NAME")
 [ "$code" = 204 ] && ok "DELETE /connectors/$NAME -> 204" || nok "DELETE /connectors/$NAME -> $code"
-code=$(curl -s -o /dev/null -w '%{http_code}' -m 10 "$CONNECT/connectors/$NAME")
+# a worker may still list it for a moment after the DELETE: up to WAIT seconds
+deadline=$((SECONDS + WAIT))
+until code=$(curl -s -o /dev/null -w '%{http_code}' -m 10 "$CONNECT/connectors/$NAME"); [ "$code" = 404 ]; do
+	[ $SECONDS -lt $deadline ] || break
+	sleep 0.25
+done
 [ "$code" = 404 ] && ok "connector gone (404)" || nok "connector gone (got $code)"
 
 finish

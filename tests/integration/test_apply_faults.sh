@@ -69,10 +69,10 @@ K2=applytest_l$R
 write_manifest "$M" "$FLUXACDC_CONNECT_URL" "$K1:7641" "$K2:7642" -- UserEntity:$K1 UserEntity:$K2
 "$FLUXACDC" apply -f "$M" --auto-approve --wait 120 -v >"$FX_TMP/2.out" 2>"$FX_TMP/2.err" &
 apid=$!
-for i in $(seq 1 200); do
-	curl -fsS -m 2 "$FLUXACDC_CONNECT_URL/connectors/fluxa_$K1" >/dev/null 2>&1 && break
-	sleep 0.05
-done
+# the kill comes after the first create landed: wait for it (the plan before
+# it takes a while on a busy machine), however long, not a fixed time
+on_connect() { curl -fsS -m 2 -o /dev/null "$FLUXACDC_CONNECT_URL/connectors/$1" 2>/dev/null; }
+wait_until 120 on_connect "fluxa_$K1" || fail "(2) the apply never created fluxa_$K1"
 "$STACK" restart-connect >/dev/null 2>&1 && ok "(2) worker killed -9 after the first POST, restarted" ||
 	fail "(2) restart-connect"
 wait "$apid"
@@ -102,10 +102,9 @@ write_manifest "$M" "$PROXY_URL" "$B1:7651" "$B2:7652" -- UserEntity:$B1 UserEnt
 [ "$CONNECT2_WAS_UP" = 1 ] && "$STACK" stop-connect2 >/dev/null 2>&1
 "$STACK" start-connect2 >"$FX_TMP/c2.log" 2>&1 &
 c2pid=$!
-for i in $(seq 1 600); do # the second JVM is up and joining the group
-	(exec 3<>/dev/tcp/127.0.0.1/"${FLUXACDC_CONNECT2_URL##*:}") 2>/dev/null && break
-	sleep 0.05
-done
+# the second JVM is up and joining the group (its REST port listens)
+c2_listens() { (exec 3<>/dev/tcp/127.0.0.1/"${FLUXACDC_CONNECT2_URL##*:}") 2>/dev/null; }
+wait_until 120 c2_listens || fail "(3) the second worker never listened"
 run_fx "$FX_TMP/3" apply -f "$M" --auto-approve --wait 120 -v
 assert_eq "(3) apply through the rebalance: exit 0" 0 "$RC"
 wait "$c2pid" && ok "(3) the second worker joined the group" || fail "(3) connect2 did not start: $(tail -3 "$FX_TMP/c2.log")"
@@ -125,10 +124,9 @@ S=applytest_i$R
 write_manifest "$M" "$FLUXACDC_CONNECT_URL" "$S:7661" -- UserEntity:$S
 "$FLUXACDC" apply -f "$M" --auto-approve --wait 60 >"$FX_TMP/4.out" 2>"$FX_TMP/4.err" &
 apid=$!
-for i in $(seq 1 200); do
-	curl -fsS -m 2 "$FLUXACDC_CONNECT_URL/connectors/fluxa_$S" >/dev/null 2>&1 && break
-	sleep 0.05
-done
+# SIGINT once the create landed (apply then reads it back and waits for
+# RUNNING): however long the plan before it takes, not a fixed time
+wait_until 120 on_connect "fluxa_$S" || fail "(4) the apply never created fluxa_$S"
 kill -INT "$apid"
 wait "$apid"
 RC=$?

@@ -72,14 +72,14 @@ wait_until 60 grep -q "tail: $T1\[0\] offsets .*, start " "$FX_TMP/a.err" ||
 	fail "(a) tail never said where it starts: $(cat "$FX_TMP/a.err")"
 head -n 1 "$FX_TMP/events.tsv" >"$FX_TMP/one.tsv"
 produce "$T1" "$FX_TMP/one.tsv"
-wait_until 10 has_lines "$FX_TMP/a.out" 1 && ok "(a) live tail prints a new event" ||
+wait_until 60 has_lines "$FX_TMP/a.out" 1 && ok "(a) live tail prints a new event" ||
 	fail "(a) live tail: no event"
 down_at=$(date +%s%N)
 "$STACK" stop-kafka >/dev/null 2>&1 && ok "(a) broker stopped" || fail "(a) stop-kafka"
-if wait_until 20 grep -q "warning: kafka:" "$FX_TMP/a.err"; then
+if wait_until 60 grep -q "warning: kafka:" "$FX_TMP/a.err"; then
 	ok "(a) tail says the broker is gone, after $((($(date +%s%N) - down_at) / 1000000)) ms"
 else
-	fail "(a) tail said nothing of the outage in 20 s"
+	fail "(a) tail said nothing of the outage in 60 s"
 fi
 assert_contains "(a) with a hint" "$FX_TMP/a.err" "hint: "
 # the hint given when the outage is first seen (a working connection lost);
@@ -124,7 +124,7 @@ SLOW=(-X queued.max.messages.kbytes=256 -X fetch.max.bytes=1000000 -X message.ma
 "$FLUXACDC" tail -f "$MB" --format json -e --from beginning --timeout $TO "${SLOW[@]}" \
 	>"$FX_TMP/c.out" 2>"$FX_TMP/c.err" &
 BIG_PID=$!
-wait_until 20 has_lines "$FX_TMP/c.out" 1000
+wait_until 60 has_lines "$FX_TMP/c.out" 1000 || fail "(c) tail -e printed no 1000 events in 60 s"
 "$STACK" stop-kafka >/dev/null 2>&1
 at_stop=$(lines "$FX_TMP/c.out")
 if [ "$at_stop" -lt "$WANT" ]; then
@@ -133,7 +133,8 @@ else
 	fail "(c) tail -e was done before the broker stopped: make the topic bigger"
 fi
 t_stop=$(date +%s)
-if wait_until $((TO + 15)) gone "$BIG_PID"; then
+# a bound for "not forever", generous for a busy machine
+if wait_until $((TO + 60)) gone "$BIG_PID"; then
 	wait "$BIG_PID"
 	RC=$?
 	BIG_PID=
@@ -143,7 +144,7 @@ if wait_until $((TO + 15)) gone "$BIG_PID"; then
 	assert_contains "(c) tail -e cut off: names the brokers" "$FX_TMP/c.err" "$FLUXACDC_BROKERS"
 	assert_eq "(c) what was printed are whole events" "$(lines "$FX_TMP/c.out")" "$(jq -r '.op' "$FX_TMP/c.out" | grep -c .)"
 else
-	fail "(c) tail -e still waiting for the broker $((TO + 15)) s into the outage"
+	fail "(c) tail -e still waiting for the broker $((TO + 60)) s into the outage"
 	sed 's/^/    | /' "$FX_TMP/c.err" | tail -8
 	kill "$BIG_PID" 2>/dev/null
 	BIG_PID=
