@@ -768,14 +768,16 @@ cmd_start_connect() {
 
 cmd_stop_connect() { lock; stop_svc "${1:-connect}" TERM 30; }
 
+# The kill comes first, before find_java (it runs a JVM: a second or more on
+# a busy machine): a test kills the worker at a moment it chose.
 cmd_restart_connect() {
 	local t0
 	t0=$(now)
-	find_java || die "no java >= 17"
 	lock
 	need_kafka
 	need_same_profile
 	stop_svc connect KILL 10
+	find_java || die "no java >= 17"
 	write_configs
 	start_connect_svc connect
 	ready_connect_svc connect
