@@ -112,22 +112,25 @@ if command -v zsh >/dev/null 2>&1; then
 # Drives an interactive zsh: types each line of stdin then TAB, prints
 # "LINE<TAB>candidates" (sorted) as compadd saw them.  Each line is typed
 # only once the prompt is out (zle reads then): typed earlier, on a busy
-# machine, zsh may drop it as typeahead.
+# machine, zsh may drop it as typeahead.  Everything read from the
+# terminal also goes to $ZLOG, for the failure report.
 zmodload zsh/zpty
 zpty z zsh -f -i
-zpty -w z "PS1='<fx-prompt>' RPS1=''; unsetopt zle_bracketed_paste; fpath=($ZFUNC \$fpath); autoload -U compinit; compinit -u -D; cd $ROOT; PATH=$ZBIN:\$PATH"
+zpty -w z "PS1='<fx-prompt>' RPS1=''; unset zle_bracketed_paste; fpath=($ZFUNC \$fpath); autoload -U compinit; compinit -u -D; cd $ROOT; PATH=$ZBIN:\$PATH"
 zpty -w z 'compadd() { if [[ " $* " == *" -"[OAD]" "* ]]; then builtin compadd "$@"; return; fi; local -a h; builtin compadd -O h "$@"; local r=$?; (( $#h )) && print -l -- "HIT:"${^h} >&2; builtin compadd "$@"; return r; }'
 zpty -w z 'zstyle ":completion:*" list-prompt ""; zstyle ":completion:*" menu no; bindkey "^I" complete-word; echo READY-$((6*7))'
-while zpty -r z l; do [[ $l == *READY-42* ]] && break; done
+while zpty -r z l; do print -r -- "$l" >>$ZLOG; [[ $l == *READY-42* ]] && break; done
 n=0
 one() {
 	local l; local -a out
 	n=$((n + 1))
 	zpty -r z l '*<fx-prompt>*'   # wait for the prompt (no time bound here: the caller's timeout)
+	print -r -- "$l" >>$ZLOG
 	zpty -n -w z "$1"$'\t'
 	zpty -n -w z $'\C-u'
 	zpty -w z "echo END-$n-\$((1+1))"
 	while zpty -r z l; do
+		print -r -- "$l" >>$ZLOG
 		[[ $l == *END-$n-2* ]] && break
 		[[ $l == *HIT:* ]] && out+=("${${l#*HIT:}%%$'\r'*}")
 	done
@@ -153,12 +156,20 @@ EOF
 		if grep -qx tail <<<"$cmds"; then
 			zexpect "fluxacdc -f $ex tail " "OrderEntity UserEntity"
 		fi
-		ZFUNC=$tmp/zfunc ZBIN=$tmp/bin ROOT=$root timeout 120 zsh -f "$tmp/zcomp.zsh" <"$tmp/zin" >"$tmp/zgot" 2>/dev/null
+		# 120 s for what takes a second: bounds a hang, not a busy machine
+		zs=$SECONDS
+		ZFUNC=$tmp/zfunc ZBIN=$tmp/bin ROOT=$root ZLOG=$tmp/zlog timeout 120 zsh -f "$tmp/zcomp.zsh" \
+			<"$tmp/zin" >"$tmp/zgot" 2>"$tmp/zerr"
+		zrc=$? zfail=$fail
 		while IFS=$'\t' read -r line want; do
 			got=$(awk -F'\t' -v l="$line" '$1 == l { print $2; exit }' "$tmp/zgot" | tr ' ' '\n' | grep . | sort -u |
 				tr '\n' ' ' | sed 's/ $//')
 			if [ "$got" = "$want" ]; then ok; else bad "zsh: complete '$line': got '$got', want '$want'"; fi
 		done <"$tmp/zwant"
+		if [ "$fail" != "$zfail" ]; then # what zsh did, to tell a slow machine from a lost key
+			echo "  zsh driver: exit $zrc$([ "$zrc" = 124 ] && echo ' (timed out)') after $((SECONDS - zs)) s; its stderr and the terminal's last lines:"
+			{ cat "$tmp/zerr"; tail -n 25 "$tmp/zlog"; } | cat -v | sed 's/^/    | /'
+		fi
 	else
 		echo "  (zsh has no zpty module: zsh checked for syntax only)"
 	fi
