@@ -103,6 +103,18 @@ wait_until() {
 	done
 }
 
+# offsets_streaming NAME: the connector's source offsets, as Connect stores
+# them, say its initial snapshot is over (apply refuses to update a connector
+# whose stored offsets say it is still snapshotting: it would start over).
+# Its last `r` event on a topic comes first: the offsets follow at the next
+# flush (offset.flush.interval.ms), so a test that updates a connector right
+# after its snapshot waits for this.
+offsets_streaming() {
+	curl -fsS -m 10 "${FLUXACDC_CONNECT_URL}/connectors/$1/offsets" 2>/dev/null | jq -e '
+		(.offsets | length) > 0 and all(.offsets[].offset;
+			((.snapshot // false) | tostring) == "false" or (.snapshot_completed | tostring) == "true")' >/dev/null 2>&1
+}
+
 # fx_port N (N = 0..9): a port for a test's own listener, or one nobody
 # listens on: the stack's MySQL port + 50 + N (13356.. for make demo's stack,
 # 14356.. for make check's, 2k356.. for engineer k's), so that stacks side by

@@ -147,6 +147,8 @@ for i in $(seq 1 120); do
 	sleep 1
 done
 assert_eq "(b) the initial snapshot emitted 5 r events" 5 "$n"
+# and its stored offsets say so (apply refuses to update it before that)
+wait_until 120 offsets_streaming "$C" || fail "(b) its offsets still say snapshot: $(connect_curl GET "/connectors/$C/offsets")"
 
 adopt_manifest mariadb false
 run_fx "$FX_TMP/b1" plan -f "$M" --detailed-exitcode --format json -v

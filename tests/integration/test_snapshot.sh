@@ -103,6 +103,10 @@ assert_eq "(1) create: exit 0" 0 "$RC"
 base_done() { [ "$(r_ids SnapTestBase | wc -l)" -eq 5 ] && [ "$(r_ids SnapTestBase2 | wc -l)" -eq 5 ]; }
 wait_until 120 base_done && ok "(1) initial snapshot: 5 rows" ||
 	fail "(1) initial snapshot: $(r_ids SnapTestBase | wc -l) rows"
+# and their stored offsets say so (the update below is refused before that)
+for c in "$C" "$C2"; do
+	wait_until 120 offsets_streaming "$c" || fail "(1) $c: its offsets still say snapshot: $(connect_curl GET "/connectors/$c/offsets")"
+done
 base_before=$(topic_count "$C.$DB.SnapTestBase")
 
 # (2) the plan says which table will be backfilled
