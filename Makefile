@@ -165,6 +165,10 @@ demo: build
 bench: all
 	@tests/bench/run.sh
 
+# tests/bench/bench_decode.sh's driver: tail's decoding without Kafka.
+$(BUILD)/bench_decode: tests/bench/bench_decode.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+
 # Installs the binary, both man pages, the bash and zsh completions (generated
 # by the binary just built, from the option tables --help prints) and the
 # JSON Schemas.  uninstall removes exactly those files.
