@@ -12,7 +12,7 @@
 # Debezium to pick up the signal.  Kafka is back at the end of each part.
 . "$(dirname "$0")/lib.sh"
 
-N=$((RANDOM % 9000 + 1000))
+N=$FX_RUN # names of this run's own (lib.sh)
 P=snapfault$N
 C=fluxa_$P
 DB=$FLUXACDC_MYSQL_DATABASE
@@ -86,6 +86,8 @@ manifest SnapFaultBase$N
 run_fx "$FX_TMP/0" apply -f "$M" --auto-approve --wait 120
 assert_eq "set-up: the connector is created: exit 0" 0 "$RC"
 [ "$RC" = 0 ] || sed 's/^/    | /' "$FX_TMP/0.err" | tail -20
+# each part updates it: apply refuses while its stored offsets say snapshot
+wait_until 120 offsets_streaming "$C" || fail "set-up: its offsets still say snapshot: $(connect_curl GET "/connectors/$C/offsets")"
 
 # part NAME ENTITIES...: apply adding a table in the background; returns once
 # it follows the backfill and Kafka is stopped (down_at: when it was)
