@@ -13,6 +13,7 @@
 
 #include "cmd_common.h"
 #include "connect.h"
+#include "connect_checks.h"
 #include "desired.h"
 #include "mysql_inspect.h"
 #include "offsets_checks.h"
@@ -140,6 +141,7 @@ static int restart_one(struct fx_connect_clients *clients, enum fx_restart_mode 
 	const char *name = t->conn->name;
 	struct fx_err err = FX_ERR_INIT;
 	char *why = NULL, *trace = NULL;
+	struct fx_trace_remedy rem;
 	double t0 = fx_clock_now();
 	int rc;
 
@@ -188,6 +190,8 @@ waited:
 	fx_errorf("%s", why ? why : "failed");
 	if (trace)
 		fx_str_print_indented(stderr, "  | ", trace);
+	if (mode != FX_RESTART_RESET_OFFSETS && fx_connect_trace_remedy(trace, &rem))
+		fx_errorf("%s: %s: fluxacdc %s %s", name, rem.why, rem.command, name);
 	free(why);
 	free(trace);
 	return 1;

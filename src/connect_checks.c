@@ -166,9 +166,17 @@ static int checks_state(const struct fx_desired *d, const struct fx_observed_clu
 				what = "the update in this plan restarts it and its tasks with the new config";
 				snprintf(hint, sizeof(hint), "apply waits for RUNNING and shows the trace if it fails again; 'fluxacdc status' shows the current trace");
 			} else {
+				const char *trace = NULL;
+				struct fx_trace_remedy rem;
+
 				what = "this plan has no change for it and apply does not restart it";
-				snprintf(hint, sizeof(hint), "see 'fluxacdc status' for the trace; after fixing the cause: fluxacdc restart --failed %s",
-					 c->name);
+				fx_observed_run_verdict(o, &trace);
+				if (fx_connect_trace_remedy(trace, &rem))
+					snprintf(hint, sizeof(hint), "%s: fluxacdc %s %s", rem.why, rem.command,
+						 c->name);
+				else
+					snprintf(hint, sizeof(hint), "see 'fluxacdc status' for the trace; after fixing the cause: fluxacdc restart --failed %s",
+						 c->name);
 			}
 			bad |= fx_checks_add(checks, FX_CHECK_WARNING, "connect.connector_state", scope, state,
 					     "RUNNING", hint, "%s is %s%s on %s; %s", c->name,
@@ -179,6 +187,41 @@ static int checks_state(const struct fx_desired *d, const struct fx_observed_clu
 		}
 	}
 	return bad ? -1 : 0;
+}
+
+/* What a FAILED trace says that a restart alone does not cure (fx_connect_trace_remedy). */
+static const struct {
+	const char *needle;
+	struct fx_trace_remedy remedy;
+} checks_remedies[] = {
+	/* Debezium: stored offsets without a binlog file (a task killed around its
+	 * first offset commit, a name re-created over other offsets) */
+	{ "Source offset 'file' parameter is missing",
+	  { "its stored offsets hold no binlog position Debezium can start from, so a restart fails the same way; a new snapshot from the current position",
+	    "restart --reset-offsets" } },
+	/* Debezium: the stored binlog file was purged (see mysql.binlog_position) */
+	{ "no longer available on the server",
+	  { "the binlog position it stored was purged from the server (mysql.binlog_position), so a restart fails the same way; a new snapshot from the current position",
+	    "restart --reset-offsets" } },
+	/* MariaDB error 1236: the stored GTID is older than every binlog */
+	{ "Could not find GTID state requested by slave",
+	  { "the GTID position it stored was purged from the server (mysql.binlog_position), so a restart fails the same way; a new snapshot from the current position",
+	    "restart --reset-offsets" } },
+	{ "Access denied for user",
+	  { "the database refused its login: fix the user's password or grants in the manifest or the server, then",
+	    "restart --failed" } },
+};
+
+int fx_connect_trace_remedy(const char *trace, struct fx_trace_remedy *out)
+{
+	size_t i;
+
+	for (i = 0; trace && i < sizeof(checks_remedies) / sizeof(checks_remedies[0]); i++)
+		if (strstr(trace, checks_remedies[i].needle)) {
+			*out = checks_remedies[i].remedy;
+			return 1;
+		}
+	return 0;
 }
 
 /* The host part of an http(s) URL, into host (lowercased, no brackets). */

@@ -43,4 +43,17 @@ int fx_connect_checks_validation(const struct fx_connector *c, const char *manif
  */
 int fx_connect_checks_pool(const struct fx_kafka_pool *pool, struct fx_checks *out);
 
+/*
+ * Failures a restart alone does not cure, known by Debezium's or the
+ * server's own words in a FAILED trace: why (static text) and the fluxacdc
+ * command that cures it once the cause is dealt with ("restart
+ * --reset-offsets": a new snapshot; "restart --failed").  0 when the trace
+ * (may be NULL) is none of them.
+ */
+struct fx_trace_remedy {
+	const char *why;
+	const char *command;
+};
+int fx_connect_trace_remedy(const char *trace, struct fx_trace_remedy *out);
+
 #endif

@@ -709,3 +709,63 @@ Test(connect_checks, auth_over_plain_http_warns)
 		fx_checks_release(&c);
 	}
 }
+
+/*
+ * A FAILED trace a restart alone does not cure: the hint names the command
+ * that does (Debezium's and the server's own words, as Connect returns them).
+ */
+Test(connect_checks, trace_remedies)
+{
+	static const struct {
+		const char *trace, *command; /* command NULL: no remedy */
+	} cases[] = {
+		{ "org.apache.kafka.connect.errors.ConnectException: Source offset 'file' parameter is missing\n\tat io.debezium.connector.binlog.BinlogSourceTask.getOffsetContext",
+		  "restart --reset-offsets" },
+		{ "io.debezium.DebeziumException: The connector is trying to read binlog starting at Struct{version=3.5.0.Final,connector=mariadb,name=fluxa_x,ts_ms=1796040000000,db=,server_id=0,file=mariadb-bin.000001,pos=4,row=0}, but this is no longer available on the server. Reconfigure the connector to use a snapshot when needed.",
+		  "restart --reset-offsets" },
+		{ "io.debezium.DebeziumException: Could not find GTID state requested by slave in any binlog files. Probably the slave state is too old and required binlog files have been purged. Error code: 1236; SQLSTATE: HY000.",
+		  "restart --reset-offsets" },
+		{ "java.sql.SQLException: Access denied for user 'failtest_u'@'localhost' (using password: YES)",
+		  "restart --failed" },
+		{ "org.apache.kafka.connect.errors.ConnectException: An exception occurred in the change event producer.", NULL },
+		{ "", NULL },
+		{ NULL, NULL },
+	};
+	size_t c, i, t;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct fx_trace_remedy rem = { NULL, NULL };
+		int got = fx_connect_trace_remedy(cases[c].trace, &rem);
+
+		cr_expect_eq(got, cases[c].command != NULL, "case %zu", c);
+		if (got)
+			cr_expect_str_eq(rem.command, cases[c].command, "case %zu", c);
+	}
+	/* in the plan: a FAILED task of a connector this plan leaves alone */
+	for (c = 0; c < 2; c++) {
+		struct world w;
+		struct fx_plan p = FX_PLAN_INIT;
+		const struct fx_check *k;
+		const char *want = c ? "fluxacdc restart --reset-offsets fluxa_other" :
+				       "fluxacdc restart --failed fluxa_other";
+
+		world_build(&w, "tests/fixtures/connect/connectors-expand.json");
+		for (i = 0; i < w.cl.n_connectors; i++)
+			if (!strcmp(w.cl.connectors[i].name, "other_conn")) {
+				free(w.cl.connectors[i].name);
+				w.cl.connectors[i].name = strdup("fluxa_other");
+				cr_assert(w.cl.connectors[i].n_tasks > 0);
+				for (t = 0; t < w.cl.connectors[i].n_tasks; t++) {
+					free(w.cl.connectors[i].tasks[t].state);
+					free(w.cl.connectors[i].tasks[t].trace);
+					w.cl.connectors[i].tasks[t].state = strdup("FAILED");
+					w.cl.connectors[i].tasks[t].trace = strdup(c ? cases[0].trace : cases[4].trace);
+				}
+			}
+		cr_assert_eq(fx_connect_checks(&w.d, &w.cl, 1, &p, &w.checks), 0);
+		k = find(&w.checks, "connect.connector_state", "fluxa_other");
+		cr_assert_not_null(k, "case %zu: no state check", c);
+		cr_expect(k->hint && strstr(k->hint, want), "case %zu: hint %s", c, k->hint);
+		world_release(&w);
+	}
+}
