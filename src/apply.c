@@ -31,6 +31,7 @@ static int apply_sleep(const struct fx_apply_opts *o, long ms)
 /* One run's options and where it stands, for the progress events. */
 struct apply_run_ctx {
 	const struct fx_apply_opts *o;
+	const struct fx_apply_result *results; /* the run's, in plan order */
 	size_t n_total, n_over, n_under_way;
 };
 
@@ -46,6 +47,7 @@ static void apply_emit(const struct apply_run_ctx *c, enum fx_apply_event_kind k
 	ev.n_over = c->n_over;
 	ev.n_under_way = c->n_under_way;
 	ev.result = r;
+	ev.change = (size_t)(r - c->results);
 	ev.state = state;
 	ev.elapsed = fx_clock_now() - t0;
 	c->o->progress(c->o->ctx, &ev);
@@ -616,7 +618,7 @@ static int apply_schedule(const struct fx_plan *p, const struct fx_connect_clien
 	struct fx_sched_item *items = fx_calloc(p->n_changes + 1, sizeof(*items));
 	struct apply_waiter *wts = fx_calloc(p->n_changes + 1, sizeof(*wts));
 	long poll = o->poll_ms > 0 ? o->poll_ms : 1000;
-	struct apply_run_ctx oc = { .o = o };
+	struct apply_run_ctx oc = { .o = o, .results = res->items };
 	int stop = 0, ret = -1, step;
 	size_t i, n = p->n_changes;
 	double due, now;

@@ -66,6 +66,7 @@ enum fx_apply_event_kind {
 struct fx_apply_event {
 	enum fx_apply_event_kind kind;
 	const struct fx_apply_result *result; /* lent */
+	size_t change;      /* the alter's index in the plan's changes (and the results) */
 	const char *state;  /* "RUNNING; task 0 UNASSIGNED", or NULL */
 	double elapsed;     /* seconds since the alter began */
 	size_t n_total;     /* alters in the plan */

@@ -146,10 +146,11 @@ struct apply_progress {
 	int tty;
 	int dirty; /* a TTY line is showing */
 	pthread_mutex_t lock;
-	struct apply_backfills *bf; /* started as alters end (apply_backfill_start) */
+	struct apply_backfills *bf; /* started as alters end (apply_backfill_add) */
 };
 
-static void apply_backfill_start(struct apply_backfills *bf, const struct fx_apply_result *r);
+static void apply_backfill_add(struct apply_backfills *bf, size_t i, const struct fx_apply_result *r,
+			       int start);
 
 static void apply_progress_cb(void *ctx, const struct fx_apply_event *ev)
 {
@@ -160,7 +161,7 @@ static void apply_progress_cb(void *ctx, const struct fx_apply_event *ev)
 		fx_render_apply_progress(stderr, ev, pr->tty, &pr->dirty);
 	pthread_mutex_unlock(&pr->lock);
 	if (ev->kind == FX_APPLY_EV_DONE && pr->bf)
-		apply_backfill_start(pr->bf, ev->result);
+		apply_backfill_add(pr->bf, ev->change, ev->result, 1);
 }
 
 /* -v request log that does not tear a TTY progress line. */
@@ -320,18 +321,6 @@ static int apply_backfills_init(struct apply_backfills *bf, const struct fx_opts
 	return bf->snaps.items && bf->jobs ? 0 : -1;
 }
 
-/* The plan change whose result r is (changes are unique by cluster and name). */
-static size_t apply_change_of(const struct fx_plan *p, const struct fx_apply_result *r)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_changes; i++)
-		if (!strcmp(p->changes[i].connector, r->connector) &&
-		    !strcmp(p->changes[i].connect_url, r->connect_url))
-			return i;
-	return p->n_changes;
-}
-
 /* Makes change i's item, if it gets one, and with start its backfill's thread. */
 static void apply_backfill_add(struct apply_backfills *bf, size_t i, const struct fx_apply_result *r,
 			       int start)
@@ -355,11 +344,6 @@ static void apply_backfill_add(struct apply_backfills *bf, size_t i, const struc
 		return;
 	j->threaded = start && pthread_create(&j->tid, NULL, apply_snap_job_thread, j) == 0;
 	j->queued = !j->threaded;
-}
-
-static void apply_backfill_start(struct apply_backfills *bf, const struct fx_apply_result *r)
-{
-	apply_backfill_add(bf, apply_change_of(bf->p, r), r, 1);
 }
 
 static int apply_snap_by_change(const void *a, const void *b)
