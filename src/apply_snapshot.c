@@ -88,29 +88,6 @@ int fx_apply_snapshot_item(const struct fx_plan *p, size_t i, const struct fx_ap
 	return 1;
 }
 
-int fx_apply_snapshot_plan(const struct fx_plan *p, const struct fx_apply_results *r,
-			   int no_snapshot, int waited, struct fx_apply_snaps *out,
-			   struct fx_err *err)
-{
-	size_t i;
-	int got;
-
-	*out = (struct fx_apply_snaps)FX_APPLY_SNAPS_INIT;
-	out->items = fx_calloc(p->n_changes ? p->n_changes : 1, sizeof(*out->items));
-	if (!out->items)
-		return fx_err_set(err, 1, "out of memory");
-	for (i = 0; i < p->n_changes && i < r->n; i++) {
-		got = fx_apply_snapshot_item(p, i, &r->items[i], no_snapshot, waited, &out->items[out->n],
-					     err);
-		if (got < 0) {
-			fx_apply_snaps_release(out);
-			return -1;
-		}
-		out->n += (size_t)got;
-	}
-	return 0;
-}
-
 const struct fx_apply_snap *fx_apply_snaps_find(const struct fx_apply_snaps *s, size_t change)
 {
 	size_t i;

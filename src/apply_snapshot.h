@@ -1,7 +1,8 @@
 /*
  * apply's snapshot step (SPEC §4 "Snapshots of added tables"), the pure
- * half: after fx_apply_run, which applied updates added tables to a live
- * connector, and for each whether its incremental snapshot can be requested
+ * half: as each alter of fx_apply_run ends, whether it is an applied update
+ * that added tables to a live connector, and if so whether its incremental
+ * snapshot can be requested
  * now (RUNNING, a config that takes a Kafka signal, no --no-snapshot) or what
  * the user must do instead.  The caller runs each requested one as a unit
  * (fx_snapshot_kafka_run) and fills its outcome; the verdict and the JSON come
@@ -43,19 +44,13 @@ struct fx_apply_snaps {
 #define FX_APPLY_SNAPS_INIT { NULL, 0 }
 
 /*
- * Fills out with one item per applied update that adds tables to a connector
- * whose desired config has a Kafka signal channel or whose pool wants
- * backfills (snapshot_new_tables false gives no item: the plan said so).
- * no_snapshot: --no-snapshot; waited: apply waited for RUNNING (not --no-wait).
- */
-int fx_apply_snapshot_plan(const struct fx_plan *p, const struct fx_apply_results *r,
-			   int no_snapshot, int waited, struct fx_apply_snaps *out,
-			   struct fx_err *err);
-/*
- * The item of plan change i alone, as fx_apply_snapshot_plan makes it, from
- * that change's result (final: its alter is over): 1 with s filled (the
- * caller's to release with the others), 0 when the change gets none, -1 on
- * OOM (err).  apply calls it as each alter ends, to start its backfill while
+ * The item of plan change i, from that change's result (final: its alter is
+ * over), for an applied update that adds tables to a connector whose desired
+ * config has a Kafka signal channel (snapshot_new_tables false gives no item:
+ * the plan said so); no_snapshot: --no-snapshot; waited: apply waited for
+ * RUNNING (not --no-wait).  1 with s filled (the caller's, released with the
+ * others by fx_apply_snaps_release), 0 when the change gets none, -1 on OOM
+ * (err).  apply calls it as each alter ends, to start its backfill while
  * other alters are still under way.
  */
 int fx_apply_snapshot_item(const struct fx_plan *p, size_t i, const struct fx_apply_result *res,

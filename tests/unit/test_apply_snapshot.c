@@ -62,6 +62,27 @@ static void release(struct fx_plan *p, struct fx_apply_results *r)
 	fx_plan_release(p);
 }
 
+/* Every change's item, in plan order, as apply ends up with them. */
+static int snaps_of(const struct fx_plan *p, const struct fx_apply_results *r, int no_snapshot,
+		    int waited, struct fx_apply_snaps *out, struct fx_err *err)
+{
+	size_t i;
+	int got;
+
+	*out = (struct fx_apply_snaps)FX_APPLY_SNAPS_INIT;
+	out->items = calloc(p->n_changes ? p->n_changes : 1, sizeof(*out->items));
+	cr_assert_not_null(out->items);
+	for (i = 0; i < p->n_changes && i < r->n; i++) {
+		got = fx_apply_snapshot_item(p, i, &r->items[i], no_snapshot, waited, &out->items[out->n], err);
+		if (got < 0) {
+			fx_apply_snaps_release(out);
+			return -1;
+		}
+		out->n += (size_t)got;
+	}
+	return 0;
+}
+
 Test(apply_snapshot, which_updates_get_a_snapshot)
 {
 	static const struct {
@@ -96,7 +117,7 @@ Test(apply_snapshot, which_updates_get_a_snapshot)
 		char got[128] = "";
 
 		build(&c[i].row, 1, &p, &r);
-		cr_assert_eq(fx_apply_snapshot_plan(&p, &r, c[i].no_snapshot, c[i].waited, &s, &err), 0);
+		cr_assert_eq(snaps_of(&p, &r, c[i].no_snapshot, c[i].waited, &s, &err), 0);
 		if (!c[i].want) {
 			cr_expect_eq(s.n, 0, "case %zu", i);
 		} else {
@@ -129,7 +150,7 @@ Test(apply_snapshot, the_token_is_the_change)
 	struct fx_err err = FX_ERR_INIT;
 
 	build(rows, 2, &p, &r);
-	cr_assert_eq(fx_apply_snapshot_plan(&p, &r, 0, 1, &s, &err), 0);
+	cr_assert_eq(snaps_of(&p, &r, 0, 1, &s, &err), 0);
 	cr_assert_eq(s.n, 2);
 	/* the same table added by two different changes: two different signals */
 	cr_expect_str_eq(s.items[0].tables[0], "B");
@@ -153,7 +174,7 @@ Test(apply_snapshot, outcome_status_exit_and_json)
 	json_t *j;
 
 	build(&row, 1, &p, &r);
-	cr_assert_eq(fx_apply_snapshot_plan(&p, &r, 0, 1, &s, &err), 0);
+	cr_assert_eq(snaps_of(&p, &r, 0, 1, &s, &err), 0);
 	cr_assert_eq(s.n, 1);
 	/* not run yet */
 	cr_expect_str_eq(fx_apply_snap_status(&s.items[0]), "not requested");
@@ -192,7 +213,7 @@ Test(apply_snapshot, outcome_status_exit_and_json)
 	release(&p, &r);
 }
 
-/* apply makes each item as its alter ends, in whatever order they end: the same items. */
+/* apply makes each item as its alter ends, in whatever order they end: the same items as in plan order. */
 Test(apply_snapshot, one_item_as_each_alter_ends)
 {
 	struct row rows[] = {
@@ -208,7 +229,7 @@ Test(apply_snapshot, one_item_as_each_alter_ends)
 	size_t order[] = { 2, 1, 0 }, i;
 
 	build(rows, 3, &p, &r);
-	cr_assert_eq(fx_apply_snapshot_plan(&p, &r, 0, 1, &s, &err), 0);
+	cr_assert_eq(snaps_of(&p, &r, 0, 1, &s, &err), 0);
 	cr_assert_eq(s.n, 2);
 	for (i = 0; i < 3; i++) {
 		size_t k = order[i];
