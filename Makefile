@@ -107,6 +107,7 @@ check: build
 	@rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	@scripts/timed.sh unit $(MAKE) --no-print-directory unit
 	@scripts/timed.sh bare-build tests/build/test_bare_build.sh
+	@scripts/timed.sh alongside tests/build/test_alongside.sh
 	@scripts/timed.sh cli tests/cli/run.sh ./$(BIN)
 	@scripts/timed.sh schema+man $(MAKE) --no-print-directory schema-check lint-man
 	@scripts/timed.sh fuzz-check $(MAKE) --no-print-directory fuzz-check
