@@ -580,8 +580,7 @@ static void apply_count_progress(const struct fx_sched_item *items, size_t n,
 	counted->n_over = counted->n_under_way = 0;
 	for (i = 0; i < n; i++) {
 		counted->n_over += items[i].state == FX_SCHED_OVER;
-		counted->n_under_way += items[i].state == FX_SCHED_RUNNING ||
-					items[i].state == FX_SCHED_SETTLING;
+		counted->n_under_way += fx_sched_active(items[i].state);
 	}
 }
 
@@ -593,7 +592,7 @@ static double apply_next_due(const struct fx_sched_item *items, const struct app
 	int any = 0;
 
 	for (i = 0; i < n; i++) {
-		if (items[i].state != FX_SCHED_RUNNING && items[i].state != FX_SCHED_SETTLING)
+		if (!fx_sched_active(items[i].state))
 			continue;
 		if (!any || wts[i].due < due)
 			due = wts[i].due;
@@ -662,7 +661,7 @@ static int apply_schedule(const struct fx_plan *p, const struct fx_connect_clien
 		for (i = 0; i < n; i++) {
 			struct fx_connect_client *client = fx_connect_clients_find(cs, p->changes[i].connect_url);
 
-			if ((items[i].state != FX_SCHED_RUNNING && items[i].state != FX_SCHED_SETTLING) ||
+			if (!fx_sched_active(items[i].state) ||
 			    (wts[i].due > now && !apply_interrupted(o)))
 				continue;
 			wts[i].due = now + poll / 1000.0;

@@ -52,7 +52,7 @@ int fx_sched_done(const struct fx_sched_item *items, size_t n, int parallelism, 
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (items[i].state == FX_SCHED_RUNNING || items[i].state == FX_SCHED_SETTLING)
+		if (fx_sched_active(items[i].state))
 			return 0;
 	return fx_sched_next(items, n, parallelism, stop) == FX_SCHED_NONE;
 }

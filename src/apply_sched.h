@@ -43,6 +43,12 @@ struct fx_sched_item {
 
 #define FX_SCHED_NONE ((size_t)-1)
 
+/* Started and not over: under way or settling (its wait goes on). */
+static inline int fx_sched_active(enum fx_sched_state st)
+{
+	return st == FX_SCHED_RUNNING || st == FX_SCHED_SETTLING;
+}
+
 /*
  * The index of the next alter to start now, or FX_SCHED_NONE when none may
  * start (wait for one under way to end; when none is under way either, the
